@@ -1,0 +1,97 @@
+# Tobira: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo "sudo -n"))
+VENDOR := casework/static/vendor
+
+.PHONY: run test lint typecheck pytest assets messages migrate seed venv dev-venv system-deps bench clean help
+
+help:
+	@echo "make run    set up everything and run Tobira (web, worker, beat) on the embedded default"
+	@echo "make test   set up and run ruff, mypy and the whole test suite"
+
+$(VENV)/.base-installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.base-installed
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.base-installed
+dev-venv: $(VENV)/.dev-installed
+
+# Debian packages the project needs: gettext (compilemessages), Node.js/npm (front-end assets)
+# and, for the browser tests, Chromium. Installed only when missing and when we may.
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ "$(WITH_BROWSER)" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing="$$missing chromium"; fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ -n "$(SUDO)" ] || [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Please install these Debian packages:$$missing"; exit 1; \
+	  fi; \
+	fi
+
+# htmx and Pico CSS come from npm (package-lock.json) and are served as our own static files.
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/pico
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
+	@touch $@
+
+assets: system-deps $(VENDOR)/.installed
+
+messages: venv system-deps
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+migrate: venv
+	$(PY) manage.py migrate --no-input -v 0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: assets messages seed
+	@echo ""
+	@echo "  Tobira is starting at http://$(HOST):$(PORT)/"
+	@echo "  Demo sign-ins (password tobira-demo-2026): admin, supervisor, caseworker, trainer, employer"
+	@echo "  Ctrl-C stops the web server, the worker and beat."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 --hostname=tobira-worker@%h & \
+	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: dev-venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: dev-venv
+	$(VENV)/bin/mypy casework learning jobs config
+
+pytest: dev-venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test:
+	$(MAKE) system-deps WITH_BROWSER=1
+	$(MAKE) dev-venv assets messages
+	$(MAKE) lint typecheck
+	$(MAKE) pytest
+
+bench:
+	@echo "The benchmark is not built yet: it arrives with the benchmark issue."
+
+clean:
+	rm -rf var/cache var/broker var/test.sqlite3 node_modules $(VENDOR)

@@ -1,0 +1,60 @@
+"""Middleware that keeps a signed-in staff user on the two-factor pages until they pass them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+# Pages a half-signed-in user may still reach.
+TWO_FACTOR_EXEMPT = frozenset(
+    {"login", "logout", "two_factor_setup", "two_factor_verify", "set_language", "javascript-catalog"}
+)
+
+
+class RequireTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            if user.is_service_account and not request.path.startswith("/api/"):
+                # Service accounts are for the API; a session for one must not reach the web pages.
+                logout(request)
+                return redirect("login")
+            if not user.is_verified():
+                target = self._required_step(user)
+                if target and not self._is_exempt(request):
+                    if request.path.startswith("/api/"):
+                        return JsonResponse(
+                            {"detail": _("Two-factor verification is required before using the API.")},
+                            status=403,
+                        )
+                    url = reverse(target)
+                    return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _required_step(user) -> str | None:
+        if user_has_device(user, confirmed=True):
+            return "two_factor_verify"
+        if settings.REQUIRE_2FA and user.is_staff_role:
+            return "two_factor_setup"
+        return None
+
+    @staticmethod
+    def _is_exempt(request: HttpRequest) -> bool:
+        if request.path.startswith(settings.STATIC_URL):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.url_name in TWO_FACTOR_EXEMPT

@@ -1,0 +1,54 @@
+"""URLs of casework's pages: home, accounts and two-factor."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from casework import account_views, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/security/", account_views.account_security, name="account_security"),
+    path("accounts/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/disable/", account_views.two_factor_disable, name="two_factor_disable"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        account_views.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
+    path("accounts/service-accounts/", account_views.service_accounts, name="service_accounts"),
+    path(
+        "accounts/service-accounts/<int:pk>/rotate/",
+        account_views.service_account_rotate,
+        name="service_account_rotate",
+    ),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+]

@@ -1,0 +1,88 @@
+"""/healthz: database, broker and scheduler status as JSON, answered before any other middleware."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+
+
+def check_database(alias: str = "default") -> dict[str, Any]:
+    started = time.monotonic()
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"; the reason is reported, not raised
+        connections[alias].close()
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {
+        "ok": True,
+        "vendor": connections[alias].vendor,
+        "ms": round((time.monotonic() - started) * 1000, 1),
+    }
+
+
+def check_broker() -> dict[str, Any]:
+    from config.celery import app
+
+    started = time.monotonic()
+    transport = str(app.conf.broker_url).split("://", 1)[0]
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+    except Exception as exc:
+        return {"ok": False, "transport": transport, "error": exc.__class__.__name__}
+    return {"ok": True, "transport": transport, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def check_beat(database_ok: bool) -> dict[str, Any]:
+    if not database_ok:
+        return {"ok": False, "error": "database unavailable"}
+    from casework.models import Heartbeat
+
+    try:
+        last: datetime | None = Heartbeat.objects.filter(name="beat").values_list("at", flat=True).first()
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    if last is None:
+        return {"ok": False, "last_run_at": None, "error": "beat has not run yet"}
+    age = (timezone.now() - last).total_seconds()
+    return {
+        "ok": age <= settings.BEAT_STALE_AFTER_SECONDS,
+        "last_run_at": last.isoformat(),
+        "age_seconds": round(age),
+    }
+
+
+def health_report() -> tuple[bool, dict[str, Any]]:
+    database = check_database()
+    broker = check_broker()
+    beat = check_beat(database["ok"])
+    healthy = database["ok"] and broker["ok"] and beat["ok"]
+    report = {
+        "status": "ok" if healthy else "down",
+        "time": timezone.now().isoformat(),
+        "checks": {"database": database, "broker": broker, "beat": beat},
+    }
+    return healthy, report
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz first, so a down database or session store cannot turn it into a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            healthy, report = health_report()
+            response = JsonResponse(report, status=200 if healthy else 503)
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)

@@ -1,0 +1,14 @@
+"""The embedded default: SQLite and a broker on local disk, debug on, nothing to install."""
+
+from config.env import env_bool, env_list, env_str
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = env_bool("DEBUG", True)
+# A development-only key; production settings refuse to start without SECRET_KEY.
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")  # noqa: S105
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+for sub in ("cache", "broker/queue", "broker/processed", "media", "static"):
+    (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)

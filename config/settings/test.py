@@ -1,0 +1,15 @@
+"""Settings for the test suite: the local default, or PostgreSQL/Redis when their URLs are set."""
+
+from .local import *  # noqa: F403
+from .local import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, VAR_DIR
+
+DEBUG = False
+# The tests sign in many users; a fast hasher keeps the suite quick. Production hashing is tested.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+REQUIRE_2FA = False
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A file-backed SQLite test database (not :memory:) so subprocesses (Celery worker, beat) share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+_ = CELERY_BROKER_TRANSPORT_OPTIONS

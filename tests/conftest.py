@@ -1,0 +1,151 @@
+"""Shared fixtures: users per role, CI strictness for services and the browser, Playwright."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from casework.roles import Role
+from tests.casework.factories import TeamFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a service or the browser is missing, but fail under CI=true: CI must run it all."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Tokyo East")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Osaka")
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., object]:
+    def make(*roles: str, **kwargs):
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user(Role.ADMINISTRATOR, username="admin1", is_staff=True)
+
+
+@pytest.fixture
+def supervisor(make_user, team):
+    user = make_user(Role.SUPERVISOR, username="super1")
+    team.supervisors.add(user)
+    return user
+
+
+@pytest.fixture
+def caseworker(make_user, team):
+    return make_user(Role.CASEWORKER, username="case1", team=team)
+
+
+@pytest.fixture
+def trainer(make_user):
+    return make_user(Role.TRAINER, username="trainer1")
+
+
+@pytest.fixture
+def employer(make_user):
+    return make_user(Role.EMPLOYER, username="employer1")
+
+
+@pytest.fixture
+def role_users(administrator, supervisor, caseworker, trainer, employer) -> dict[str, object]:
+    return {
+        Role.ADMINISTRATOR: administrator,
+        Role.SUPERVISOR: supervisor,
+        Role.CASEWORKER: caseworker,
+        Role.TRAINER: trainer,
+        Role.EMPLOYER: employer,
+    }
+
+
+@pytest.fixture
+def client_for(db) -> Callable[[object], Client]:
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+# --- Browser ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def page(browser, live_server, request) -> Iterator[object]:
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page) -> Callable[[str, str], None]:
+    def do(username: str, password: str = "correct-horse-battery") -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+
+    return do

@@ -1,4 +1,4 @@
-"""Casework models: organisations, teams and users (the foundation the case records build on)."""
+"""Accounts: organisations, teams, users and the scheduler heartbeat."""
 
 from __future__ import annotations
 

@@ -1,0 +1,231 @@
+"""The legal-status rules table: the only place Tobira's legal numbers and reminder offsets live.
+
+Sources: DOMAIN.md §1 (kinds of status), §2 (procedure), §3 (renewal, special period), §5 (offsets).
+Values marked uncertain there are kept here as data, so an administrator-facing override can
+replace them without touching code. Offsets are signed days relative to the deadline date
+(-30 is T-30, +30 is deadline + 30); ON_RECORD fires when the record is saved.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import get_language
+
+ON_RECORD = "on_record"
+
+
+@dataclass(frozen=True)
+class StatusKindRule:
+    code: str
+    label_en: str
+    label_ja: str
+    grants_work: bool  # works by itself, without an explicit WorkPermission row
+    special_period_applies: bool  # 特例期間: a renewal filed in time extends lawful stay
+    usual_period_months: tuple[int, ...]
+    is_status_of_residence: bool
+    # Reminder offsets for a period of 6 months or more, and for a shorter one.
+    offsets_long: tuple[int | str, ...]
+    offsets_short: tuple[int | str, ...]
+    may_be_indefinite: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.label_ja if (get_language() or "en").startswith("ja") else self.label_en
+
+    def offsets_for(self, period_months: int | None) -> tuple[int | str, ...]:
+        if period_months is not None and period_months >= LONG_STAY_MONTHS:
+            return self.offsets_long
+        return self.offsets_short
+
+
+# A stay of this many months or more: renewal opens RENEWAL_LEAD_MONTHS before the end, and the
+# long reminder ladder applies (DOMAIN.md §3, §5).
+LONG_STAY_MONTHS = 6
+RENEWAL_LEAD_MONTHS = 3
+SPECIAL_PERIOD_MONTHS = 2
+
+_LONG = (-90, -60, -30, -14, -7)
+_SHORT = (ON_RECORD, -30, -14, -7)
+
+STATUS_KINDS: dict[str, StatusKindRule] = {
+    rule.code: rule
+    for rule in (
+        StatusKindRule(
+            "da_refugee_applicant",
+            "Designated Activities (refugee applicant)",
+            "特定活動（難民認定申請中）",
+            grants_work=False,  # depends on the designation sheet: recorded as a WorkPermission
+            special_period_applies=True,
+            usual_period_months=(2, 3, 6),
+            is_status_of_residence=True,
+            offsets_long=_LONG,
+            offsets_short=_SHORT,
+        ),
+        StatusKindRule(
+            "da_humanitarian",
+            "Designated Activities (humanitarian)",
+            "特定活動（人道配慮）",
+            grants_work=False,  # uncertain: read the designation sheet; recorded as a WorkPermission
+            special_period_applies=True,
+            usual_period_months=(12,),
+            is_status_of_residence=True,
+            offsets_long=_LONG,
+            offsets_short=_SHORT,
+        ),
+        StatusKindRule(
+            "da_evacuee",
+            "Designated Activities (evacuee)",
+            "特定活動（避難民）",
+            grants_work=True,
+            special_period_applies=True,
+            usual_period_months=(12,),
+            is_status_of_residence=True,
+            offsets_long=_LONG,
+            offsets_short=_SHORT,
+        ),
+        StatusKindRule(
+            "long_term_resident",
+            "Long-Term Resident",
+            "定住者",
+            grants_work=True,
+            special_period_applies=True,
+            usual_period_months=(6, 12, 36, 60),
+            is_status_of_residence=True,
+            offsets_long=_LONG,
+            offsets_short=_SHORT,
+        ),
+        StatusKindRule(
+            "provisional_stay",
+            "Provisional stay permission",
+            "仮滞在許可",
+            grants_work=False,
+            special_period_applies=False,
+            usual_period_months=(3, 6),
+            is_status_of_residence=False,
+            offsets_long=_LONG,
+            offsets_short=_SHORT,
+        ),
+        StatusKindRule(
+            "provisional_release",
+            "Provisional release",
+            "仮放免",
+            grants_work=False,
+            special_period_applies=False,
+            usual_period_months=(1, 2, 3),
+            is_status_of_residence=False,
+            # The extension is asked for in person, in advance (DOMAIN.md §5).
+            offsets_long=(-14, -7),
+            offsets_short=(-14, -7),
+        ),
+        StatusKindRule(
+            "supervisory_measures",
+            "Supervisory measures",
+            "監理措置",
+            grants_work=False,  # only with a separate work permit, recorded as a WorkPermission
+            special_period_applies=False,
+            usual_period_months=(),
+            is_status_of_residence=False,
+            offsets_long=(-30, -14, -7),
+            offsets_short=(-14, -7),
+        ),
+        StatusKindRule(
+            "other",
+            "Other status",
+            "その他の在留資格",
+            grants_work=False,  # per period: LegalStatusPeriod.other_grants_work
+            special_period_applies=True,
+            usual_period_months=(),
+            is_status_of_residence=True,
+            offsets_long=_LONG,
+            offsets_short=_SHORT,
+            may_be_indefinite=True,
+        ),
+    )
+}
+
+STATUS_KIND_CHOICES = [(code, rule.label_en) for code, rule in STATUS_KINDS.items()]
+
+# Kinds whose periods grant work by themselves (other: per period).
+WORK_GRANTING_KINDS = frozenset(code for code, rule in STATUS_KINDS.items() if rule.grants_work)
+SPECIAL_PERIOD_KINDS = frozenset(code for code, rule in STATUS_KINDS.items() if rule.special_period_applies)
+
+# Refugee procedure (DOMAIN.md §2, §5).
+APPEAL_WINDOW_DAYS = 7  # request for examination within 7 days of receiving the refusal
+APPEAL_OFFSETS: tuple[int | str, ...] = (ON_RECORD, -4, -2)  # at once, day 3 and day 5 of 7
+TRIAGE_CHECK_MONTHS = 2
+D2_WORK_CHECK_MONTHS = 6
+GROUNDS_REQUIRED_FROM_ORDINAL = 3  # since 10 June 2024, a 3rd+ application needs reasonable grounds
+RENEWAL_PENDING_OFFSETS: tuple[int | str, ...] = (30, 45)  # after the end, while the decision is pending
+REPORTING_OFFSETS: tuple[int | str, ...] = (-14, -3)
+WORK_PERMISSION_OFFSETS: tuple[int | str, ...] = (-30, -7)
+CONSENT_EXPIRY_OFFSETS: tuple[int | str, ...] = (-30,)
+
+# Plausibility limits for entered dates.
+PERIOD_START_MAX_YEARS_AGO = 30
+PERIOD_START_MAX_YEARS_AHEAD = 2
+MAX_AGE_YEARS = 120
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the month's last day (Jan 31 + 1 = Feb 28)."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def latest_day_whose_months_later_is_on_or_before(limit: date, months: int) -> date:
+    """The greatest d with add_months(d, months) <= limit (add_months is monotone, so this is exact).
+
+    Lets a database filter "end + 2 months <= X" become "end <= this", without month arithmetic in SQL.
+    """
+    candidate = add_months(limit, -months)
+    while add_months(candidate + timedelta(days=1), months) <= limit:
+        candidate += timedelta(days=1)
+    while add_months(candidate, months) > limit:
+        candidate -= timedelta(days=1)
+    return candidate
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to the day after end (an inclusive period of 6 months is 6)."""
+    after = end + timedelta(days=1)
+    months = (after.year - start.year) * 12 + (after.month - start.month)
+    if after.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def status_kind(code: str) -> StatusKindRule:
+    return STATUS_KINDS[code]
+
+
+def lawful_stay_until(
+    *, kind: str, end: date | None, renewal_filed_on: date | None, renewal_decided_on: date | None
+) -> date | None:
+    """The last day of lawful stay: the end, or within the special period the decision or end + 2 months."""
+    if end is None:
+        return None
+    if kind in SPECIAL_PERIOD_KINDS and renewal_filed_on is not None and renewal_filed_on <= end:
+        limit = add_months(end, SPECIAL_PERIOD_MONTHS)
+        if renewal_decided_on is not None and renewal_decided_on > end:
+            return min(renewal_decided_on, limit)
+        if renewal_decided_on is None:
+            return limit
+    return end
+
+
+def renewal_window_opens(*, start: date, end: date | None) -> date | None:
+    """When an extension may be applied for: 3 months before the end for stays of 6 months or more."""
+    if end is None:
+        return None
+    if months_between(start, end) >= LONG_STAY_MONTHS:
+        return max(add_months(end, -RENEWAL_LEAD_MONTHS), start)
+    return start
+
+
+def appeal_deadline(refusal_notice_received_on: date) -> date:
+    return refusal_notice_received_on + timedelta(days=APPEAL_WINDOW_DAYS)

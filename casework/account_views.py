@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,6 +63,18 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin signs in through our page, so two-factor and throttling apply there too.
+
+    The admin sends a signed-in person here only when they may not use it; sending them on to the
+    sign-in page would bounce them straight back to the admin, round and round, so they get a 403.
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{reverse('login')}?{query}" if query else reverse("login"))
+
+
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = SignInForm(request)
@@ -110,6 +123,10 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if user.is_verified():
         return HttpResponseRedirect(_safe_next(request))
+    if not user_has_device(user, confirmed=True):
+        # No code could ever pass here: send the person where they can get one.
+        query = urlencode({"next": request.GET["next"]}) if request.GET.get("next") else ""
+        return redirect(f"{reverse('two_factor_setup')}{'?' if query else ''}{query}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date, timedelta
+from difflib import SequenceMatcher
 
-from casework.models import Team, User
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from casework import crypto, names, rules
+from casework.models import (
+    Applicant,
+    Assignment,
+    HouseholdMember,
+    LegalStatusPeriod,
+    ProcedureEvent,
+    RefugeeProcedure,
+    ReportingObligation,
+    Team,
+    User,
+    WorkPermission,
+)
 from casework.roles import Role
 
 
@@ -44,3 +61,335 @@ def organisation_overview(*, user: User) -> dict[str, object]:
         "service_account_count": counts["service_accounts"],
         "teams": teams,
     }
+
+
+# --- Applicants and their legal situation -------------------------------------------------------------
+
+
+DUPLICATE_NAME_SIMILARITY = 0.82
+
+
+def search_applicants(queryset: QuerySet[Applicant], query: str) -> QuerySet[Applicant]:
+    """Find people by any form of a name or alias, a reference code, or an exact residence card number.
+
+    Each word of the query must begin a word of the stored search key (order and script free). On
+    PostgreSQL the trigram index serves these LIKE patterns; queries under 3 characters are prefix-only.
+    """
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    card = names.normalise_card_number(query)
+    if names.is_valid_card_number(card):
+        digest = crypto.lookup_hash(card)
+        return queryset.filter(
+            Exists(LegalStatusPeriod.objects.filter(applicant=OuterRef("pk"), card_number_hash=digest))
+        )
+    reference = query.upper()
+    if reference.startswith("A-") and len(reference) >= 6:
+        return queryset.filter(reference_code__startswith=reference)
+    tokens = names.name_tokens(query)
+    if not tokens:
+        return queryset.none()
+    for token in tokens:
+        queryset = queryset.filter(search_key__contains=f" {token}")
+    return queryset
+
+
+def current_period_subquery(day: date, field: str) -> Subquery:
+    return Subquery(
+        LegalStatusPeriod.objects.filter(applicant=OuterRef("pk"), start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day) | Q(renewal_filed_on__isnull=False))
+        .order_by("-start_date")
+        .values(field)[:1]
+    )
+
+
+def may_work_condition(day: date) -> Q:
+    """'May work on day' as a database condition: a covering period that grants work, or a permission."""
+    covering = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+    granting = Q(status_kind__in=rules.WORK_GRANTING_KINDS) | Q(status_kind="other", other_grants_work=True)
+    period = LegalStatusPeriod.objects.filter(covering & granting, applicant=OuterRef("pk"))
+    permission = WorkPermission.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day), applicant=OuterRef("pk"), start_date__lte=day
+    )
+    return Q(Exists(period)) | Q(Exists(permission))
+
+
+def with_legal_summary(queryset: QuerySet[Applicant], day: date | None = None) -> QuerySet[Applicant]:
+    """Annotate the current period and 'may work today' in the same query (no per-row queries)."""
+    day = day or timezone.localdate()
+    return queryset.annotate(
+        current_kind=current_period_subquery(day, "status_kind"),
+        current_other_label=current_period_subquery(day, "status_other_label"),
+        current_start=current_period_subquery(day, "start_date"),
+        current_end=current_period_subquery(day, "end_date"),
+        current_renewal_filed_on=current_period_subquery(day, "renewal_filed_on"),
+        current_renewal_decided_on=current_period_subquery(day, "renewal_decided_on"),
+        may_work_now=Exists(Applicant.objects.filter(Q(pk=OuterRef("pk")) & may_work_condition(day))),
+    )
+
+
+@dataclass(frozen=True)
+class LegalSummary:
+    """What a list row or a header shows about a person's legal situation today."""
+
+    kind: str | None
+    kind_label: str
+    lawful_until: date | None
+    days_left: int | None
+    renewal_window_opens: date | None
+    renewal_pending: bool
+    may_work: bool
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.days_left is not None and self.days_left <= 14
+
+
+def legal_summary_from_annotations(applicant: Applicant, day: date | None = None) -> LegalSummary:
+    day = day or timezone.localdate()
+    kind = getattr(applicant, "current_kind", None)
+    if kind is None:
+        return LegalSummary(
+            None, "", None, None, None, False, bool(getattr(applicant, "may_work_now", False))
+        )
+    values = applicant.__dict__  # the annotations of with_legal_summary()
+    end, filed, decided = (
+        values["current_end"],
+        values["current_renewal_filed_on"],
+        values["current_renewal_decided_on"],
+    )
+    until = rules.lawful_stay_until(kind=kind, end=end, renewal_filed_on=filed, renewal_decided_on=decided)
+    other_label = values.get("current_other_label")
+    label = other_label if kind == "other" and other_label else rules.status_kind(kind).label
+    return LegalSummary(
+        kind=kind,
+        kind_label=label,
+        lawful_until=until,
+        days_left=(until - day).days if until else None,
+        renewal_window_opens=rules.renewal_window_opens(start=values["current_start"], end=end),
+        renewal_pending=bool(filed and not decided),
+        may_work=bool(values.get("may_work_now")),
+    )
+
+
+def deadline_within_condition(days: int, day: date | None = None) -> Q:
+    """People with a legal deadline in the next `days` days: lawful stay, appeal, report, work permission."""
+    day = day or timezone.localdate()
+    limit = day + timedelta(days=days)
+    plain_end = LegalStatusPeriod.objects.filter(
+        Q(renewal_filed_on__isnull=True) | ~Q(status_kind__in=rules.SPECIAL_PERIOD_KINDS),
+        applicant=OuterRef("pk"),
+        end_date__gte=day,
+        end_date__lte=limit,
+    )
+    # Renewal filed in time: lawful until the decision or end + 2 months, whichever is first.
+    special_limit = rules.latest_day_whose_months_later_is_on_or_before(limit, rules.SPECIAL_PERIOD_MONTHS)
+    special_start = rules.latest_day_whose_months_later_is_on_or_before(
+        day - timedelta(days=1), rules.SPECIAL_PERIOD_MONTHS
+    )
+    pending = LegalStatusPeriod.objects.filter(
+        applicant=OuterRef("pk"),
+        status_kind__in=rules.SPECIAL_PERIOD_KINDS,
+        renewal_filed_on__isnull=False,
+        renewal_decided_on__isnull=True,
+        end_date__gt=special_start,
+        end_date__lte=special_limit,
+    )
+    notice_from = day - timedelta(days=rules.APPEAL_WINDOW_DAYS)
+    notice_to = limit - timedelta(days=rules.APPEAL_WINDOW_DAYS)
+    appeal = ProcedureEvent.objects.filter(
+        procedure__applicant=OuterRef("pk"),
+        procedure__is_open=True,
+        kind=ProcedureEvent.Kind.REFUSAL_NOTICE,
+        date__gte=notice_from,
+        date__lte=notice_to,
+    ).exclude(procedure__events__kind=ProcedureEvent.Kind.APPEAL_FILED)
+    report = ReportingObligation.objects.filter(
+        applicant=OuterRef("pk"), is_active=True, next_report_date__gte=day, next_report_date__lte=limit
+    )
+    permission = WorkPermission.objects.filter(
+        applicant=OuterRef("pk"), end_date__gte=day, end_date__lte=limit
+    )
+    return (
+        Q(Exists(plain_end))
+        | Q(Exists(pending))
+        | Q(Exists(appeal))
+        | Q(Exists(report))
+        | Q(Exists(permission))
+    )
+
+
+# --- One applicant: derived values from prefetched rows (no extra queries) -------------------------------
+
+
+def current_period(periods: list[LegalStatusPeriod], day: date) -> LegalStatusPeriod | None:
+    """The period covering the day; or the latest one whose renewal is pending past its end."""
+    covering = [p for p in periods if p.covers(day)]
+    if covering:
+        return max(covering, key=lambda p: p.start_date)
+    started = [p for p in periods if p.start_date <= day]
+    if started:
+        latest = max(started, key=lambda p: p.start_date)
+        until = latest.lawful_stay_until
+        if until and until >= day:
+            return latest
+    return None
+
+
+def may_work_on(periods: list[LegalStatusPeriod], permissions: list[WorkPermission], day: date) -> bool:
+    """The one answer to 'may this person work on this day' (matching, placements, share packet)."""
+    if any(p.covers(day) and p.grants_work for p in periods):
+        return True
+    return any(permission.covers(day) for permission in permissions)
+
+
+def applicant_may_work_on(applicant: Applicant, day: date) -> bool:
+    return may_work_on(list(applicant.periods.all()), list(applicant.work_permissions.all()), day)
+
+
+@dataclass(frozen=True)
+class AppealStatus:
+    procedure: RefugeeProcedure
+    refusal_notice_on: date
+    deadline: date
+    days_left: int
+    appeal_filed_on: date | None
+
+    @property
+    def filed_late(self) -> bool:
+        return self.appeal_filed_on is not None and self.appeal_filed_on > self.deadline
+
+    @property
+    def is_open(self) -> bool:
+        return self.appeal_filed_on is None
+
+
+def appeal_status(procedure: RefugeeProcedure, day: date) -> AppealStatus | None:
+    """The appeal deadline (refusal notice + 7 days) of a procedure, from its prefetched events."""
+    events = list(procedure.events.all())
+    notices = [e for e in events if e.kind == ProcedureEvent.Kind.REFUSAL_NOTICE]
+    if not notices:
+        return None
+    notice = max(notices, key=lambda e: e.date)
+    appeals = [e for e in events if e.kind == ProcedureEvent.Kind.APPEAL_FILED and e.date >= notice.date]
+    deadline = rules.appeal_deadline(notice.date)
+    return AppealStatus(
+        procedure=procedure,
+        refusal_notice_on=notice.date,
+        deadline=deadline,
+        days_left=(deadline - day).days,
+        appeal_filed_on=min(e.date for e in appeals) if appeals else None,
+    )
+
+
+def applicant_detail_queryset(user) -> QuerySet[Applicant]:
+    """Everything the applicant page shows, in a fixed number of queries."""
+    return (
+        Applicant.objects.visible_to(user)
+        .select_related("team", "caseworker", "organisation")
+        .prefetch_related(
+            "aliases",
+            Prefetch("household", queryset=_household_queryset()),
+            Prefetch("periods", queryset=LegalStatusPeriod.objects.order_by("start_date")),
+            Prefetch("work_permissions", queryset=WorkPermission.objects.order_by("start_date")),
+            Prefetch(
+                "reporting_obligations", queryset=ReportingObligation.objects.order_by("next_report_date")
+            ),
+            Prefetch(
+                "procedures",
+                queryset=RefugeeProcedure.objects.order_by("ordinal").prefetch_related(
+                    Prefetch("events", queryset=ProcedureEvent.objects.order_by("date", "pk"))
+                ),
+            ),
+            Prefetch("assignments", queryset=_assignment_queryset()),
+        )
+    )
+
+
+def _household_queryset() -> QuerySet[HouseholdMember]:
+    return HouseholdMember.objects.select_related("linked_applicant").order_by("pk")
+
+
+def _assignment_queryset() -> QuerySet[Assignment]:
+    return Assignment.objects.select_related("team", "caseworker", "assigned_by").order_by(
+        "-assigned_at", "-pk"
+    )
+
+
+# --- The duplicate check: the one sanctioned organisation-wide lookup ---------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """What a caseworker may learn of a possible match outside their caseload: nothing more."""
+
+    pk: int
+    reference_code: str
+    name: str
+    birth_year: int | None
+    caseworker: str
+    reason: str
+
+
+def duplicate_candidates(
+    *,
+    organisation_id: int,
+    family_name: str,
+    given_name: str,
+    name_katakana: str,
+    birth_year: int | None,
+    nationality: str,
+    card_hash: str,
+    limit: int = 10,
+) -> list[DuplicateCandidate]:
+    """Possible matches in the whole organisation: same card number, or a close name with the same
+    birth year (and nationality when both are known). Bounded: only people born that year are compared."""
+    base = Applicant.objects.filter(organisation_id=organisation_id).select_related("caseworker")
+    found: dict[int, DuplicateCandidate] = {}
+
+    def add(applicant: Applicant, reason: str) -> None:
+        if applicant.pk not in found:
+            found[applicant.pk] = DuplicateCandidate(
+                pk=applicant.pk,
+                reference_code=applicant.reference_code,
+                name=applicant.display_name,
+                birth_year=applicant.birth_year,
+                caseworker=str(applicant.caseworker) if applicant.caseworker else "",
+                reason=reason,
+            )
+
+    if card_hash:
+        for applicant in base.filter(periods__card_number_hash=card_hash).distinct()[:limit]:
+            add(applicant, "card")
+    key = names.name_key([family_name, given_name])
+    kana = "".join(names.name_tokens(name_katakana))
+    if birth_year and (key or kana):
+        same_year = base.filter(date_of_birth__year=birth_year)
+        if nationality:
+            same_year = same_year.filter(Q(nationality=nationality.upper()) | Q(nationality=""))
+        for applicant in same_year.only(
+            "pk",
+            "reference_code",
+            "family_name",
+            "given_name",
+            "name_katakana",
+            "name_key",
+            "date_of_birth",
+            "caseworker",
+        )[:500]:
+            score = (
+                SequenceMatcher(None, key, applicant.name_key).ratio() if key and applicant.name_key else 0.0
+            )
+            if kana and applicant.name_katakana:
+                other = "".join(names.name_tokens(applicant.name_katakana))
+                score = max(score, SequenceMatcher(None, kana, other).ratio())
+            if score >= DUPLICATE_NAME_SIMILARITY:
+                add(applicant, "name")
+    return list(found.values())[:limit]
+
+
+def applicants_for_list(*, user, day: date | None = None) -> QuerySet[Applicant]:
+    """The applicant list (UI and API): visible rows with the legal summary annotated, one query a page."""
+    queryset = Applicant.objects.visible_to(user).select_related("team", "caseworker")
+    return with_legal_summary(queryset, day)

@@ -1,4 +1,4 @@
-"""Casework services: every write to casework data goes through a function here."""
+"""Account services: roles, teams and the scheduler heartbeat."""
 
 from __future__ import annotations
 

@@ -1,0 +1,41 @@
+"""Casework services: every write to casework data goes through a function here."""
+
+from casework.services.accounts import heartbeat_record, team_add_supervisor, user_set_roles
+from casework.services.applicants import (
+    applicant_register,
+    applicant_update,
+    applicants_reassign,
+    duplicate_check_decide,
+    duplicate_check_run,
+    household_member_add,
+)
+from casework.services.legal import (
+    legal_period_delete,
+    legal_period_record,
+    legal_period_update,
+    procedure_event_record,
+    procedure_record,
+    procedure_update,
+    reporting_obligation_record,
+    work_permission_record,
+)
+
+__all__ = [
+    "applicant_register",
+    "applicant_update",
+    "applicants_reassign",
+    "duplicate_check_decide",
+    "duplicate_check_run",
+    "heartbeat_record",
+    "household_member_add",
+    "legal_period_delete",
+    "legal_period_record",
+    "legal_period_update",
+    "procedure_event_record",
+    "procedure_record",
+    "procedure_update",
+    "reporting_obligation_record",
+    "team_add_supervisor",
+    "user_set_roles",
+    "work_permission_record",
+]

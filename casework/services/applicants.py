@@ -1,0 +1,371 @@
+"""Applicant services: register (with the duplicate check), update (no lost updates), reassign."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from casework import names, rules
+from casework.models import (
+    Alias,
+    Applicant,
+    Assignment,
+    BirthDatePrecision,
+    CaseStage,
+    DuplicateCheck,
+    HouseholdMember,
+    LanguageLevel,
+    ReferenceCounter,
+    Team,
+    User,
+)
+from casework.roles import Role
+
+# Fields a person may set on an applicant through a form or the API.
+PROFILE_FIELDS = (
+    "family_name",
+    "given_name",
+    "name_native",
+    "name_katakana",
+    "date_of_birth",
+    "birth_date_precision",
+    "gender",
+    "nationality",
+    "languages",
+    "phone",
+    "email",
+    "prefecture",
+    "city",
+    "education",
+    "work_history",
+    "skills",
+    "intake_date",
+    "case_stage",
+)
+
+
+def _clean_profile(data: dict[str, Any], *, today: date) -> dict[str, Any]:
+    """Validate and normalise profile values; raise one ValidationError naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    cleaned = {key: data[key] for key in PROFILE_FIELDS if key in data}
+
+    for key in ("family_name", "given_name", "name_native", "name_katakana", "gender", "phone", "city"):
+        if key in cleaned:
+            cleaned[key] = (cleaned[key] or "").strip()
+    if "given_name" in cleaned and not cleaned["given_name"]:
+        errors.setdefault("given_name", []).append(
+            _(
+                "Enter the given name (for a person with one name, enter it here and leave the family name empty)."
+            )
+        )
+
+    precision = cleaned.get("birth_date_precision") or BirthDatePrecision.DAY
+    if precision not in BirthDatePrecision.values:
+        errors.setdefault("birth_date_precision", []).append(
+            _("Choose how precisely the date of birth is known.")
+        )
+    born = cleaned.get("date_of_birth")
+    if born:
+        if precision == BirthDatePrecision.YEAR:
+            born = date(born.year, 1, 1)
+        elif precision == BirthDatePrecision.MONTH:
+            born = date(born.year, born.month, 1)
+        cleaned["date_of_birth"] = born
+        if born > today:
+            errors.setdefault("date_of_birth", []).append(_("The date of birth cannot be in the future."))
+        elif today.year - born.year > rules.MAX_AGE_YEARS:
+            errors.setdefault("date_of_birth", []).append(
+                _("This date of birth would make the person older than %(years)d years.")
+                % {"years": rules.MAX_AGE_YEARS}
+            )
+    elif "date_of_birth" in cleaned:
+        cleaned["birth_date_precision"] = BirthDatePrecision.UNKNOWN
+
+    nationality = cleaned.get("nationality")
+    if nationality:
+        code = str(nationality).strip().upper()
+        if code not in dict(countries):
+            errors.setdefault("nationality", []).append(
+                _("“%(code)s” is not a country code (ISO 3166, two letters such as LK or MM).")
+                % {"code": nationality}
+            )
+        cleaned["nationality"] = code
+
+    if "languages" in cleaned:
+        languages = cleaned["languages"] or []
+        valid = isinstance(languages, list) and all(
+            isinstance(item, dict)
+            and str(item.get("language", "")).strip()
+            and item.get("level", LanguageLevel.BASIC) in LanguageLevel.values
+            for item in languages
+        )
+        if not valid:
+            errors.setdefault("languages", []).append(
+                _("Give each language a name and one of the levels: native, fluent, conversational, basic.")
+            )
+        else:
+            cleaned["languages"] = [
+                {"language": str(item["language"]).strip(), "level": item.get("level") or LanguageLevel.BASIC}
+                for item in languages
+            ]
+    if "skills" in cleaned:
+        skills = cleaned["skills"] or []
+        if not isinstance(skills, list) or not all(isinstance(skill, str) for skill in skills):
+            errors.setdefault("skills", []).append(_("Skills must be a list of words."))
+        else:
+            cleaned["skills"] = sorted({skill.strip() for skill in skills if skill.strip()}, key=str.lower)
+
+    if "case_stage" in cleaned and cleaned["case_stage"] not in CaseStage.values:
+        errors.setdefault("case_stage", []).append(_("Choose a case stage from the list."))
+    intake = cleaned.get("intake_date")
+    if intake and intake > today:
+        errors.setdefault("intake_date", []).append(_("The intake date cannot be in the future."))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _refresh_keys(applicant: Applicant, alias_names: list[str]) -> None:
+    forms = [applicant.family_name, applicant.given_name, applicant.name_native, applicant.name_katakana]
+    applicant.search_key = names.search_key([*forms, *alias_names, applicant.reference_code])
+    applicant.name_key = names.name_key([applicant.family_name, applicant.given_name])
+
+
+def _next_reference_code(organisation_id: int, year: int) -> str:
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+        organisation_id=organisation_id, year=year
+    )
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"A-{year}-{counter.last:05d}"
+
+
+def _check_assignment(*, by: User, team: Team, caseworker: User | None) -> None:
+    if team.organisation_id != by.organisation_id:
+        raise ValidationError({"team": _("Choose one of your organisation's teams.")})
+    if caseworker is not None:
+        if caseworker.organisation_id != by.organisation_id or not caseworker.has_role(Role.CASEWORKER):
+            raise ValidationError({"caseworker": _("Choose a caseworker of your organisation.")})
+        if caseworker.team_id != team.pk:
+            raise ValidationError(
+                {
+                    "caseworker": _("%(name)s is not a member of the team %(team)s.")
+                    % {"name": caseworker, "team": team}
+                }
+            )
+
+
+@transaction.atomic
+def applicant_register(
+    *,
+    by: User,
+    data: dict[str, Any],
+    aliases: list[str] | None = None,
+    team: Team | None = None,
+    caseworker: User | None = None,
+    duplicate_check: DuplicateCheck | None = None,
+) -> Applicant:
+    """Register a person. A caseworker registers into their own caseload; supervisors choose."""
+    if not (by.has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR) or by.is_superuser):
+        raise PermissionDenied
+    today = timezone.localdate()
+    cleaned = _clean_profile({"intake_date": today, **data}, today=today)
+    if by.has_role(Role.CASEWORKER) and not by.has_role(Role.SUPERVISOR, Role.ADMINISTRATOR):
+        team, caseworker = by.team, by
+    if team is None:
+        raise ValidationError({"team": _("Choose the team that will handle this case.")})
+    is_admin = by.has_role(Role.ADMINISTRATOR) or by.is_superuser
+    if not is_admin and not team.supervisors.filter(pk=by.pk).exists() and team.pk != by.team_id:
+        raise ValidationError({"team": _("You can register people only into a team you lead.")})
+    _check_assignment(by=by, team=team, caseworker=caseworker)
+
+    applicant = Applicant(organisation_id=by.organisation_id, team=team, caseworker=caseworker, **cleaned)
+    applicant.reference_code = _next_reference_code(by.organisation_id, cleaned["intake_date"].year)
+    alias_names = [alias.strip() for alias in (aliases or []) if alias.strip()]
+    _refresh_keys(applicant, alias_names)
+    applicant.save()
+    Alias.objects.bulk_create([Alias(applicant=applicant, name=name) for name in alias_names])
+    Assignment.objects.create(
+        applicant=applicant, team=team, caseworker=caseworker, assigned_by=by, reason=_("Registered")
+    )
+    if duplicate_check is not None:
+        duplicate_check_decide(
+            by=by,
+            check=duplicate_check,
+            decision=DuplicateCheck.Decision.NEW_PERSON
+            if duplicate_check.matches.exists()
+            else DuplicateCheck.Decision.NO_MATCH,
+            registered=applicant,
+        )
+    return applicant
+
+
+@transaction.atomic
+def applicant_update(
+    *,
+    by: User,
+    applicant: Applicant,
+    data: dict[str, Any],
+    expected_version: int,
+    aliases: list[str] | None = None,
+) -> Applicant:
+    """Change a profile. If someone saved it since `expected_version` was read, refuse: no lost update."""
+    if not Applicant.objects.editable_by(by).filter(pk=applicant.pk).exists():
+        raise PermissionDenied
+    cleaned = _clean_profile(data, today=timezone.localdate())
+    updated = Applicant.objects.filter(pk=applicant.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if updated != 1:
+        raise ValidationError(
+            _(
+                "Someone else saved this person's record after you opened it. Your changes were not saved: "
+                "reload the page to see the current record, then make your changes again."
+            ),
+            code="stale",
+        )
+    for key, value in cleaned.items():
+        setattr(applicant, key, value)
+    applicant.version = expected_version + 1
+    if aliases is not None:
+        alias_names = [alias.strip() for alias in aliases if alias.strip()]
+        existing = {alias.name: alias for alias in applicant.aliases.all()}
+        Alias.objects.filter(pk__in=[a.pk for n, a in existing.items() if n not in alias_names]).delete()
+        Alias.objects.bulk_create(
+            [Alias(applicant=applicant, name=n) for n in alias_names if n not in existing]
+        )
+    else:
+        alias_names = list(applicant.aliases.values_list("name", flat=True))
+    _refresh_keys(applicant, alias_names)
+    applicant.save()
+    return applicant
+
+
+@transaction.atomic
+def applicants_reassign(
+    *, by: User, applicants: list[Applicant], team: Team, caseworker: User | None, reason: str = ""
+) -> int:
+    """Move one or many cases to a team and caseworker (supervisors of the teams, or administrators)."""
+    is_admin = by.has_role(Role.ADMINISTRATOR) or by.is_superuser
+    if not (is_admin or by.has_role(Role.SUPERVISOR)):
+        raise PermissionDenied
+    _check_assignment(by=by, team=team, caseworker=caseworker)
+    if not is_admin:
+        led = set(by.led_teams.values_list("pk", flat=True))
+        if team.pk not in led:
+            raise ValidationError({"team": _("You can move cases only into a team you lead.")})
+        if any(applicant.team_id not in led for applicant in applicants):
+            raise PermissionDenied
+    ids = [applicant.pk for applicant in applicants]
+    if not ids:
+        raise ValidationError({"applicants": _("Choose at least one case.")})
+    Applicant.objects.filter(pk__in=ids).update(team=team, caseworker=caseworker, version=F("version") + 1)
+    Assignment.objects.bulk_create(
+        [
+            Assignment(applicant_id=pk, team=team, caseworker=caseworker, assigned_by=by, reason=reason)
+            for pk in ids
+        ]
+    )
+    return len(ids)
+
+
+def household_member_add(*, by: User, applicant: Applicant, data: dict[str, Any]) -> HouseholdMember:
+    if not Applicant.objects.editable_by(by).filter(pk=applicant.pk).exists():
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = _("Enter the name.")
+    if not (data.get("relation") or "").strip():
+        errors["relation"] = _("Enter the relation (for example spouse, child).")
+    year = data.get("birth_year")
+    if year and not (
+        timezone.localdate().year - rules.MAX_AGE_YEARS <= int(year) <= timezone.localdate().year
+    ):
+        errors["birth_year"] = _("Enter a birth year that is not in the future.")
+    linked = data.get("linked_applicant")
+    if linked is not None and linked.organisation_id != applicant.organisation_id:
+        errors["linked_applicant"] = _("Choose a person of your organisation.")
+    if errors:
+        raise ValidationError(errors)
+    return HouseholdMember.objects.create(
+        applicant=applicant,
+        name=data["name"].strip(),
+        relation=data["relation"].strip(),
+        birth_year=year or None,
+        schooling=(data.get("schooling") or "").strip(),
+        linked_applicant=linked,
+    )
+
+
+# --- Duplicate check ------------------------------------------------------------------------------------
+
+
+def duplicate_check_run(
+    *,
+    by: User,
+    family_name: str = "",
+    given_name: str = "",
+    name_katakana: str = "",
+    date_of_birth: date | None = None,
+    nationality: str = "",
+    card_number: str = "",
+) -> DuplicateCheck:
+    """Run the one sanctioned organisation-wide lookup and record that it ran and what it found."""
+    from casework import crypto
+    from casework.selectors import duplicate_candidates
+
+    normalised_card = names.normalise_card_number(card_number)
+    card_hash = crypto.lookup_hash(normalised_card) if names.is_valid_card_number(normalised_card) else ""
+    matches = duplicate_candidates(
+        organisation_id=by.organisation_id,
+        family_name=family_name,
+        given_name=given_name,
+        name_katakana=name_katakana,
+        birth_year=date_of_birth.year if date_of_birth else None,
+        nationality=nationality,
+        card_hash=card_hash,
+    )
+    check = DuplicateCheck.objects.create(
+        organisation_id=by.organisation_id,
+        checked_by=by,
+        name_key=names.name_key([family_name, given_name]),
+        birth_year=date_of_birth.year if date_of_birth else None,
+        nationality=(nationality or "")[:2].upper(),
+        card_hash=card_hash,
+        decision=DuplicateCheck.Decision.PENDING,
+    )
+    check.matches.set([match.pk for match in matches])
+    check.found = matches  # type: ignore[attr-defined]
+    return check
+
+
+def duplicate_check_decide(
+    *,
+    by: User,
+    check: DuplicateCheck,
+    decision: str,
+    chosen: Applicant | None = None,
+    registered: Applicant | None = None,
+) -> DuplicateCheck:
+    if check.checked_by_id != by.pk:
+        raise PermissionDenied
+    if decision not in DuplicateCheck.Decision.values or decision == DuplicateCheck.Decision.PENDING:
+        raise ValidationError({"decision": _("Choose what to do with the possible match.")})
+    if chosen is not None and not check.matches.filter(pk=chosen.pk).exists():
+        raise ValidationError({"chosen": _("That person was not one of the possible matches.")})
+    check.decision = decision
+    check.decided_at = timezone.now()
+    check.chosen = chosen
+    check.registered = registered
+    try:
+        check.save(update_fields=["decision", "decided_at", "chosen", "registered"])
+    except IntegrityError as exc:  # pragma: no cover - foreign keys are checked above
+        raise ValidationError(str(exc)) from exc
+    return check

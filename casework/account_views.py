@@ -58,8 +58,14 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # The interface follows the language the person chose last time, on any device.
-        _set_language_cookie(response, form.get_user().language)
+        user = form.get_user()
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+            # A language picked on the sign-in page itself wins, and is remembered for e-mails.
+            User.objects.filter(pk=user.pk).update(language=chosen)
+        else:
+            # Otherwise the interface follows the language the person chose last time, on any device.
+            _set_language_cookie(response, user.language)
         return response
 
 

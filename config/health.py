@@ -28,14 +28,23 @@ def check_database(alias: str = "default") -> dict[str, Any]:
     }
 
 
+# Seconds the broker may take to connect and to answer. Without a read timeout a broker that accepts
+# the connection but never answers (a hung Redis, a firewall that swallows packets) would hang /healthz
+# and the web worker serving it; the connect timeout alone does not cover that.
+BROKER_CHECK_TIMEOUT = 2.0
+
+
 def check_broker() -> dict[str, Any]:
     from config.celery import app
 
     started = time.monotonic()
     transport = str(app.conf.broker_url).split("://", 1)[0]
+    timeouts = {"socket_timeout": BROKER_CHECK_TIMEOUT, "socket_connect_timeout": BROKER_CHECK_TIMEOUT}
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+        with app.connection_for_write(transport_options=timeouts) as conn:
+            conn.ensure_connection(
+                max_retries=0, interval_start=0, interval_step=0, timeout=BROKER_CHECK_TIMEOUT
+            )
     except Exception as exc:
         return {"ok": False, "transport": transport, "error": exc.__class__.__name__}
     return {"ok": True, "transport": transport, "ms": round((time.monotonic() - started) * 1000, 1)}

@@ -1,15 +1,16 @@
 """Root URLs: pages, the partner portal, the API and the Django admin (/healthz is middleware)."""
 
 from django.contrib import admin
-from django.urls import include, path, reverse_lazy
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from casework.account_views import admin_sign_in
 
 admin.site.site_header = "Tobira"
 admin.site.site_title = "Tobira"
 
 urlpatterns = [
     # The admin signs in through our sign-in page, so two-factor and throttling apply there too.
-    path("admin/login/", RedirectView.as_view(url=reverse_lazy("login"), query_string=True)),
+    path("admin/login/", admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("partner/", include("jobs.urls")),

@@ -117,6 +117,49 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+_migration_state_apps = None
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return marker is not None and bool(
+        marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+    )
+
+
+# Data migrations whose steps are idempotent and create rows the tests need (roles, permissions, the
+# default organisation): re-run after a transactional test emptied the tables. Add new ones here.
+SEED_MIGRATIONS = ("0002_default_organisation_and_roles", "0005_casework_core_permissions")
+
+
+@pytest.fixture(autouse=True)
+def _roles_in_transactional_tests(request: pytest.FixtureRequest) -> None:
+    """Give transactional tests (live_server: every browser test) the roles the migrations create.
+
+    A transactional test ends by emptying every table, so the next one finds no role groups and no
+    default organisation, and the role fixtures would make users without roles. This re-runs the
+    migration step that creates them (it is idempotent). Serialized rollback cannot do it here:
+    once Playwright's sync API has run, asgiref hands the test thread a new database connection
+    object, which lacks the serialized copy of the database.
+    """
+    global _migration_state_apps
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.db.migrations.loader import MigrationLoader
+
+    if _migration_state_apps is None:
+        _migration_state_apps = MigrationLoader(None, ignore_no_migrations=True).project_state().apps
+    for module_name in SEED_MIGRATIONS:
+        module = importlib.import_module(f"casework.migrations.{module_name}")
+        for operation in module.Migration.operations:
+            operation.code(_migration_state_apps, None)
+
+
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -19,6 +19,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             )
         else:
             items.append({"label": str(_("Home")), "url": reverse("home"), "name": "home"})
+        if user.has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR) or user.is_superuser:
+            items.append(
+                {"label": str(_("Applicants")), "url": reverse("applicant_list"), "name": "applicant_list"}
+            )
         if user.is_staff_role:
             items.append({"label": str(_("API")), "url": reverse("api-docs"), "name": "api-docs"})
         if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:

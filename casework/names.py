@@ -64,6 +64,20 @@ def name_key(forms: Iterable[str | None]) -> str:
     return " ".join(sorted(tokens))
 
 
+def applicant_keys(
+    *,
+    family_name: str,
+    given_name: str,
+    name_native: str,
+    name_katakana: str,
+    alias_names: Iterable[str],
+    reference_code: str,
+) -> tuple[str, str]:
+    """An applicant's (search_key, name_key): the services and the bulk loaders both call this."""
+    forms = [family_name, given_name, name_native, name_katakana]
+    return search_key([*forms, *alias_names, reference_code]), name_key([family_name, given_name])
+
+
 def normalise_card_number(raw: str | None) -> str:
     """Residence card numbers: full-width to ASCII, upper case, spaces and hyphens removed."""
     if not raw:

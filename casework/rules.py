@@ -166,6 +166,7 @@ CONSENT_EXPIRY_OFFSETS: tuple[int | str, ...] = (-30,)
 # Plausibility limits for entered dates.
 PERIOD_START_MAX_YEARS_AGO = 30
 PERIOD_START_MAX_YEARS_AHEAD = 2
+PERIOD_MAX_LENGTH_YEARS = 10  # the longest period of stay granted is 5 years; 10 catches typos
 MAX_AGE_YEARS = 120
 
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import SequenceMatcher
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from casework import crypto, names, rules
 from casework.models import (
     Applicant,
     Assignment,
+    DuplicateCheck,
     HouseholdMember,
     LegalStatusPeriod,
     ProcedureEvent,
@@ -96,9 +97,21 @@ def search_applicants(queryset: QuerySet[Applicant], query: str) -> QuerySet[App
 
 
 def current_period_subquery(day: date, field: str) -> Subquery:
+    """The current period as current_period() finds it: covering the day, or past its end but still
+    lawful through the special period (renewal filed by the end, end + 2 months not passed, no
+    decision before the day). A renewal filed long ago does not keep an old period current."""
+    special_after = rules.latest_day_whose_months_later_is_on_or_before(
+        day - timedelta(days=1), rules.SPECIAL_PERIOD_MONTHS
+    )
+    still_lawful = Q(
+        status_kind__in=rules.SPECIAL_PERIOD_KINDS,
+        renewal_filed_on__isnull=False,
+        renewal_filed_on__lte=F("end_date"),
+        end_date__gt=special_after,
+    ) & (Q(renewal_decided_on__isnull=True) | Q(renewal_decided_on__gte=day))
     return Subquery(
         LegalStatusPeriod.objects.filter(applicant=OuterRef("pk"), start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day) | Q(renewal_filed_on__isnull=False))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day) | still_lawful)
         .order_by("-start_date")
         .values(field)[:1]
     )
@@ -393,3 +406,28 @@ def applicants_for_list(*, user, day: date | None = None) -> QuerySet[Applicant]
     """The applicant list (UI and API): visible rows with the legal summary annotated, one query a page."""
     queryset = Applicant.objects.visible_to(user).select_related("team", "caseworker")
     return with_legal_summary(queryset, day)
+
+
+def duplicate_check_of(*, user, pk: object) -> DuplicateCheck | None:
+    """A duplicate check the user ran themselves (the registration form carries its id)."""
+    try:
+        pk = int(str(pk))
+    except (TypeError, ValueError):
+        return None
+    return DuplicateCheck.objects.filter(pk=pk, checked_by=user, organisation_id=user.organisation_id).first()
+
+
+def duplicate_check_candidates(*, check: DuplicateCheck) -> list[DuplicateCandidate]:
+    """The matches a recorded check found, as the same minimal candidates (for showing them again)."""
+    matches = check.matches.select_related("caseworker").order_by("reference_code")
+    return [
+        DuplicateCandidate(
+            pk=applicant.pk,
+            reference_code=applicant.reference_code,
+            name=applicant.display_name,
+            birth_year=applicant.birth_year,
+            caseworker=str(applicant.caseworker) if applicant.caseworker else "",
+            reason="",
+        )
+        for applicant in matches
+    ]

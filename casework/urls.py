@@ -1,9 +1,9 @@
-"""URLs of casework's pages: home, accounts and two-factor."""
+"""URLs of casework's pages: home, accounts and two-factor, applicants and their legal records."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from casework import account_views, views
+from casework import account_views, views, views_applicants
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -51,4 +51,60 @@ urlpatterns = [
         name="service_account_rotate",
     ),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
+    # Applicants
+    path("applicants/", views_applicants.applicant_list, name="applicant_list"),
+    path("applicants/new/", views_applicants.applicant_register, name="applicant_register"),
+    path("applicants/reassign/", views_applicants.applicant_bulk_reassign, name="applicant_bulk_reassign"),
+    path("applicants/<str:reference_code>/", views_applicants.applicant_detail, name="applicant_detail"),
+    path("applicants/<str:reference_code>/edit/", views_applicants.applicant_edit, name="applicant_edit"),
+    path(
+        "applicants/<str:reference_code>/reassign/",
+        views_applicants.applicant_reassign,
+        name="applicant_reassign",
+    ),
+    path(
+        "applicants/<str:reference_code>/periods/add/",
+        views_applicants.period_add,
+        name="applicant_period_add",
+    ),
+    path(
+        "applicants/<str:reference_code>/periods/<int:pk>/edit/",
+        views_applicants.period_edit,
+        name="applicant_period_edit",
+    ),
+    path(
+        "applicants/<str:reference_code>/periods/<int:pk>/delete/",
+        views_applicants.period_delete,
+        name="applicant_period_delete",
+    ),
+    path(
+        "applicants/<str:reference_code>/periods/<int:pk>/card-number/",
+        views_applicants.period_card_number,
+        name="applicant_period_card_number",
+    ),
+    path(
+        "applicants/<str:reference_code>/work-permissions/add/",
+        views_applicants.work_permission_add,
+        name="applicant_work_permission_add",
+    ),
+    path(
+        "applicants/<str:reference_code>/reporting/add/",
+        views_applicants.reporting_obligation_add,
+        name="applicant_reporting_add",
+    ),
+    path(
+        "applicants/<str:reference_code>/procedures/add/",
+        views_applicants.procedure_add,
+        name="applicant_procedure_add",
+    ),
+    path(
+        "applicants/<str:reference_code>/procedures/<int:pk>/events/add/",
+        views_applicants.procedure_event_add,
+        name="applicant_procedure_event_add",
+    ),
+    path(
+        "applicants/<str:reference_code>/household/add/",
+        views_applicants.household_member_add,
+        name="applicant_household_add",
+    ),
 ]

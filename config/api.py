@@ -4,10 +4,22 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from casework.api.applicants import ApplicantViewSet
+from casework.api.legal import (
+    LegalStatusPeriodViewSet,
+    RefugeeProcedureViewSet,
+    ReportingObligationViewSet,
+    WorkPermissionViewSet,
+)
 from casework.api.views import MeView, TeamViewSet
 
 router = DefaultRouter()
 router.register("teams", TeamViewSet, basename="team")
+router.register("applicants", ApplicantViewSet, basename="applicant")
+router.register("legal-status-periods", LegalStatusPeriodViewSet, basename="legal-status-period")
+router.register("work-permissions", WorkPermissionViewSet, basename="work-permission")
+router.register("reporting-obligations", ReportingObligationViewSet, basename="reporting-obligation")
+router.register("procedures", RefugeeProcedureViewSet, basename="procedure")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

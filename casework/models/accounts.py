@@ -52,7 +52,8 @@ def default_organisation_id() -> int:
 
 class TeamQuerySet(models.QuerySet["Team"]):
     def visible_to(self, user) -> TeamQuerySet:
-        if not getattr(user, "is_authenticated", False):
+        """Staff see their organisation's teams; employer partners see none (not their data)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_staff_role:
             return self.none()
         return self.filter(organisation_id=user.organisation_id)
 

@@ -39,11 +39,15 @@ def _caseload_condition(user, *, for_writing: bool) -> Q | None:
     """Which applicants a user reaches through their roles; None means all of the organisation."""
     if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
         return None
+    # Every part is a condition on the applicant row itself (no join): a supervisor leading several
+    # teams gets no duplicate rows, and PostgreSQL can combine the condition with the search index
+    # (a join through team__supervisors made it scan the whole team, then filter by name).
     parts: list[Q] = []
     if user.has_role(Role.SUPERVISOR):
-        parts.append(Q(team__supervisors=user))
+        led_teams = Team.supervisors.through.objects.filter(user_id=user.pk).values("team_id")
+        parts.append(Q(team_id__in=led_teams))
     if user.has_role(Role.CASEWORKER):
-        parts.append(Q(caseworker=user))
+        parts.append(Q(caseworker_id=user.pk))
         # The team's caseload is readable (never writable) when the organisation shares it.
         if not for_writing and user.team_id and user.organisation.team_caseload_shared:
             parts.append(Q(team_id=user.team_id))
@@ -61,8 +65,7 @@ class ApplicantQuerySet(models.QuerySet["Applicant"]):
         condition = _caseload_condition(user, for_writing=for_writing)
         if condition is None:
             return in_org
-        # A supervisor may lead several teams: filter by id so the join adds no duplicate rows.
-        return in_org.filter(pk__in=Applicant.objects.filter(condition).values("pk"))
+        return in_org.filter(condition)
 
     def visible_to(self, user) -> ApplicantQuerySet:
         """The one door: applicants this user may read (DESIGN.md, access matrix)."""
@@ -90,7 +93,8 @@ class Applicant(models.Model):
         related_name="caseload",
         verbose_name=_("caseworker"),
     )
-    reference_code = models.CharField(_("reference code"), max_length=20, unique=True, editable=False)
+    # Numbered per organisation and year (ReferenceCounter), so unique within the organisation only.
+    reference_code = models.CharField(_("reference code"), max_length=20, editable=False, db_index=True)
     family_name = models.CharField(
         _("family name"), max_length=150, blank=True, help_text=_("Leave empty for people with one name.")
     )
@@ -140,6 +144,11 @@ class Applicant(models.Model):
         indexes = [
             models.Index(fields=["organisation", "team", "caseworker"], name="applicant_access_idx"),
             models.Index(fields=["case_stage"], name="applicant_stage_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference_code"], name="applicant_reference_unique_in_organisation"
+            )
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,8 @@ from casework.services.applicants import (
     duplicate_check_decide,
     duplicate_check_run,
     household_member_add,
+    reference_code_format,
+    reference_numbers_reserve,
 )
 from casework.services.legal import (
     legal_period_delete,
@@ -34,6 +36,8 @@ __all__ = [
     "procedure_event_record",
     "procedure_record",
     "procedure_update",
+    "reference_code_format",
+    "reference_numbers_reserve",
     "reporting_obligation_record",
     "team_add_supervisor",
     "user_set_roles",

@@ -125,6 +125,8 @@ def _clean_profile(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     if "case_stage" in cleaned and cleaned["case_stage"] not in CaseStage.values:
         errors.setdefault("case_stage", []).append(_("Choose a case stage from the list."))
     intake = cleaned.get("intake_date")
+    if "intake_date" in cleaned and intake is None:
+        errors.setdefault("intake_date", []).append(_("Enter the intake date."))
     if intake and intake > today:
         errors.setdefault("intake_date", []).append(_("The intake date cannot be in the future."))
     if errors:
@@ -133,18 +135,38 @@ def _clean_profile(data: dict[str, Any], *, today: date) -> dict[str, Any]:
 
 
 def _refresh_keys(applicant: Applicant, alias_names: list[str]) -> None:
-    forms = [applicant.family_name, applicant.given_name, applicant.name_native, applicant.name_katakana]
-    applicant.search_key = names.search_key([*forms, *alias_names, applicant.reference_code])
-    applicant.name_key = names.name_key([applicant.family_name, applicant.given_name])
+    applicant.search_key, applicant.name_key = names.applicant_keys(
+        family_name=applicant.family_name,
+        given_name=applicant.given_name,
+        name_native=applicant.name_native,
+        name_katakana=applicant.name_katakana,
+        alias_names=alias_names,
+        reference_code=applicant.reference_code,
+    )
 
 
-def _next_reference_code(organisation_id: int, year: int) -> str:
+def reference_code_format(year: int, number: int) -> str:
+    """A-2026-00042: the year of intake and the organisation's running number for that year."""
+    return f"A-{year}-{number:05d}"
+
+
+def reference_numbers_reserve(*, organisation_id: int, year: int, count: int = 1) -> int:
+    """Reserve `count` consecutive reference numbers of a year; returns the first one.
+
+    Bulk loaders (seed_bench) reserve a block here, so registrations after them never collide.
+    Must run inside a transaction: the counter row stays locked until it ends.
+    """
     counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
         organisation_id=organisation_id, year=year
     )
-    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
     counter.refresh_from_db(fields=["last"])
-    return f"A-{year}-{counter.last:05d}"
+    return counter.last - count + 1
+
+
+def _next_reference_code(organisation_id: int, year: int) -> str:
+    number = reference_numbers_reserve(organisation_id=organisation_id, year=year)
+    return reference_code_format(year, number)
 
 
 def _check_assignment(*, by: User, team: Team, caseworker: User | None) -> None:
@@ -176,7 +198,8 @@ def applicant_register(
     if not (by.has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR) or by.is_superuser):
         raise PermissionDenied
     today = timezone.localdate()
-    cleaned = _clean_profile({"intake_date": today, **data}, today=today)
+    # given_name defaults to empty so that leaving it out gets the same message as leaving it blank.
+    cleaned = _clean_profile({"intake_date": today, "given_name": "", **data}, today=today)
     if by.has_role(Role.CASEWORKER) and not by.has_role(Role.SUPERVISOR, Role.ADMINISTRATOR):
         team, caseworker = by.team, by
     if team is None:
@@ -318,6 +341,9 @@ def duplicate_check_run(
     card_number: str = "",
 ) -> DuplicateCheck:
     """Run the one sanctioned organisation-wide lookup and record that it ran and what it found."""
+    # Only those who may register people may look across the organisation (not trainers, employers).
+    if not (by.has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR) or by.is_superuser):
+        raise PermissionDenied
     from casework import crypto
     from casework.selectors import duplicate_candidates
 

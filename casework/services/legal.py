@@ -63,19 +63,22 @@ def overlapping_period(
 
 
 def _overlap_error(other: LegalStatusPeriod) -> ValidationError:
+    # The code goes on the inner error: ValidationError(dict, code=...) drops it.
     return ValidationError(
         {
-            "start_date": _(
-                "This period overlaps the period from %(start)s to %(end)s (%(kind)s). Periods of one "
-                "person cannot overlap: correct the dates, or end the other period first."
+            "start_date": ValidationError(
+                _(
+                    "This period overlaps the period from %(start)s to %(end)s (%(kind)s). Periods of one "
+                    "person cannot overlap: correct the dates, or end the other period first."
+                )
+                % {
+                    "start": _date_text(other.start_date),
+                    "end": _date_text(other.end_date),
+                    "kind": other.kind_label,
+                },
+                code="overlap",
             )
-            % {
-                "start": _date_text(other.start_date),
-                "end": _date_text(other.end_date),
-                "kind": other.kind_label,
-            }
-        },
-        code="overlap",
+        }
     )
 
 
@@ -110,6 +113,11 @@ def _clean_period(data: dict[str, Any], *, today: date) -> dict[str, Any]:
         errors.setdefault("end_date", []).append(_("An indefinite status has no end: leave the end empty."))
     if start and end and end < start:
         errors.setdefault("end_date", []).append(_("The end cannot be before the start."))
+    elif start and end and end > rules.add_months(start, 12 * rules.PERIOD_MAX_LENGTH_YEARS):
+        errors.setdefault("end_date", []).append(
+            _("The period would last more than %(years)d years: check the end date.")
+            % {"years": rules.PERIOD_MAX_LENGTH_YEARS}
+        )
     if kind == "other" and not (cleaned.get("status_other_label") or "").strip():
         errors.setdefault("status_other_label", []).append(_("Enter the name of the status."))
     if kind != "other":
@@ -145,11 +153,13 @@ def _apply_card_number(period: LegalStatusPeriod, raw: str | None, *, confirm_co
     if not names.is_valid_card_number(normalised):
         raise ValidationError(
             {
-                "card_number": _(
-                    "A residence card number is 2 letters, 8 digits and 2 letters, for example AB12345678CD."
+                "card_number": ValidationError(
+                    _(
+                        "A residence card number is 2 letters, 8 digits and 2 letters, for example AB12345678CD."
+                    ),
+                    code="card_format",
                 )
-            },
-            code="card_format",
+            }
         )
     digest = crypto.lookup_hash(normalised)
     clash = (
@@ -163,13 +173,15 @@ def _apply_card_number(period: LegalStatusPeriod, raw: str | None, *, confirm_co
     if clash is not None and not confirm_conflict:
         raise ValidationError(
             {
-                "card_number": _(
-                    "This card number is already recorded for %(reference)s. Check the number; if it is "
-                    "right, confirm to save it anyway."
+                "card_number": ValidationError(
+                    _(
+                        "This card number is already recorded for %(reference)s. Check the number; if it is "
+                        "right, confirm to save it anyway."
+                    )
+                    % {"reference": clash.applicant.reference_code},
+                    code="card_conflict",
                 )
-                % {"reference": clash.applicant.reference_code}
-            },
-            code="card_conflict",
+            }
         )
     period.card_number_encrypted = crypto.encrypt(normalised)
     period.card_number_hash = digest
@@ -252,6 +264,13 @@ def _clean_dates(data: dict[str, Any], *, start_key: str = "start_date", end_key
         raise ValidationError({start_key: _("Enter the first day.")})
     if end is not None and end < start:
         raise ValidationError({end_key: _("The end cannot be before the start.")})
+    if end is not None and end > rules.add_months(start, 12 * rules.PERIOD_MAX_LENGTH_YEARS):
+        raise ValidationError(
+            {
+                end_key: _("The period would last more than %(years)d years: check the end date.")
+                % {"years": rules.PERIOD_MAX_LENGTH_YEARS}
+            }
+        )
 
 
 @transaction.atomic
@@ -261,6 +280,8 @@ def work_permission_record(*, by: User, applicant: Applicant, data: dict[str, An
     if data.get("basis") not in WorkPermission.Basis.values:
         raise ValidationError({"basis": _("Choose the basis of the permission.")})
     scope = data.get("scope") or WorkPermission.Scope.FULL
+    if scope not in WorkPermission.Scope.values:
+        raise ValidationError({"scope": _("Choose the scope of the permission.")})
     hours = data.get("hours_per_week")
     if scope == WorkPermission.Scope.HOURS and not hours:
         raise ValidationError({"hours_per_week": _("Enter the hours per week allowed.")})
@@ -287,6 +308,12 @@ def reporting_obligation_record(
         errors["kind"] = _("Choose the kind of obligation.")
     if not data.get("next_report_date"):
         errors["next_report_date"] = _("Enter the next report date.")
+    elif data["next_report_date"] > rules.add_months(
+        timezone.localdate(), 12 * rules.PERIOD_START_MAX_YEARS_AHEAD
+    ):
+        errors["next_report_date"] = _(
+            "The next report date is more than %(years)d years ahead: check the year."
+        ) % {"years": rules.PERIOD_START_MAX_YEARS_AHEAD}
     if not (data.get("place") or "").strip():
         errors["place"] = _("Enter where the person reports.")
     last = data.get("last_reported_on")

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "django_countries",  # its catalogues: country names in Japanese
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -81,6 +82,14 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite under var/ unless DATABASE_URL is set -------------------------------------
+# Web, worker and beat all write to SQLite: WAL lets readers go on during a write, IMMEDIATE takes
+# the write lock at BEGIN so two writers queue instead of deadlocking, and the busy timeout makes the
+# second writer wait rather than fail. Also applied to a sqlite:/// DATABASE_URL.
+SQLITE_OPTIONS: dict[str, object] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
@@ -88,19 +97,14 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"]["OPTIONS"]}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "tobira.sqlite3"),
-            "OPTIONS": {
-                # Web, worker and beat all write: WAL lets readers go on during a write, IMMEDIATE
-                # takes the write lock at BEGIN so two writers queue instead of deadlocking, and the
-                # busy timeout makes the second writer wait rather than fail.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -250,6 +254,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a field called "kind" with their own choices: name each set once.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusKindEnum": "casework.rules.STATUS_KIND_CHOICES",
+        "AliasKindEnum": "casework.models.applicants.Alias.Kind",
+        "ReportingObligationKindEnum": "casework.models.legal.ReportingObligation.Kind",
+        "ProcedureEventKindEnum": "casework.models.legal.ProcedureEvent.Kind",
+    },
 }
 
 # --- Security headers (tightened further in production) -----------------------------------------------

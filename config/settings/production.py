@@ -10,7 +10,9 @@ ALLOWED_HOSTS = [host.strip() for host in env_required("ALLOWED_HOSTS").split(",
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 # Fernet keys (comma-separated, newest first) for residence card numbers; generate one with
 # python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
-FIELD_ENCRYPTION_KEYS = [key.strip() for key in env_required("FIELD_ENCRYPTION_KEYS").split(",") if key.strip()]
+FIELD_ENCRYPTION_KEYS = [
+    key.strip() for key in env_required("FIELD_ENCRYPTION_KEYS").split(",") if key.strip()
+]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

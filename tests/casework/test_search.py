@@ -22,7 +22,12 @@ def people(caseworker):
     )
     suriya = services.applicant_register(
         by=caseworker,
-        data={"family_name": "Perera", "given_name": "Suriya", "name_katakana": "スリヤ・ペレラ", "nationality": "LK"},
+        data={
+            "family_name": "Perera",
+            "given_name": "Suriya",
+            "name_katakana": "スリヤ・ペレラ",
+            "nationality": "LK",
+        },
         aliases=["Sooriya Perera"],
     )
     nguyet = services.applicant_register(
@@ -31,7 +36,11 @@ def people(caseworker):
     services.legal_period_record(
         by=caseworker,
         applicant=suriya,
-        data={"status_kind": "da_refugee_applicant", "start_date": date(2026, 6, 1), "end_date": date(2026, 11, 30)},
+        data={
+            "status_kind": "da_refugee_applicant",
+            "start_date": date(2026, 6, 1),
+            "end_date": date(2026, 11, 30),
+        },
         card_number="ab 1234-5678 cd",
     )
     return nguyen, suriya, nguyet

@@ -1,11 +1,27 @@
-"""Create (or bring up to date) the demo accounts and a small, realistic data set. Idempotent."""
+"""Create (or bring up to date) the demo accounts and a small, realistic caseload. Idempotent."""
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+from datetime import date, timedelta
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from casework.models import Organisation, Team, User, default_organisation_id
+from casework import rules, services
+from casework.management.demo_people import PEOPLE, Chain, Person
+from casework.models import (
+    Applicant,
+    LegalStatusPeriod,
+    Organisation,
+    RefugeeProcedure,
+    RenewalDecision,
+    Team,
+    User,
+    default_organisation_id,
+)
 from casework.roles import Role
 from casework.services import user_set_roles
 
@@ -22,40 +38,276 @@ DEMO_USERS = [
     ("employer", "Emi", "Yamada", [Role.EMPLOYER], None, "ja"),
 ]
 DEMO_TEAMS = {"Tokyo East": ["supervisor"], "Kanagawa": ["supervisor"]}
+# Card numbers and phone numbers come from a generator seeded per person: the same on every run.
+DEMO_SEED = 2026
+CARD_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def demo_accounts(organisation: Organisation) -> tuple[dict[str, Team], dict[str, User]]:
+    teams = {name: Team.objects.get_or_create(organisation=organisation, name=name)[0] for name in DEMO_TEAMS}
+    users: dict[str, User] = {}
+    for username, first, last, roles, team_name, language in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@tobira.example",
+                "organisation": organisation,
+                "language": language,
+            },
+        )
+        user.team = teams[team_name] if team_name else None
+        # Administrators reach the Django admin through their group's permissions, not as
+        # superusers: the admin must never be a way around the rules.
+        user.is_staff = Role.ADMINISTRATOR in roles
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.save()
+        user_set_roles(user=user, roles=[role.value for role in roles])
+        users[username] = user
+    for team_name, supervisors in DEMO_TEAMS.items():
+        teams[team_name].supervisors.add(*(users[name] for name in supervisors))
+    return teams, users
+
+
+def find_demo_person(organisation: Organisation, person: Person) -> Applicant | None:
+    """The marker of a demo person: exact name, date of birth and nationality."""
+    return Applicant.objects.filter(
+        organisation=organisation,
+        family_name=person.family_name,
+        given_name=person.given_name,
+        date_of_birth=person.born,
+        nationality=person.nationality,
+    ).first()
+
+
+def _card_number(rng: random.Random) -> str:
+    letters = "".join(rng.choice(CARD_LETTERS) for _ in range(4))
+    return f"{letters[:2]}{rng.randint(0, 99_999_999):08d}{letters[2:]}"
+
+
+def _chain_spans(chain: Chain, today: date) -> list[tuple[str, date, date]]:
+    """(kind, start, end) of each period, oldest first, ending `ends_in` days from today."""
+    end = today + timedelta(days=chain.ends_in)
+    spans = []
+    for kind, months in reversed(chain.links):
+        start = rules.add_months(end + timedelta(days=1), -months)
+        spans.append((kind, start, end))
+        end = start - timedelta(days=1)
+    return list(reversed(spans))
+
+
+class DemoCaseload:
+    """Writes one demo person's case through the services, counting what it creates."""
+
+    def __init__(self, *, organisation: Organisation, teams: dict[str, Team], users: dict[str, User]):
+        self.organisation = organisation
+        self.teams = teams
+        self.users = users
+        self.today = timezone.localdate()
+        self.counts: Counter[str] = Counter()
+        self.people: dict[str, Applicant] = {}
+
+    def add(self, person: Person) -> None:
+        existing = find_demo_person(self.organisation, person)
+        if existing is not None:
+            self.people[person.key] = existing
+            self.counts["existing"] += 1
+            return
+        rng = random.Random(f"{DEMO_SEED}:{person.key}")
+        by = self.users[person.caseworker] if person.caseworker else self.users["supervisor"]
+        applicant = self.register(person, by=by, rng=rng)
+        self.people[person.key] = applicant
+        self.counts["applicants"] += 1
+        if person.chain:
+            self.periods(person.chain, by=by, applicant=applicant, rng=rng)
+        if person.change:
+            start = self.today - timedelta(days=person.change.started_days_ago)
+            services.legal_period_record(
+                by=by,
+                applicant=applicant,
+                data={
+                    "status_kind": person.change.kind,
+                    "start_date": start,
+                    "end_date": rules.add_months(start, person.change.months) - timedelta(days=1),
+                    "card_expiry_date": rules.add_months(start, person.change.months) - timedelta(days=1),
+                    "note": "Change of status after recognition.",
+                },
+                card_number=_card_number(rng),
+                end_current=True,
+            )
+            self.counts["periods"] += 1
+        if person.work:
+            self.work(person, by=by, applicant=applicant)
+        for report in person.reports:
+            services.reporting_obligation_record(
+                by=by,
+                applicant=applicant,
+                data={
+                    "kind": report.kind,
+                    "next_report_date": self.today + timedelta(days=report.next_in),
+                    "place": report.place,
+                    "supervisor_name": report.supervisor,
+                    "last_reported_on": (
+                        self.today - timedelta(days=report.last_days_ago)
+                        if report.last_days_ago is not None
+                        else None
+                    ),
+                },
+            )
+            self.counts["reporting obligations"] += 1
+        for procedure in person.procedures:
+            self.procedure(procedure, by=by, applicant=applicant)
+        for relative in person.household:
+            services.household_member_add(
+                by=by,
+                applicant=applicant,
+                data={
+                    "name": relative.name,
+                    "relation": relative.relation,
+                    "birth_year": relative.birth_year,
+                    "schooling": relative.schooling,
+                    "linked_applicant": self.people.get(relative.link) if relative.link else None,
+                },
+            )
+            self.counts["household members"] += 1
+
+    def register(self, person: Person, *, by: User, rng: random.Random) -> Applicant:
+        data = {
+            "family_name": person.family_name,
+            "given_name": person.given_name,
+            "name_native": person.name_native,
+            "name_katakana": person.name_katakana,
+            "date_of_birth": person.born,
+            "birth_date_precision": person.precision,
+            "gender": person.gender,
+            "nationality": person.nationality,
+            "languages": [{"language": name, "level": level} for name, level in person.languages],
+            "phone": f"080-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+            "prefecture": person.prefecture,
+            "city": person.city,
+            "education": person.education,
+            "work_history": person.work_history,
+            "skills": list(person.skills),
+            "intake_date": self.today - timedelta(days=person.intake_days_ago),
+            "case_stage": person.stage,
+        }
+        if person.caseworker:
+            return services.applicant_register(by=by, data=data, aliases=list(person.aliases))
+        return services.applicant_register(
+            by=by, data=data, aliases=list(person.aliases), team=self.teams[person.team], caseworker=None
+        )
+
+    def periods(self, chain: Chain, *, by: User, applicant: Applicant, rng: random.Random) -> None:
+        spans = _chain_spans(chain, self.today)
+        for index, (kind, start, end) in enumerate(spans):
+            rule = rules.status_kind(kind)
+            data: dict[str, object] = {
+                "status_kind": kind,
+                "start_date": start,
+                "end_date": end,
+                "card_expiry_date": end if rule.is_status_of_residence else None,
+                "designation_wording": chain.wording if kind.startswith("da_") else "",
+            }
+            is_current = index == len(spans) - 1
+            renewed_as_same = not is_current and spans[index + 1][0] == kind
+            if renewed_as_same and rule.special_period_applies:
+                filed = max(start, end - timedelta(days=20))
+                data |= {
+                    "renewal_filed_on": filed,
+                    "renewal_decision": RenewalDecision.GRANTED,
+                    "renewal_decided_on": max(filed, end - timedelta(days=5)),
+                }
+            if is_current and chain.renewal_filed_days_ago is not None:
+                data["renewal_filed_on"] = self.today - timedelta(days=chain.renewal_filed_days_ago)
+            services.legal_period_record(
+                by=by,
+                applicant=applicant,
+                data=data,
+                card_number=_card_number(rng) if rule.is_status_of_residence else None,
+            )
+            self.counts["periods"] += 1
+
+    def work(self, person: Person, *, by: User, applicant: Applicant) -> None:
+        assert person.work is not None
+        current = LegalStatusPeriod.objects.filter(applicant=applicant).order_by("-start_date").first()
+        assert current is not None, f"{person.key}: a work permission needs a current period"
+        hours = person.work.hours_per_week
+        services.work_permission_record(
+            by=by,
+            applicant=applicant,
+            data={
+                "basis": person.work.basis,
+                "scope": "hours" if hours else "full",
+                "hours_per_week": hours,
+                "start_date": current.start_date,
+                "end_date": current.end_date,
+                "note": person.work.note,
+            },
+        )
+        self.counts["work permissions"] += 1
+
+    def procedure(self, spec, *, by: User, applicant: Applicant) -> RefugeeProcedure:
+        procedure = services.procedure_record(
+            by=by,
+            applicant=applicant,
+            data={
+                "ordinal": spec.ordinal,
+                "applied_on": self.today - timedelta(days=spec.applied_days_ago),
+                "grounds_submitted": spec.grounds,
+                "note": spec.note,
+            },
+        )
+        self.counts["procedures"] += 1
+        for event in sorted(spec.events, key=lambda event: -event.days_ago):
+            services.procedure_event_record(
+                by=by,
+                procedure=procedure,
+                data={
+                    "kind": event.kind,
+                    "date": self.today - timedelta(days=event.days_ago),
+                    "triage_category": event.triage,
+                    "outcome": event.outcome,
+                    "note": event.note,
+                },
+            )
+            self.counts["procedure events"] += 1
+        return procedure
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (one per role) and demo data. Safe to run again."
+    help = (
+        "Create the demo accounts (one per role) and a demo caseload of about 40 people. Safe to run again."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         organisation = Organisation.objects.get(pk=default_organisation_id())
-        teams = {
-            name: Team.objects.get_or_create(organisation=organisation, name=name)[0] for name in DEMO_TEAMS
-        }
-        users: dict[str, User] = {}
-        for username, first, last, roles, team_name, language in DEMO_USERS:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@tobira.example",
-                    "organisation": organisation,
-                    "language": language,
-                },
-            )
-            user.team = teams[team_name] if team_name else None
-            # Administrators reach the Django admin through their group's permissions, not as
-            # superusers: the admin must never be a way around the rules.
-            user.is_staff = Role.ADMINISTRATOR in roles
-            if created:
-                user.set_password(DEMO_PASSWORD)
-            user.save()
-            user_set_roles(user=user, roles=[role.value for role in roles])
-            users[username] = user
-        for team_name, supervisors in DEMO_TEAMS.items():
-            teams[team_name].supervisors.add(*(users[name] for name in supervisors))
+        teams, users = demo_accounts(organisation)
+        # Fresh objects: roles are cached per instance and were just set.
+        users = {name: User.objects.get(pk=user.pk) for name, user in users.items()}
+        caseload = DemoCaseload(organisation=organisation, teams=teams, users=users)
+        for person in PEOPLE:
+            caseload.add(person)
         self.stdout.write(
             self.style.SUCCESS(f"Demo accounts ready: {', '.join(users)} (password {DEMO_PASSWORD})")
+        )
+        counts = caseload.counts
+        details = ", ".join(
+            f"{counts[name]} {name}"
+            for name in (
+                "periods",
+                "work permissions",
+                "reporting obligations",
+                "procedures",
+                "procedure events",
+                "household members",
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo caseload: {counts['applicants']} people added, {counts['existing']} already there"
+                + (f" ({details})." if counts["applicants"] else ".")
+            )
         )

@@ -1,0 +1,55 @@
+"""The base of casework's record viewsets: visible_to() reads, service writes, filters on lists only."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from rest_framework import serializers, viewsets
+
+from casework.api.permissions import CaseRecordPermission
+from casework.models import User
+
+
+class CaseRecordViewSet(viewsets.GenericViewSet):
+    """Shared behaviour of the casework viewsets.
+
+    - The queryset (get_queryset) always starts from Model.objects.visible_to(request.user): what a user
+      may not see answers 404, and lists hold only what they may see.
+    - Writes go through one service each (inside ``service_errors()``), never through serializer.save().
+    - PUT is not offered: PATCH sends the fields that change, the service merges.
+    - The FilterSet applies to lists only; a query string on a detail URL or an action is ignored.
+    """
+
+    permission_classes = [CaseRecordPermission]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def parsed_input(self, input_serializer: type[serializers.Serializer]) -> dict[str, Any]:
+        """The request body parsed by the action's input serializer; a 400 naming the fields if it fails.
+
+        serializer_class stays the output serializer (lists, details, responses, the browsable API).
+        """
+        serializer = input_serializer(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @property
+    def actor(self) -> User:
+        """The signed-in user the services act for (the permission class has let only members in)."""
+        return cast(User, self.request.user)
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def visible_after_write(self, queryset: QuerySet[Any], pk: Any) -> Model:
+        """Re-read what was written through the user's own door (NetBox's post-write re-check).
+
+        Call it inside the write's transaction: if the user could not see the result, nothing is kept.
+        """
+        found = queryset.filter(pk=pk).first()
+        if found is None:
+            raise PermissionDenied
+        return found

@@ -94,4 +94,4 @@ bench:
 	@echo "The benchmark is not built yet: it arrives with the benchmark issue."
 
 clean:
-	rm -rf var/cache var/broker var/test.sqlite3 node_modules $(VENDOR)
+	rm -rf var/cache var/broker var/test.sqlite3 var/test-documents node_modules $(VENDOR)

@@ -20,6 +20,7 @@ from casework.models.applicants import (
     LanguageLevel,
     ReferenceCounter,
 )
+from casework.models.audit import ERASED_MARKER, AccessLogEntry, AuditRowIsImmutable, ChangeRecord
 from casework.models.legal import (
     LegalStatusPeriod,
     ProcedureEvent,
@@ -29,8 +30,28 @@ from casework.models.legal import (
     ReportingObligation,
     WorkPermission,
 )
+from casework.models.records import (
+    CaseNote,
+    Consent,
+    ConsentPurpose,
+    Document,
+    FieldGroup,
+    SensitiveRecord,
+    Task,
+)
 
 __all__ = [
+    "ERASED_MARKER",
+    "AccessLogEntry",
+    "AuditRowIsImmutable",
+    "CaseNote",
+    "ChangeRecord",
+    "Consent",
+    "ConsentPurpose",
+    "Document",
+    "FieldGroup",
+    "SensitiveRecord",
+    "Task",
     "Alias",
     "Applicant",
     "Assignment",

@@ -13,5 +13,5 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-producti
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [derive_development_key(SECRET_KEY)]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
-for sub in ("cache", "broker/queue", "broker/processed", "media", "static"):
+for sub in ("cache", "broker/queue", "broker/processed", "media", "static", "documents"):
     (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)

@@ -13,3 +13,12 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 _ = CELERY_BROKER_TRANSPORT_OPTIONS
+
+# Uploaded documents of the test run go to their own folder (removed by `make clean`).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "test-documents"), "base_url": None},
+    },
+}

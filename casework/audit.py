@@ -1,0 +1,191 @@
+"""Writing the audit: a request id per request, change records from services, access-log entries.
+
+Services call `record_change` with a snapshot taken before the change; views call `log_access`
+for every read the design lists. The request id and client address travel in contextvars, so a
+service does not need the request to stamp its rows.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from casework.models.audit import ERASED_MARKER, AccessLogEntry, ChangeRecord
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("tobira_request_id", default="")
+_client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("tobira_client_ip", default=None)
+
+# Never copied into the audit in clear: the card number is stored encrypted and appears as a mask.
+SECRET_FIELDS = {"card_number_encrypted", "card_number_hash", "search_key", "name_key", "version"}
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (or keeps a proxy's X-Request-ID) for the audit rows it writes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming[:64] if incoming and incoming.isprintable() else uuid.uuid4().hex
+        request.request_id = request_id
+        token_id = _request_id.set(request_id)
+        token_ip = _client_ip.set(request.META.get("REMOTE_ADDR"))
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token_id)
+            _client_ip.reset(token_ip)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The audited values of an instance: concrete fields, foreign keys as ids, no secrets."""
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SECRET_FIELDS or field.name in ("created_at", "updated_at"):
+            continue
+        values[field.attname] = _plain(getattr(instance, field.attname))
+    if hasattr(instance, "card_number_hint"):
+        values.pop("card_number_hint", None)
+        values["card_number"] = instance.card_number_masked if instance.card_number_hint else ""  # type: ignore[attr-defined]
+    return values
+
+
+def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    before, after = before or {}, after or {}
+    return {
+        key: {"old": before.get(key), "new": after.get(key)}
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def record_change(
+    *,
+    actor,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    action: str | None = None,
+    applicant_id: int | None = None,
+) -> ChangeRecord | None:
+    """Record one change (create: before=None; delete: call before deleting with the instance)."""
+    if action == ChangeRecord.Action.DELETE:
+        changes = _diff(before or snapshot(instance), None)
+    else:
+        changes = _diff(before, snapshot(instance))
+        action = action or (ChangeRecord.Action.CREATE if before is None else ChangeRecord.Action.UPDATE)
+        if not changes:
+            return None
+    applicant_id = applicant_id or _applicant_id_of(instance)
+    return ChangeRecord.objects.create(
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        request_id=current_request_id(),
+        applicant_id=applicant_id,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_label=str(instance)[:200],
+        action=action,
+        changes=changes,
+    )
+
+
+def record_bulk_change(
+    *,
+    actor,
+    instances: Iterable[models.Model],
+    field_changes: dict[str, dict[str, Any]],
+    action: str = "update",
+) -> None:
+    """One record per instance for a bulk service (reassignment), with the same field changes."""
+    ChangeRecord.objects.bulk_create(
+        [
+            ChangeRecord(
+                organisation_id=actor.organisation_id,
+                actor=actor,
+                request_id=current_request_id(),
+                applicant_id=_applicant_id_of(instance),
+                model=instance._meta.label_lower,
+                object_id=str(instance.pk),
+                object_label=str(instance)[:200],
+                action=action,
+                changes=_plain(field_changes.get(str(instance.pk), {})),
+            )
+            for instance in instances
+        ]
+    )
+
+
+def _applicant_id_of(instance: models.Model) -> int | None:
+    if instance._meta.label_lower == "casework.applicant":
+        return instance.pk
+    if hasattr(instance, "applicant_id"):
+        return instance.applicant_id
+    procedure = getattr(instance, "procedure", None)
+    return getattr(procedure, "applicant_id", None)
+
+
+def log_access(
+    *,
+    actor,
+    kind: str,
+    applicant_id: int | None = None,
+    object_label: str = "",
+    detail: dict[str, Any] | None = None,
+    organisation_id: int | None = None,
+) -> AccessLogEntry:
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AccessLogEntry.objects.create(
+        organisation_id=organisation_id or (actor.organisation_id if authenticated else None),
+        actor=actor if authenticated else None,
+        actor_label=(actor.get_username() if authenticated else "")[:150],
+        request_id=current_request_id(),
+        kind=kind,
+        applicant_id=applicant_id,
+        object_label=object_label[:200],
+        ip_address=_client_ip.get(),
+        detail=detail or {},
+    )
+
+
+def erase_personal_values(*, applicant_id: int, fields: Iterable[str] | None = None) -> int:
+    """Replace the old/new values in a person's history by the marker; who/when/what-field stay."""
+    rows = ChangeRecord.objects.filter(applicant_id=applicant_id)
+    wanted = set(fields) if fields is not None else None
+    count = 0
+    for row in rows:
+        changes = {
+            key: ({"old": ERASED_MARKER, "new": ERASED_MARKER} if wanted is None or key in wanted else value)
+            for key, value in row.changes.items()
+        }
+        ChangeRecord.objects.filter(pk=row.pk)._erase_update(changes=changes, erased=True)  # type: ignore[attr-defined]
+        count += 1
+    return count

@@ -24,8 +24,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from casework import account_services
 from casework.access import role_required
+from casework.audit import log_access
 from casework.forms import ServiceAccountForm, SignInForm, TokenForm
-from casework.models import User
+from casework.models import AccessLogEntry, User
 from casework.roles import Role
 from casework.typing import AuthenticatedRequest
 
@@ -81,6 +82,11 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('login')}?{query}" if query else reverse("login"))
 
 
+def _log_two_factor(user: User, event: str, **detail: object) -> None:
+    """A two-factor event in the access log (never the code itself)."""
+    log_access(actor=user, kind=AccessLogEntry.Kind.TWO_FACTOR, detail={"event": event, **detail})
+
+
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = SignInForm(request)
@@ -106,8 +112,10 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, error)
+            _log_two_factor(user, "setup_failed")
         else:
             otp_login(request, confirmed)
+            _log_two_factor(user, "setup_confirmed")
             return render(
                 request,
                 "registration/recovery_codes.html",
@@ -141,12 +149,16 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
                 otp_login(request, device)
                 if isinstance(device, StaticDevice):
                     left = device.token_set.count()
+                    _log_two_factor(user, "recovery_code_used", codes_left=left)
                     messages.warning(
                         request,
                         _("You signed in with a recovery code. %(left)d codes are left.") % {"left": left},
                     )
+                else:
+                    _log_two_factor(user, "verified")
                 return HttpResponseRedirect(_safe_next(request))
         form.add_error("token", _("That code is not correct."))
+        _log_two_factor(user, "verify_failed")
     return render(
         request, "registration/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")}
     )
@@ -173,6 +185,7 @@ def recovery_codes_regenerate(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_verified():
         return redirect("two_factor_verify")
     codes = account_services.recovery_codes_regenerate(user=request.user)
+    _log_two_factor(request.user, "recovery_codes_regenerated")
     return render(
         request, "registration/recovery_codes.html", {"codes": codes, "next": reverse("account_security")}
     )
@@ -186,6 +199,7 @@ def two_factor_disable(request: AuthenticatedRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        _log_two_factor(request.user, "turned_off")
         messages.success(request, _("Two-factor sign-in is turned off."))
     return redirect("account_security")
 

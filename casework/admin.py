@@ -12,14 +12,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from casework import selectors, services
+from casework import selectors, selectors_audit, services
+from casework.audit import record_change, snapshot
 from casework.models import (
+    AccessLogEntry,
     Alias,
     Applicant,
     Assignment,
+    ChangeRecord,
     DuplicateCheck,
     Heartbeat,
     HouseholdMember,
@@ -32,6 +35,7 @@ from casework.models import (
     User,
     WorkPermission,
 )
+from casework.roles import Role
 from casework.services.applicants import PROFILE_FIELDS
 from casework.services.legal import PERIOD_FIELDS
 
@@ -157,9 +161,53 @@ class VisibleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if isinstance(form, ServiceModelForm):
-            copy_saved(obj, form.save_through_service())
+            copy_saved(obj, form.save_through_service())  # the service records the history
         else:
+            # A plain correction with no service of its own: it still goes into the history.
+            before = _stored_snapshot(obj) if change else None
             super().save_model(request, obj, form, change)
+            record_change(actor=request.user, instance=obj, before=before)
+
+    def delete_model(self, request, obj) -> None:
+        record_change(
+            actor=request.user, instance=obj, before=snapshot(obj), action=ChangeRecord.Action.DELETE
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """Inline rows (aliases, household) are saved by the admin itself: record each change."""
+        user = request.user
+        stored = _stored_snapshots(formset.model, [f.instance.pk for f in formset.initial_forms])
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk in stored:
+                record_change(
+                    actor=user,
+                    instance=deleted.instance,
+                    before=stored[deleted.instance.pk],
+                    action=ChangeRecord.Action.DELETE,
+                )
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            record_change(actor=user, instance=obj, before=None)
+        for obj, _fields in formset.changed_objects:
+            record_change(actor=user, instance=obj, before=stored.get(obj.pk))
+
+
+def _stored_snapshot(obj: models.Model) -> dict[str, Any] | None:
+    """The row as stored (the form has already put its new values on the object)."""
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+    return snapshot(stored) if stored is not None else None
+
+
+def _stored_snapshots(model: type[models.Model], pks: list[Any]) -> dict[Any, dict[str, Any]]:
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return {}
+    return {pk: snapshot(row) for pk, row in model._default_manager.in_bulk(pks).items()}
 
 
 class ByApplicantAdmin(VisibleAdmin):
@@ -604,12 +652,26 @@ class RefugeeProcedureAdmin(ByApplicantAdmin):
         if formset.model is not ProcedureEvent:
             super().save_formset(request, form, formset, change)
             return
+        stored = _stored_snapshots(ProcedureEvent, [f.instance.pk for f in formset.initial_forms])
         events = formset.save(commit=False)
         for event in formset.deleted_objects:
+            record_change(
+                actor=request.user,
+                instance=event,
+                before=stored.get(event.pk),
+                action=ChangeRecord.Action.DELETE,
+                applicant_id=form.instance.applicant_id,
+            )
             event.delete()
         for event in events:
             if event.pk:
                 event.save()
+                record_change(
+                    actor=request.user,
+                    instance=event,
+                    before=stored.get(event.pk),
+                    applicant_id=form.instance.applicant_id,
+                )
                 continue
             services.procedure_event_record(
                 by=request.user,
@@ -658,3 +720,118 @@ class DuplicateCheckAdmin(ReadOnlyAdmin):
         # Checks are organisation-wide records with no applicant to restrict through.
         queryset = admin.ModelAdmin.get_queryset(self, request)
         return queryset.filter(organisation_id=request.user.organisation_id)
+
+
+# --- The audit: change history and access log, read-only for everyone ------------------------------------
+#
+# Nobody changes or deletes an audit row from the admin, superusers included (DESIGN.md, Audit). Reading
+# is for administrators (of their organisation, through visible_to), decided here by role so the audit
+# needs no permission rows of its own.
+
+
+class AuditAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        user = request.user
+        return bool(user.is_active and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)))
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(AuditAdmin):
+    list_display = ["at", "actor", "reference_code", "record_kind", "object_label", "action", "request_id"]
+    list_filter = ["action", "model", "erased"]
+    list_select_related = ["actor", "applicant"]
+    search_fields = ["applicant__reference_code", "request_id", "actor__username"]
+    search_help_text = _("A reference code, a request id or a username.")
+    date_hierarchy = "at"
+    fields = [
+        "at",
+        "actor",
+        "request_id",
+        "reference_code",
+        "model",
+        "object_id",
+        "object_label",
+        "action",
+        "field_changes",
+        "erased",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or []
+
+    @admin.display(description=_("reference code"), ordering="applicant__reference_code")
+    def reference_code(self, record: ChangeRecord) -> str:
+        return record.applicant.reference_code if record.applicant_id and record.applicant else "—"
+
+    @admin.display(description=_("record"), ordering="model")
+    def record_kind(self, record: ChangeRecord) -> str:
+        return selectors_audit.record_kind(record.model)
+
+    @admin.display(description=_("fields: before → after"))
+    def field_changes(self, record: ChangeRecord) -> str:
+        # The same reading as the pages: restricted values only for those who may read the record.
+        reader = getattr(record, "audit_reader", None)
+        entry = selectors_audit.present_history([record], user=reader, applicant=record.applicant)[0]
+        if entry.values_hidden:
+            return str(
+                _("Not shown: only the assigned caseworker and the team's supervisors may read this record.")
+            )
+        return format_html_join(
+            "\n", "<div>{}: {} → {}</div>", ((c.label, c.old, c.new) for c in entry.changes)
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        record = super().get_object(request, object_id, from_field)
+        if record is not None:
+            record.audit_reader = request.user  # type: ignore[attr-defined]  # whose eyes the values are for
+        return record
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(AuditAdmin):
+    list_display = ["at", "actor_label", "kind", "reference_code", "object_label", "ip_address"]
+    list_filter = ["kind"]
+    list_select_related = ["actor", "applicant"]
+    search_fields = ["applicant__reference_code", "actor_label", "request_id"]
+    search_help_text = _("A reference code, a username or a request id.")
+    date_hierarchy = "at"
+    fields = [
+        "at",
+        "actor",
+        "actor_label",
+        "request_id",
+        "kind",
+        "reference_code",
+        "object_label",
+        "ip_address",
+        "detail",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or []
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            # Failed sign-ins with a name no account has belong to no organisation: the instance's.
+            queryset = queryset | AccessLogEntry.objects.filter(organisation__isnull=True)
+        return queryset
+
+    @admin.display(description=_("reference code"), ordering="applicant__reference_code")
+    def reference_code(self, entry: AccessLogEntry) -> str:
+        return entry.applicant.reference_code if entry.applicant_id and entry.applicant else "—"

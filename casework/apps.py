@@ -8,3 +8,7 @@ class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = _("Casework")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Sign-ins, failed sign-ins and sign-outs go into the access log.
+        from casework import audit_signals  # noqa: F401

@@ -24,6 +24,12 @@ _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("tobira_
 # Never copied into the audit in clear: the card number is stored encrypted and appears as a mask.
 SECRET_FIELDS = {"card_number_encrypted", "card_number_hash", "search_key", "name_key", "version"}
 
+# Records whose values only some of those who see the applicant may read (sensitive information,
+# confidential notes). Their values are stored like any other (so the history is complete), but their
+# label never repeats the text, and the history pages show their values only to those who may see the
+# record itself (casework.selectors_audit).
+RESTRICTED_MODELS = {"casework.sensitiverecord", "casework.casenote"}
+
 
 class RequestIdMiddleware:
     """Gives every request an id (or keeps a proxy's X-Request-ID) for the audit rows it writes."""
@@ -88,6 +94,13 @@ def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[s
     }
 
 
+def record_label(instance: models.Model) -> str:
+    """What the history calls a record: its str(), except for records whose text is restricted."""
+    if instance._meta.label_lower in RESTRICTED_MODELS:
+        return f"{instance._meta.verbose_name} #{instance.pk}"
+    return str(instance)[:200]
+
+
 def record_change(
     *,
     actor,
@@ -95,12 +108,18 @@ def record_change(
     before: dict[str, Any] | None,
     action: str | None = None,
     applicant_id: int | None = None,
+    after: dict[str, Any] | None = None,
 ) -> ChangeRecord | None:
-    """Record one change (create: before=None; delete: call before deleting with the instance)."""
+    """Record one change (create: before=None; delete: call before deleting with the instance).
+
+    ``after`` defaults to snapshot(instance); a service passes it when the record has values that are
+    not its own fields (an applicant's aliases), adding the same keys to ``before``.
+    Nothing is written when nothing changed.
+    """
     if action == ChangeRecord.Action.DELETE:
         changes = _diff(before or snapshot(instance), None)
     else:
-        changes = _diff(before, snapshot(instance))
+        changes = _diff(before, snapshot(instance) if after is None else after)
         action = action or (ChangeRecord.Action.CREATE if before is None else ChangeRecord.Action.UPDATE)
         if not changes:
             return None
@@ -112,7 +131,7 @@ def record_change(
         applicant_id=applicant_id,
         model=instance._meta.label_lower,
         object_id=str(instance.pk),
-        object_label=str(instance)[:200],
+        object_label=record_label(instance),
         action=action,
         changes=changes,
     )
@@ -135,7 +154,7 @@ def record_bulk_change(
                 applicant_id=_applicant_id_of(instance),
                 model=instance._meta.label_lower,
                 object_id=str(instance.pk),
-                object_label=str(instance)[:200],
+                object_label=record_label(instance),
                 action=action,
                 changes=_plain(field_changes.get(str(instance.pk), {})),
             )
@@ -176,16 +195,62 @@ def log_access(
     )
 
 
-def erase_personal_values(*, applicant_id: int, fields: Iterable[str] | None = None) -> int:
-    """Replace the old/new values in a person's history by the marker; who/when/what-field stay."""
+def log_access_many(
+    *,
+    actor,
+    kind: str,
+    applicant_ids: Iterable[int],
+    object_label: str = "",
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """One access-log entry per applicant in one query (a duplicate check showing several matches)."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    entries = [
+        AccessLogEntry(
+            organisation_id=actor.organisation_id if authenticated else None,
+            actor=actor if authenticated else None,
+            actor_label=(actor.get_username() if authenticated else "")[:150],
+            request_id=current_request_id(),
+            kind=kind,
+            applicant_id=applicant_id,
+            object_label=object_label[:200],
+            ip_address=_client_ip.get(),
+            detail=detail or {},
+        )
+        for applicant_id in dict.fromkeys(applicant_ids)
+    ]
+    AccessLogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def erase_personal_values(
+    *, applicant_id: int, fields: Iterable[str] | None = None, models: Iterable[str] | None = None
+) -> int:
+    """Replace the old/new values in a person's history by the marker; who/when/what-field stay.
+
+    Erasing everything (no ``fields``) also replaces what the rows call the record (an applicant's
+    label holds the name, a household member's too) in the history and in the access log.
+    ``models`` ("casework.sensitiverecord", …) limits the erasure to the history of those records
+    (one section erased, not the person): their values only; labels and the access log stay.
+    """
     rows = ChangeRecord.objects.filter(applicant_id=applicant_id)
+    if models is not None:
+        rows = rows.filter(model__in=list(models))
     wanted = set(fields) if fields is not None else None
+    whole_person = wanted is None and models is None
     count = 0
     for row in rows:
         changes = {
             key: ({"old": ERASED_MARKER, "new": ERASED_MARKER} if wanted is None or key in wanted else value)
             for key, value in row.changes.items()
         }
-        ChangeRecord.objects.filter(pk=row.pk)._erase_update(changes=changes, erased=True)  # type: ignore[attr-defined]
+        values: dict[str, Any] = {"changes": changes, "erased": True}
+        if whole_person:
+            values["object_label"] = ERASED_MARKER
+        ChangeRecord.objects.filter(pk=row.pk)._erase_update(**values)  # type: ignore[attr-defined]
         count += 1
+    if whole_person:
+        AccessLogEntry.objects.filter(applicant_id=applicant_id).exclude(  # type: ignore[attr-defined]
+            object_label=""
+        )._erase_update(object_label=ERASED_MARKER)
     return count

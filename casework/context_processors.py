@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             items.append(
                 {"label": str(_("Applicants")), "url": reverse("applicant_list"), "name": "applicant_list"}
             )
+            items.append({"label": str(_("My tasks")), "url": reverse("my_tasks"), "name": "my_tasks"})
         if user.is_staff_role:
             items.append({"label": str(_("API")), "url": reverse("api-docs"), "name": "api-docs"})
         if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:

@@ -11,15 +11,19 @@ from django_countries import countries
 from casework import rules, selectors
 from casework.models import (
     Applicant,
+    CaseNote,
     CaseStage,
+    Document,
     LegalStatusPeriod,
     ProcedureEvent,
     RefugeeProcedure,
     ReportingObligation,
+    Task,
     Team,
     User,
     WorkPermission,
 )
+from casework.models.records import Consent, ConsentPurpose, SensitiveRecord
 from casework.roles import Role
 
 SORTS = {
@@ -79,7 +83,8 @@ class ApplicantFilterSet(django_filters.FilterSet):
     def filter_deadline_within(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(selectors.deadline_within_condition(int(value), timezone.localdate()))
+        condition = selectors.deadline_within_condition(int(value), timezone.localdate())
+        return queryset.filter(condition, legal_visible=True)
 
     def filter_may_work_now(self, queryset, name, value):
         if value is None:
@@ -156,3 +161,72 @@ class RefugeeProcedureFilterSet(django_filters.FilterSet):
         return queryset.filter(
             events__kind=ProcedureEvent.Kind.TRIAGE, events__triage_category=value
         ).distinct()
+
+
+class CaseNoteFilterSet(django_filters.FilterSet):
+    applicant = django_filters.CharFilter(field_name="applicant__reference_code", label=_("Reference code"))
+    confidential = django_filters.BooleanFilter(label=_("Confidential"))
+    author = django_filters.NumberFilter(field_name="author_id", label=_("Author (user id)"))
+
+    class Meta:
+        model = CaseNote
+        fields = ["applicant", "confidential", "author"]
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    applicant = django_filters.CharFilter(field_name="applicant__reference_code", label=_("Reference code"))
+    done = django_filters.BooleanFilter(label=_("Done"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Assigned to me"))
+    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Assignee (user id)"))
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("Due on or before")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+
+    class Meta:
+        model = Task
+        fields = ["applicant", "done", "assignee"]
+
+    def filter_mine(self, queryset, name, value):
+        if value is None or self.request is None:
+            return queryset
+        mine = Q(assignee_id=self.request.user.pk)
+        return queryset.filter(mine) if value else queryset.exclude(mine)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(done=False, due_date__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class DocumentFilterSet(django_filters.FilterSet):
+    applicant = django_filters.CharFilter(field_name="applicant__reference_code", label=_("Reference code"))
+    kind = django_filters.ChoiceFilter(choices=Document.Kind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Document
+        fields = ["applicant", "kind"]
+
+
+class ConsentFilterSet(django_filters.FilterSet):
+    applicant = django_filters.CharFilter(field_name="applicant__reference_code", label=_("Reference code"))
+    purpose = django_filters.ChoiceFilter(choices=ConsentPurpose.choices, label=_("Purpose"))
+    employer_ref = django_filters.CharFilter(label=_("Employer reference"))
+    current_on = django_filters.DateFilter(method="filter_current_on", label=_("Current on"))
+
+    class Meta:
+        model = Consent
+        fields = ["applicant", "purpose", "employer_ref"]
+
+    def filter_current_on(self, queryset, name, value):
+        return queryset.filter(selectors.current_consent_condition(value))
+
+
+class SensitiveRecordFilterSet(django_filters.FilterSet):
+    applicant = django_filters.CharFilter(field_name="applicant__reference_code", label=_("Reference code"))
+    category = django_filters.ChoiceFilter(choices=SensitiveRecord.Category.choices, label=_("Category"))
+
+    class Meta:
+        model = SensitiveRecord
+        fields = ["applicant", "category"]

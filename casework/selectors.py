@@ -2,27 +2,48 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import SequenceMatcher
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from casework import crypto, names, rules
 from casework.models import (
     Applicant,
     Assignment,
+    CaseNote,
+    Document,
     DuplicateCheck,
     HouseholdMember,
     LegalStatusPeriod,
     ProcedureEvent,
     RefugeeProcedure,
     ReportingObligation,
+    Task,
     Team,
     User,
     WorkPermission,
 )
+from casework.models.records import Consent, ConsentPurpose, SensitiveRecord
 from casework.roles import Role
 
 
@@ -128,17 +149,46 @@ def may_work_condition(day: date) -> Q:
     return Q(Exists(period)) | Q(Exists(permission))
 
 
-def with_legal_summary(queryset: QuerySet[Applicant], day: date | None = None) -> QuerySet[Applicant]:
-    """Annotate the current period and 'may work today' in the same query (no per-row queries)."""
+def legal_visibility(user) -> Exists | Value:
+    """An annotation: may the user read this row's legal records (see Applicant.legal_visible_to)."""
+    if user is None:
+        return Value(True)
+    if not getattr(user, "is_authenticated", False):
+        return Value(False)
+    if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
+        return Value(True)
+    return Exists(Applicant.objects.legal_visible_to(user).filter(pk=OuterRef("pk")))
+
+
+def with_legal_summary(
+    queryset: QuerySet[Applicant], day: date | None = None, user=None
+) -> QuerySet[Applicant]:
+    """Annotate the current period and 'may work today' in the same query (no per-row queries).
+
+    For rows whose legal records the user may not read (a teammate's shared case) every legal
+    annotation is NULL, so neither the columns nor the filters built on them reveal anything.
+    """
     day = day or timezone.localdate()
-    return queryset.annotate(
-        current_kind=current_period_subquery(day, "status_kind"),
-        current_other_label=current_period_subquery(day, "status_other_label"),
-        current_start=current_period_subquery(day, "start_date"),
-        current_end=current_period_subquery(day, "end_date"),
-        current_renewal_filed_on=current_period_subquery(day, "renewal_filed_on"),
-        current_renewal_decided_on=current_period_subquery(day, "renewal_decided_on"),
-        may_work_now=Exists(Applicant.objects.filter(Q(pk=OuterRef("pk")) & may_work_condition(day))),
+
+    def only_if_visible(expression):
+        return Case(When(legal_visible=True, then=expression), default=Value(None))
+
+    annotated = queryset.annotate(legal_visible=legal_visibility(user))
+    return annotated.annotate(
+        current_kind=only_if_visible(current_period_subquery(day, "status_kind")),
+        current_other_label=only_if_visible(current_period_subquery(day, "status_other_label")),
+        current_start=only_if_visible(current_period_subquery(day, "start_date")),
+        current_end=only_if_visible(current_period_subquery(day, "end_date")),
+        current_renewal_filed_on=only_if_visible(current_period_subquery(day, "renewal_filed_on")),
+        current_renewal_decided_on=only_if_visible(current_period_subquery(day, "renewal_decided_on")),
+        may_work_now=Case(
+            When(
+                legal_visible=True,
+                then=Exists(Applicant.objects.filter(Q(pk=OuterRef("pk")) & may_work_condition(day))),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
 
 
@@ -153,6 +203,7 @@ class LegalSummary:
     renewal_window_opens: date | None
     renewal_pending: bool
     may_work: bool
+    hidden: bool = False  # the user may not read this person's legal records
 
     @property
     def is_urgent(self) -> bool:
@@ -161,6 +212,8 @@ class LegalSummary:
 
 def legal_summary_from_annotations(applicant: Applicant, day: date | None = None) -> LegalSummary:
     day = day or timezone.localdate()
+    if not applicant.__dict__.get("legal_visible", True):
+        return LegalSummary(None, "", None, None, None, False, False, hidden=True)
     kind = getattr(applicant, "current_kind", None)
     if kind is None:
         return LegalSummary(
@@ -298,24 +351,31 @@ def appeal_status(procedure: RefugeeProcedure, day: date) -> AppealStatus | None
 
 def applicant_detail_queryset(user) -> QuerySet[Applicant]:
     """Everything the applicant page shows, in a fixed number of queries."""
+    # Legal records are prefetched through their own visible_to: empty for a shared team case.
     return (
         Applicant.objects.visible_to(user)
+        .annotate(legal_visible=legal_visibility(user))
         .select_related("team", "caseworker", "organisation")
         .prefetch_related(
             "aliases",
             Prefetch("household", queryset=_household_queryset()),
-            Prefetch("periods", queryset=LegalStatusPeriod.objects.order_by("start_date")),
-            Prefetch("work_permissions", queryset=WorkPermission.objects.order_by("start_date")),
+            Prefetch("periods", queryset=LegalStatusPeriod.objects.visible_to(user).order_by("start_date")),
             Prefetch(
-                "reporting_obligations", queryset=ReportingObligation.objects.order_by("next_report_date")
+                "work_permissions", queryset=WorkPermission.objects.visible_to(user).order_by("start_date")
+            ),
+            Prefetch(
+                "reporting_obligations",
+                queryset=ReportingObligation.objects.visible_to(user).order_by("next_report_date"),
             ),
             Prefetch(
                 "procedures",
-                queryset=RefugeeProcedure.objects.order_by("ordinal").prefetch_related(
-                    Prefetch("events", queryset=ProcedureEvent.objects.order_by("date", "pk"))
-                ),
+                queryset=RefugeeProcedure.objects.visible_to(user)
+                .order_by("ordinal")
+                .prefetch_related(Prefetch("events", queryset=ProcedureEvent.objects.order_by("date", "pk"))),
             ),
             Prefetch("assignments", queryset=_assignment_queryset()),
+            *applicant_consent_prefetches(user),
+            *applicant_record_prefetches(user),
         )
     )
 
@@ -405,7 +465,7 @@ def duplicate_candidates(
 def applicants_for_list(*, user, day: date | None = None) -> QuerySet[Applicant]:
     """The applicant list (UI and API): visible rows with the legal summary annotated, one query a page."""
     queryset = Applicant.objects.visible_to(user).select_related("team", "caseworker")
-    return with_legal_summary(queryset, day)
+    return with_legal_summary(queryset, day, user=user)
 
 
 def duplicate_check_of(*, user, pk: object) -> DuplicateCheck | None:
@@ -431,3 +491,277 @@ def duplicate_check_candidates(*, check: DuplicateCheck) -> list[DuplicateCandid
         )
         for applicant in matches
     ]
+
+
+# --- Consent and sensitive information ----------------------------------------------------------------
+
+
+class ConsentState(TextChoices):
+    """Where a consent stands on a day."""
+
+    CURRENT = "current", _("current")
+    NOT_YET = "not_yet", _("not yet valid")
+    EXPIRED = "expired", _("expired")
+    REVOKED = "revoked", _("revoked")
+
+
+def consent_state(consent: Consent, day: date) -> str:
+    if consent.revoked_on is not None and consent.revoked_on <= day:
+        return ConsentState.REVOKED
+    if consent.expires_on is not None and consent.expires_on < day:
+        return ConsentState.EXPIRED
+    if consent.granted_on > day:
+        return ConsentState.NOT_YET
+    return ConsentState.CURRENT
+
+
+def current_consent_condition(day: date, prefix: str = "") -> Q:
+    """Consent.is_current_on(day) as a database condition (`prefix` for a related path, e.g. "consents__")."""
+    return (
+        Q(**{f"{prefix}granted_on__lte": day})
+        & (Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": day}))
+        & (Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": day}))
+    )
+
+
+def _employer_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+
+
+def _names_employer(consent: Consent, employer_ref: str | None, employer_name: str | None) -> bool:
+    """A consent names an employer by its reference (set by the jobs app) or, without one, by name."""
+    if employer_ref and consent.employer_ref:
+        return consent.employer_ref == employer_ref
+    if employer_name and consent.employer_name:
+        return _employer_key(consent.employer_name) == _employer_key(employer_name)
+    return False
+
+
+def consents_allow(
+    consents: Iterable[Consent],
+    purpose: str,
+    *,
+    on: date,
+    employer_ref: str | None = None,
+    employer_name: str | None = None,
+    field_group: str | None = None,
+) -> bool:
+    """May the person's data be used for `purpose` (for an employer) on day `on`, over rows already loaded.
+
+    True when one consent is current on the day, has the purpose, names the employer (sharing with an
+    employer: by `employer_ref`, or by `employer_name` where the consent has no reference) and, when a
+    `field_group` is asked about, covers it. Pure: a page or the share packet passes prefetched rows.
+    """
+    for consent in consents:
+        if consent.purpose != purpose or not consent.is_current_on(on):
+            continue
+        if purpose == ConsentPurpose.SHARE_WITH_EMPLOYER and not _names_employer(
+            consent, employer_ref, employer_name
+        ):
+            continue
+        if field_group is not None and field_group not in (consent.scope or []):
+            continue
+        return True
+    return False
+
+
+def consent_allows(
+    applicant: Applicant,
+    purpose: str,
+    *,
+    on: date | None = None,
+    employer_ref: str | None = None,
+    employer_name: str | None = None,
+    field_group: str | None = None,
+) -> bool:
+    """consents_allow() over the applicant's consents (the prefetched ones when the queryset has them)."""
+    return consents_allow(
+        applicant.consents.all(),
+        purpose,
+        on=on or timezone.localdate(),
+        employer_ref=employer_ref,
+        employer_name=employer_name,
+        field_group=field_group,
+    )
+
+
+@dataclass(frozen=True)
+class ConsentCheck:
+    """Whether a purpose is covered on a day; if not, the consent that explains why (or none)."""
+
+    current: Consent | None
+    latest: Consent | None
+    day: date
+
+    @property
+    def allowed(self) -> bool:
+        return self.current is not None
+
+    @property
+    def reason(self) -> str:
+        """Empty when allowed; "none" without any consent; else the state of the latest one."""
+        if self.current is not None:
+            return ""
+        if self.latest is None:
+            return "none"
+        return consent_state(self.latest, self.day)
+
+
+def consent_check(consents: Iterable[Consent], purpose: str, *, on: date) -> ConsentCheck:
+    """For purposes that name no employer (sensitive information, research…), over loaded rows."""
+    relevant = [consent for consent in consents if consent.purpose == purpose]
+    current = next((consent for consent in relevant if consent.is_current_on(on)), None)
+    latest = max(relevant, key=lambda consent: (consent.granted_on, consent.pk), default=None)
+    return ConsentCheck(current=current, latest=latest, day=on)
+
+
+def consents_visible(*, user, applicant: Applicant) -> bool:
+    """May the user read this person's consents (the reach of Consent.objects.visible_to)."""
+    known = applicant.__dict__.get("legal_visible")
+    if known is not None:
+        return bool(known)
+    # Consents are case records like the legal ones: ApplicantRecordQuerySet follows legal_visible_to.
+    return Applicant.objects.legal_visible_to(user).filter(pk=applicant.pk).exists()
+
+
+def sensitive_access_allowed(*, user, applicant: Applicant) -> bool:
+    """May the user read and write this person's sensitive information (要配慮, DOMAIN.md §8).
+
+    Only the assigned caseworker and the supervisors of the person's team, as SensitiveRecord's
+    visible_to(); administrators only through one of those roles (no break-glass for these texts).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.organisation_id != applicant.organisation_id:
+        return False
+    if user.has_role(Role.CASEWORKER) and applicant.caseworker_id == user.pk:
+        return True
+    if user.has_role(Role.SUPERVISOR):
+        return Team.supervisors.through.objects.filter(team_id=applicant.team_id, user_id=user.pk).exists()
+    return False
+
+
+def sensitive_records_readable(*, user, day: date | None = None) -> QuerySet[SensitiveRecord]:
+    """Sensitive records the user may read on the day (SensitiveRecord.objects.visible_to: the assigned
+    caseworker and the team's supervisors, while the sensitive-information consent is current)."""
+    return SensitiveRecord.objects.visible_to(user, on=day or timezone.localdate())
+
+
+def consents_for_page(user) -> QuerySet[Consent]:
+    """The consents the user may read, as the applicant page lists them: newest first."""
+    return (
+        Consent.objects.visible_to(user)
+        .select_related("recorded_by", "form_document")
+        .order_by("-granted_on", "-pk")
+    )
+
+
+def applicant_consent_prefetches(user) -> list[Prefetch]:
+    """The consent and sensitive sections' rows, each through its own door."""
+    return [
+        Prefetch("consents", queryset=consents_for_page(user)),
+        Prefetch(
+            "sensitive_records",
+            queryset=SensitiveRecord.objects.visible_to(user)
+            .select_related("recorded_by")
+            .order_by("category"),
+        ),
+        # Which categories are stored, texts left out: what an erasure would remove once hidden.
+        Prefetch(
+            "sensitive_records",
+            queryset=SensitiveRecord.objects.held_for(user).only("pk", "applicant_id", "category"),
+            to_attr="sensitive_held",
+        ),
+    ]
+
+
+def applicant_consent_queryset(user) -> QuerySet[Applicant]:
+    """An applicant with what the consent and sensitive sections show (their in-place updates)."""
+    return (
+        Applicant.objects.visible_to(user)
+        .annotate(legal_visible=legal_visibility(user))
+        .select_related("team", "caseworker")
+        .prefetch_related(*applicant_consent_prefetches(user))
+    )
+
+
+# --- Notes, tasks and documents -----------------------------------------------------------------------
+
+
+def task_order() -> list:
+    """Open tasks first, the soonest due first, those without a date last."""
+    return ["done", F("due_date").asc(nulls_last=True), "pk"]
+
+
+def _is_administrator(user) -> bool:
+    return bool(user.has_role(Role.ADMINISTRATOR) or user.is_superuser)
+
+
+def applicant_record_prefetches(user) -> list[Prefetch]:
+    """The notes, tasks and documents sections' rows, each through its own door.
+
+    Administrators also get `confidential_notes_hidden`: the confidential notes they may open only
+    through the logged break-glass view, without their text.
+    """
+    hidden = CaseNote.objects.none()
+    if _is_administrator(user):
+        hidden = (
+            CaseNote.objects.filter(confidential=True)
+            .exclude(pk__in=CaseNote.objects.visible_to(user).values("pk"))
+            .select_related("author")
+            .defer("text")
+            .order_by("-created_at", "-pk")
+        )
+    return [
+        Prefetch(
+            "notes",
+            queryset=CaseNote.objects.visible_to(user)
+            .select_related("author")
+            .order_by("-created_at", "-pk"),
+        ),
+        Prefetch("notes", queryset=hidden, to_attr="confidential_notes_hidden"),
+        Prefetch("tasks", queryset=Task.objects.select_related("assignee").order_by(*task_order())),
+        Prefetch(
+            "documents",
+            queryset=Document.objects.visible_to(user)
+            .select_related("uploaded_by")
+            .order_by("-uploaded_at", "-pk"),
+        ),
+    ]
+
+
+def applicant_records_queryset(user) -> QuerySet[Applicant]:
+    """An applicant with what the notes, tasks and documents sections show (their in-place updates)."""
+    return (
+        Applicant.objects.visible_to(user)
+        .select_related("team", "caseworker", "organisation")
+        .prefetch_related(*applicant_record_prefetches(user))
+    )
+
+
+def tasks_assigned_to(*, user) -> QuerySet[Task]:
+    """The "my tasks" list: the tasks assigned to the user on cases they can still see, open first."""
+    return (
+        Task.objects.visible_to(user)
+        .filter(assignee_id=user.pk)
+        .select_related("applicant")
+        .order_by(*task_order())
+    )
+
+
+def task_assignees(*, applicant: Applicant) -> QuerySet[User]:
+    """Who can take a task on this applicant (services.may_be_assigned decides; this lists them):
+    its caseworker, the supervisors of its team, administrators, and the team's caseworkers when the
+    team's caseload is shared."""
+    condition = Q(groups__name=Role.ADMINISTRATOR)
+    condition |= Q(led_teams=applicant.team_id, groups__name=Role.SUPERVISOR)
+    if applicant.caseworker_id:
+        condition |= Q(pk=applicant.caseworker_id, groups__name=Role.CASEWORKER)
+    if applicant.organisation.team_caseload_shared:
+        condition |= Q(team_id=applicant.team_id, groups__name=Role.CASEWORKER)
+    return User.objects.filter(
+        pk__in=User.objects.filter(condition).values("pk"),
+        organisation_id=applicant.organisation_id,
+        is_active=True,
+        is_service_account=False,
+    ).order_by("last_name", "first_name", "username")

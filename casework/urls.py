@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from casework import account_views, views, views_applicants
+from casework import account_views, views, views_applicants, views_audit, views_consent, views_records
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -107,4 +107,65 @@ urlpatterns = [
         views_applicants.household_member_add,
         name="applicant_household_add",
     ),
+    # Consent and sensitive information
+    path(
+        "applicants/<str:reference_code>/consents/add/",
+        views_consent.consent_add,
+        name="applicant_consent_add",
+    ),
+    path(
+        "applicants/<str:reference_code>/consents/<int:pk>/revoke/",
+        views_consent.consent_revoke,
+        name="applicant_consent_revoke",
+    ),
+    path(
+        "applicants/<str:reference_code>/sensitive/erase/",
+        views_consent.sensitive_erase,
+        name="applicant_sensitive_erase",
+    ),
+    path(
+        "applicants/<str:reference_code>/sensitive/<str:category>/",
+        views_consent.sensitive_edit,
+        name="applicant_sensitive_edit",
+    ),
+    path("applicants/<str:reference_code>/history/", views_audit.applicant_history, name="applicant_history"),
+    path(
+        "applicants/<str:reference_code>/access-log/",
+        views_audit.applicant_access_log,
+        name="applicant_access_log",
+    ),
+    # Notes, tasks and documents
+    path("applicants/<str:reference_code>/notes/add/", views_records.note_add, name="applicant_note_add"),
+    path(
+        "applicants/<str:reference_code>/notes/<int:pk>/edit/",
+        views_records.note_edit,
+        name="applicant_note_edit",
+    ),
+    path(
+        "applicants/<str:reference_code>/notes/<int:pk>/break-glass/",
+        views_records.note_break_glass,
+        name="applicant_note_break_glass",
+    ),
+    path("applicants/<str:reference_code>/tasks/add/", views_records.task_add, name="applicant_task_add"),
+    path(
+        "applicants/<str:reference_code>/tasks/<int:pk>/edit/",
+        views_records.task_edit,
+        name="applicant_task_edit",
+    ),
+    path(
+        "applicants/<str:reference_code>/tasks/<int:pk>/done/",
+        views_records.task_done,
+        name="applicant_task_done",
+    ),
+    path(
+        "applicants/<str:reference_code>/documents/add/",
+        views_records.document_add,
+        name="applicant_document_add",
+    ),
+    path(
+        "applicants/<str:reference_code>/documents/<int:pk>/download/",
+        views_records.document_download,
+        name="applicant_document_download",
+    ),
+    path("tasks/", views_records.my_tasks, name="my_tasks"),
 ]

@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from casework import crypto, names, panels, selectors, services, timeline
+from casework import crypto, names, panels, selectors, services, timeline, views_audit, views_consent
 from casework.access import role_required
+from casework.audit import log_access
 from casework.filtersets import ApplicantFilterSet
 from casework.forms_applicants import (
     GENDER_SUGGESTIONS,
@@ -51,6 +52,7 @@ from casework.forms_applicants import (
     status_kind_choices,
 )
 from casework.models import (
+    AccessLogEntry,
     Applicant,
     DuplicateCheck,
     LegalStatusPeriod,
@@ -479,6 +481,7 @@ def _detail_context(
         "today": today,
         "can_edit": can_edit,
         "can_show_card": can_edit,
+        "can_see_legal": applicant.__dict__.get("legal_visible", False),
         "current_period": current,
         "lawful_until": lawful_until,
         "lawful_days_left": (lawful_until - today).days if lawful_until else None,
@@ -506,6 +509,18 @@ def applicant_detail(request: AuthenticatedRequest, reference_code: str) -> Http
     context = _detail_context(request, applicant)
     context["can_reassign"] = _can_reassign(user, applicant)
     context["panels"] = panels.render_panels("applicant", request=request, applicant=applicant)
+    log_access(
+        actor=user,
+        kind=AccessLogEntry.Kind.APPLICANT_VIEW,
+        applicant_id=applicant.pk,
+        object_label=applicant.reference_code,
+    )
+    context.update(
+        views_audit.applicant_audit_context(
+            request, applicant, can_edit=context["can_edit"], can_read_access_log=context["can_reassign"]
+        )
+    )
+    context.update(views_consent.applicant_page_context(request, applicant, can_edit=context["can_edit"]))
     return render(request, "casework/applicants/detail.html", context)
 
 
@@ -755,6 +770,13 @@ def period_card_number(request: AuthenticatedRequest, reference_code: str, pk: i
         "casework/applicants/card_number_cell.html"
         if request.htmx  # type: ignore[attr-defined]
         else "casework/applicants/card_number.html"
+    )
+    log_access(
+        actor=user,
+        kind=AccessLogEntry.Kind.CARD_NUMBER_VIEW,
+        applicant_id=applicant.pk,
+        object_label=str(period),
+        detail={"period": period.pk},
     )
     response = render(request, template, {"applicant": applicant, "period": period})
     add_never_cache_headers(response)

@@ -5,12 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from casework.api.applicants import ApplicantViewSet
+from casework.api.audit import AccessLogEntryViewSet, ChangeRecordViewSet
+from casework.api.consent import ConsentViewSet, SensitiveRecordViewSet
 from casework.api.legal import (
     LegalStatusPeriodViewSet,
     RefugeeProcedureViewSet,
     ReportingObligationViewSet,
     WorkPermissionViewSet,
 )
+from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
 from casework.api.views import MeView, TeamViewSet
 
 router = DefaultRouter()
@@ -20,6 +23,13 @@ router.register("legal-status-periods", LegalStatusPeriodViewSet, basename="lega
 router.register("work-permissions", WorkPermissionViewSet, basename="work-permission")
 router.register("reporting-obligations", ReportingObligationViewSet, basename="reporting-obligation")
 router.register("procedures", RefugeeProcedureViewSet, basename="procedure")
+router.register("notes", CaseNoteViewSet, basename="note")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("consents", ConsentViewSet, basename="consent")
+router.register("sensitive-information", SensitiveRecordViewSet, basename="sensitive-information")
+router.register("history", ChangeRecordViewSet, basename="history")
+router.register("access-log", AccessLogEntryViewSet, basename="access-log")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -38,6 +38,7 @@ from casework.api.fields import (
 )
 from casework.filtersets import ApplicantFilterSet
 from casework.models import (
+    AccessLogEntry,
     Alias,
     Applicant,
     BirthDatePrecision,
@@ -52,6 +53,8 @@ from casework.models import (
 def legal_summary(applicant: Applicant, day: date | None = None) -> selectors.LegalSummary:
     """Today's legal summary of a row: from the list's annotations, or from the detail's prefetched rows."""
     day = day or timezone.localdate()
+    if not applicant.__dict__.get("legal_visible", True):
+        return selectors.LegalSummary(None, "", None, None, None, False, False, hidden=True)
     if "current_kind" in applicant.__dict__:
         return selectors.legal_summary_from_annotations(applicant, day)
     periods = list(applicant.periods.all())
@@ -114,8 +117,20 @@ class ApplicantSerializer(serializers.ModelSerializer):
     renewal_window_opens = serializers.DateField(
         source="legal_summary.renewal_window_opens", read_only=True, allow_null=True
     )
-    renewal_pending = serializers.BooleanField(source="legal_summary.renewal_pending", read_only=True)
-    may_work_today = serializers.BooleanField(source="legal_summary.may_work", read_only=True)
+    renewal_pending = serializers.BooleanField(
+        source="legal_summary.renewal_pending", read_only=True, allow_null=True
+    )
+    may_work_today = serializers.BooleanField(
+        source="legal_summary.may_work",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Null, like the other legal fields, when legal_records_visible is false."),
+    )
+    legal_records_visible = serializers.SerializerMethodField(
+        help_text=_(
+            "False for a teammate's shared case: legal records are for its caseworker and supervisors."
+        )
+    )
 
     class Meta:
         model = Applicant
@@ -155,15 +170,23 @@ class ApplicantSerializer(serializers.ModelSerializer):
             "renewal_window_opens",
             "renewal_pending",
             "may_work_today",
+            "legal_records_visible",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
+    def get_legal_records_visible(self, instance: Applicant) -> bool:
+        return not instance.legal_summary.hidden  # type: ignore[attr-defined]
+
     def to_representation(self, instance: Applicant) -> dict[str, Any]:
         instance.legal_summary = legal_summary(instance, self.context.get("today"))  # type: ignore[attr-defined]
-        return super().to_representation(instance)
+        data = super().to_representation(instance)
+        if instance.legal_summary.hidden:  # type: ignore[attr-defined]
+            data["may_work_today"] = None
+            data["renewal_pending"] = None
+        return data
 
 
 # --- Input ----------------------------------------------------------------------------------------------
@@ -307,6 +330,7 @@ class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseRec
     lookup_field = "reference_code"
     lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9-]*"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    access_log_kind = AccessLogEntry.Kind.APPLICANT_VIEW
 
     def get_queryset(self) -> QuerySet[Applicant]:
         user = self.request.user

@@ -9,6 +9,7 @@ from django.db.models import Model, QuerySet
 from rest_framework import serializers, viewsets
 
 from casework.api.permissions import CaseRecordPermission
+from casework.audit import log_access
 from casework.models import User
 
 
@@ -20,10 +21,29 @@ class CaseRecordViewSet(viewsets.GenericViewSet):
     - Writes go through one service each (inside ``service_errors()``), never through serializer.save().
     - PUT is not offered: PATCH sends the fields that change, the service merges.
     - The FilterSet applies to lists only; a query string on a detail URL or an action is ignored.
+    - A viewset with ``access_log_kind`` writes one access-log entry for every record read one at a time
+      (GET on the detail URL); its applicant comes from ``applicant_id`` or ``procedure.applicant_id``.
     """
 
     permission_classes = [CaseRecordPermission]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    access_log_kind: str = ""
+
+    def get_object(self) -> Any:
+        found = super().get_object()
+        if self.access_log_kind and self.action == "retrieve":
+            applicant_id = getattr(found, "applicant_id", None)
+            is_applicant = found._meta.label_lower == "casework.applicant"
+            log_access(
+                actor=self.request.user,
+                kind=self.access_log_kind,
+                applicant_id=found.pk if is_applicant else applicant_id,
+                object_label=found.reference_code if is_applicant else str(found),
+                detail={"via": "api"}
+                if is_applicant
+                else {"via": "api", "record": found._meta.label_lower, "id": found.pk},
+            )
+        return found
 
     def parsed_input(self, input_serializer: type[serializers.Serializer]) -> dict[str, Any]:
         """The request body parsed by the action's input serializer; a 400 naming the fields if it fails.

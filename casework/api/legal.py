@@ -37,6 +37,7 @@ from casework.filtersets import (
     WorkPermissionFilterSet,
 )
 from casework.models import (
+    AccessLogEntry,
     LegalStatusPeriod,
     ProcedureEvent,
     ProcedureOutcome,
@@ -138,6 +139,7 @@ class LegalStatusPeriodCreateSerializer(LegalStatusPeriodUpdateSerializer):
 )
 class LegalStatusPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseRecordViewSet):
     serializer_class = LegalStatusPeriodSerializer
+    access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
     filterset_class = LegalStatusPeriodFilterSet
 
     def get_queryset(self) -> QuerySet[LegalStatusPeriod]:
@@ -236,6 +238,7 @@ class WorkPermissionCreateSerializer(serializers.Serializer):
 )
 class WorkPermissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseRecordViewSet):
     serializer_class = WorkPermissionSerializer
+    access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
     filterset_class = WorkPermissionFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
@@ -300,6 +303,7 @@ class ReportingObligationCreateSerializer(serializers.Serializer):
 )
 class ReportingObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseRecordViewSet):
     serializer_class = ReportingObligationSerializer
+    access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
     filterset_class = ReportingObligationFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
@@ -423,6 +427,7 @@ def _events_prefetch() -> Prefetch:
 )
 class RefugeeProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseRecordViewSet):
     serializer_class = RefugeeProcedureSerializer
+    access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
     filterset_class = RefugeeProcedureFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 

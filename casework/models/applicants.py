@@ -71,6 +71,11 @@ class ApplicantQuerySet(models.QuerySet["Applicant"]):
         """The one door: applicants this user may read (DESIGN.md, access matrix)."""
         return self._restricted(user, for_writing=False)
 
+    def legal_visible_to(self, user) -> ApplicantQuerySet:
+        """Applicants whose legal records (status, procedure, work permission, reporting) the user may
+        read: own caseload, led teams, administrators. A shared team caseload shows the profile only."""
+        return self._restricted(user, for_writing=True)
+
     def editable_by(self, user) -> ApplicantQuerySet:
         """Applicants this user may change: own caseload, led teams, or all for administrators."""
         return self._restricted(user, for_writing=True)

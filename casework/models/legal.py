@@ -11,12 +11,15 @@ from casework.models.applicants import Applicant
 
 
 class ApplicantRecordQuerySet(models.QuerySet):
-    """Records that belong to an applicant are visible exactly when the applicant is."""
+    """Legal records follow the applicant's legal reach: own caseload, led teams, administrators
+    (a caseworker reading a teammate's shared case sees the profile, not the legal records)."""
 
     applicant_path = "applicant"
 
     def visible_to(self, user):
-        return self.filter(**{f"{self.applicant_path}__in": Applicant.objects.visible_to(user).values("pk")})
+        return self.filter(
+            **{f"{self.applicant_path}__in": Applicant.objects.legal_visible_to(user).values("pk")}
+        )
 
     def editable_by(self, user):
         return self.filter(**{f"{self.applicant_path}__in": Applicant.objects.editable_by(user).values("pk")})

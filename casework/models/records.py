@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models.applicants import Applicant
@@ -99,9 +100,11 @@ class Consent(models.Model):
 
 
 class SensitiveQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Only the assigned caseworker and the team's supervisors (administrators: break-glass only)."""
-        if not getattr(user, "is_authenticated", False):
+    def held_for(self, user):
+        """The records of the people whose sensitive information the user looks after: the assigned
+        caseworker and the team's supervisors only (administrators neither: no break-glass for these
+        texts). Whatever the consent says: for knowing what an erasure removes, never for showing it."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         condition = Q(pk__in=[])
         if user.has_role(Role.CASEWORKER):
@@ -111,6 +114,20 @@ class SensitiveQuerySet(models.QuerySet):
         return self.filter(applicant__organisation_id=user.organisation_id).filter(
             pk__in=self.model.objects.filter(condition).values("pk")
         )
+
+    def visible_to(self, user, *, on=None):
+        """The texts the user may read: held_for(user), and only while the person's sensitive-information
+        consent is current on the day (today by default); a revoked or expired consent hides them at once,
+        wherever they would show (the section, the API, the history)."""
+        day = on or timezone.localdate()
+        covering = Consent.objects.filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=day),
+            Q(revoked_on__isnull=True) | Q(revoked_on__gt=day),
+            applicant=models.OuterRef("applicant"),
+            purpose=ConsentPurpose.SENSITIVE_INFORMATION,
+            granted_on__lte=day,
+        )
+        return self.held_for(user).filter(models.Exists(covering))
 
 
 class SensitiveRecord(models.Model):
@@ -141,7 +158,18 @@ class SensitiveRecord(models.Model):
         return self.get_category_display()
 
 
-class CaseNoteQuerySet(ApplicantRecordQuerySet):
+class WithApplicantQuerySet(models.QuerySet):
+    """Notes and tasks: read whenever the applicant is (a shared team caseload included, read-only),
+    changed by those who may change the applicant. Legal records and documents have a narrower door."""
+
+    def visible_to(self, user):
+        return self.filter(applicant__in=Applicant.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user):
+        return self.filter(applicant__in=Applicant.objects.editable_by(user).values("pk"))
+
+
+class CaseNoteQuerySet(WithApplicantQuerySet):
     def visible_to(self, user):
         """Open notes with the applicant; confidential ones only to the author, the assigned caseworker
         and the team's supervisors (administrators through the logged break-glass view)."""
@@ -193,7 +221,7 @@ class Task(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ApplicantRecordQuerySet.as_manager()
+    objects = WithApplicantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")

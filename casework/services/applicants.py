@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from casework import names, rules
+from casework.audit import log_access, log_access_many, record_bulk_change, record_change, snapshot
 from casework.models import (
+    AccessLogEntry,
     Alias,
     Applicant,
     Assignment,
@@ -215,6 +217,9 @@ def applicant_register(
     _refresh_keys(applicant, alias_names)
     applicant.save()
     Alias.objects.bulk_create([Alias(applicant=applicant, name=name) for name in alias_names])
+    record_change(
+        actor=by, instance=applicant, before=None, after={**snapshot(applicant), "aliases": alias_names}
+    )
     Assignment.objects.create(
         applicant=applicant, team=team, caseworker=caseworker, assigned_by=by, reason=_("Registered")
     )
@@ -254,6 +259,10 @@ def applicant_update(
             ),
             code="stale",
         )
+    # The history's "before" is the row as stored, not the object handed in (an admin form has
+    # already put its new values on it).
+    stored = Applicant.objects.get(pk=applicant.pk)
+    before = {**snapshot(stored), "aliases": _alias_names(applicant.pk)}
     for key, value in cleaned.items():
         setattr(applicant, key, value)
     applicant.version = expected_version + 1
@@ -268,7 +277,17 @@ def applicant_update(
         alias_names = list(applicant.aliases.values_list("name", flat=True))
     _refresh_keys(applicant, alias_names)
     applicant.save()
+    record_change(
+        actor=by,
+        instance=applicant,
+        before=before,
+        after={**snapshot(applicant), "aliases": _alias_names(applicant.pk)},
+    )
     return applicant
+
+
+def _alias_names(applicant_id: int) -> list[str]:
+    return list(Alias.objects.filter(applicant_id=applicant_id).order_by("pk").values_list("name", flat=True))
 
 
 @transaction.atomic
@@ -289,7 +308,26 @@ def applicants_reassign(
     ids = [applicant.pk for applicant in applicants]
     if not ids:
         raise ValidationError({"applicants": _("Choose at least one case.")})
+    stored = {
+        pk: (team_id, caseworker_id)
+        for pk, team_id, caseworker_id in Applicant.objects.filter(pk__in=ids).values_list(
+            "pk", "team_id", "caseworker_id"
+        )
+    }
     Applicant.objects.filter(pk__in=ids).update(team=team, caseworker=caseworker, version=F("version") + 1)
+    # One history record per person whose team or caseworker changed, written in one query.
+    new = (team.pk, caseworker.pk if caseworker is not None else None)
+    field_changes: dict[str, dict[str, dict[str, int | None]]] = {}
+    for pk, old in stored.items():
+        changed = {
+            field: {"old": before, "new": after}
+            for field, before, after in zip(("team_id", "caseworker_id"), old, new, strict=True)
+            if before != after
+        }
+        if changed:
+            field_changes[str(pk)] = changed
+    moved = {applicant.pk: applicant for applicant in applicants if str(applicant.pk) in field_changes}
+    record_bulk_change(actor=by, instances=list(moved.values()), field_changes=field_changes)
     Assignment.objects.bulk_create(
         [
             Assignment(applicant_id=pk, team=team, caseworker=caseworker, assigned_by=by, reason=reason)
@@ -299,6 +337,7 @@ def applicants_reassign(
     return len(ids)
 
 
+@transaction.atomic
 def household_member_add(*, by: User, applicant: Applicant, data: dict[str, Any]) -> HouseholdMember:
     if not Applicant.objects.editable_by(by).filter(pk=applicant.pk).exists():
         raise PermissionDenied
@@ -317,7 +356,7 @@ def household_member_add(*, by: User, applicant: Applicant, data: dict[str, Any]
         errors["linked_applicant"] = _("Choose a person of your organisation.")
     if errors:
         raise ValidationError(errors)
-    return HouseholdMember.objects.create(
+    member = HouseholdMember.objects.create(
         applicant=applicant,
         name=data["name"].strip(),
         relation=data["relation"].strip(),
@@ -325,11 +364,14 @@ def household_member_add(*, by: User, applicant: Applicant, data: dict[str, Any]
         schooling=(data.get("schooling") or "").strip(),
         linked_applicant=linked,
     )
+    record_change(actor=by, instance=member, before=None)
+    return member
 
 
 # --- Duplicate check ------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def duplicate_check_run(
     *,
     by: User,
@@ -369,6 +411,17 @@ def duplicate_check_run(
     )
     check.matches.set([match.pk for match in matches])
     check.found = matches  # type: ignore[attr-defined]
+    # The check shows people outside the user's caseload: each of them has it in their access log.
+    detail = {"duplicate_check": check.pk}
+    if matches:
+        log_access_many(
+            actor=by,
+            kind=AccessLogEntry.Kind.DUPLICATE_CHECK,
+            applicant_ids=[match.pk for match in matches],
+            detail=detail,
+        )
+    else:
+        log_access(actor=by, kind=AccessLogEntry.Kind.DUPLICATE_CHECK, detail={**detail, "matches": 0})
     return check
 
 

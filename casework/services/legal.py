@@ -11,8 +11,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from casework import crypto, names, rules
+from casework.audit import record_change, snapshot
 from casework.models import (
     Applicant,
+    ChangeRecord,
     LegalStatusPeriod,
     ProcedureEvent,
     ProcedureOutcome,
@@ -227,11 +229,15 @@ def legal_period_record(
     if end_current:
         running = overlapping_period(applicant=applicant, start=period.start_date, end=period.start_date)
         if running is not None and running.start_date < period.start_date:
+            before = snapshot(running)
             running.end_date = period.start_date - timedelta(days=1)
             running.is_indefinite = False
             running.save(update_fields=["end_date", "is_indefinite", "updated_at"])
+            record_change(actor=by, instance=running, before=before)
     _apply_card_number(period, card_number, confirm_conflict=confirm_card_conflict)
-    return _save_period(period)
+    _save_period(period)
+    record_change(actor=by, instance=period, before=None)
+    return period
 
 
 @transaction.atomic
@@ -244,17 +250,23 @@ def legal_period_update(
     confirm_card_conflict: bool = False,
 ) -> LegalStatusPeriod:
     _require_editable(by, period.applicant)
+    # The row as stored: an admin form has already put its new values on the object handed in.
+    before = snapshot(LegalStatusPeriod.objects.get(pk=period.pk))
     current = {key: getattr(period, key) for key in PERIOD_FIELDS}
     cleaned = _clean_period({**current, **data}, today=timezone.localdate())
     for key, value in cleaned.items():
         setattr(period, key, value)
     _apply_card_number(period, card_number, confirm_conflict=confirm_card_conflict)
-    return _save_period(period)
+    _save_period(period)
+    record_change(actor=by, instance=period, before=before)
+    return period
 
 
 @transaction.atomic
 def legal_period_delete(*, by: User, period: LegalStatusPeriod) -> None:
     _require_editable(by, period.applicant)
+    stored = LegalStatusPeriod.objects.get(pk=period.pk)
+    record_change(actor=by, instance=stored, before=snapshot(stored), action=ChangeRecord.Action.DELETE)
     period.delete()
 
 
@@ -287,7 +299,7 @@ def work_permission_record(*, by: User, applicant: Applicant, data: dict[str, An
         raise ValidationError({"hours_per_week": _("Enter the hours per week allowed.")})
     if hours is not None and not 0 < int(hours) <= 60:
         raise ValidationError({"hours_per_week": _("Enter between 1 and 60 hours per week.")})
-    return WorkPermission.objects.create(
+    permission = WorkPermission.objects.create(
         applicant=applicant,
         basis=data["basis"],
         scope=scope,
@@ -296,6 +308,8 @@ def work_permission_record(*, by: User, applicant: Applicant, data: dict[str, An
         end_date=data.get("end_date"),
         note=data.get("note", ""),
     )
+    record_change(actor=by, instance=permission, before=None)
+    return permission
 
 
 @transaction.atomic
@@ -321,7 +335,7 @@ def reporting_obligation_record(
         errors["last_reported_on"] = _("The last report cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    return ReportingObligation.objects.create(
+    obligation = ReportingObligation.objects.create(
         applicant=applicant,
         kind=data["kind"],
         next_report_date=data["next_report_date"],
@@ -330,6 +344,8 @@ def reporting_obligation_record(
         last_reported_on=last,
         note=data.get("note", ""),
     )
+    record_change(actor=by, instance=obligation, before=None)
+    return obligation
 
 
 @transaction.atomic
@@ -356,19 +372,23 @@ def procedure_record(*, by: User, applicant: Applicant, data: dict[str, Any]) ->
         grounds_submitted=bool(data.get("grounds_submitted")),
         note=data.get("note", ""),
     )
-    ProcedureEvent.objects.create(
+    filed = ProcedureEvent.objects.create(
         procedure=procedure, kind=ProcedureEvent.Kind.FILED, date=data["applied_on"], recorded_by=by
     )
+    record_change(actor=by, instance=procedure, before=None)
+    record_change(actor=by, instance=filed, before=None, applicant_id=applicant.pk)
     return procedure
 
 
 @transaction.atomic
 def procedure_update(*, by: User, procedure: RefugeeProcedure, data: dict[str, Any]) -> RefugeeProcedure:
     _require_editable(by, procedure.applicant)
+    before = snapshot(RefugeeProcedure.objects.get(pk=procedure.pk))
     for key in ("grounds_submitted", "is_open", "note"):
         if key in data:
             setattr(procedure, key, data[key])
     procedure.save()
+    record_change(actor=by, instance=procedure, before=before)
     return procedure
 
 
@@ -413,8 +433,18 @@ def procedure_event_record(*, by: User, procedure: RefugeeProcedure, data: dict[
         note=data.get("note", ""),
         recorded_by=by,
     )
+    record_change(actor=by, instance=event, before=None, applicant_id=procedure.applicant_id)
     if kind == ProcedureEvent.Kind.APPEAL_DECISION or (
         kind == ProcedureEvent.Kind.DECISION and outcome != ProcedureOutcome.REFUSED
     ):
-        RefugeeProcedure.objects.filter(pk=procedure.pk).update(is_open=False)
+        closed = RefugeeProcedure.objects.filter(pk=procedure.pk, is_open=True).update(is_open=False)
+        if closed:
+            record_change(
+                actor=by,
+                instance=procedure,
+                before={"is_open": True},
+                after={"is_open": False},
+                applicant_id=procedure.applicant_id,
+            )
+            procedure.is_open = False
     return event

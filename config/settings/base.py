@@ -221,7 +221,7 @@ DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(VAR_DIR / "documents")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "documents": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "casework.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -268,6 +268,9 @@ SPECTACULAR_SETTINGS = {
         "AliasKindEnum": "casework.models.applicants.Alias.Kind",
         "ReportingObligationKindEnum": "casework.models.legal.ReportingObligation.Kind",
         "ProcedureEventKindEnum": "casework.models.legal.ProcedureEvent.Kind",
+        "FieldGroupEnum": "casework.models.records.FieldGroup",
+        "WorkPermissionScopeEnum": "casework.models.legal.WorkPermission.Scope",
+        "DocumentKindEnum": "casework.models.records.Document.Kind",
     },
 }
 

@@ -18,7 +18,7 @@ _ = CELERY_BROKER_TRANSPORT_OPTIONS
 STORAGES = {
     **STORAGES,  # noqa: F405
     "documents": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "casework.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "test-documents"), "base_url": None},
     },
 }

@@ -299,8 +299,8 @@ def test_a_period_entered_by_mistake_is_deleted(caseload, api):
 
 def test_periods_are_filtered_by_applicant_and_renewal(caseload, api):
     LegalStatusPeriodFactory(applicant=caseload.own, renewal_filed_on=timezone.localdate())
-    LegalStatusPeriodFactory(applicant=caseload.shared)
-    assert api.get(PERIODS).json()["count"] == 2
+    LegalStatusPeriodFactory(applicant=caseload.shared)  # a teammate's: not the caseworker's to read
+    assert api.get(PERIODS).json()["count"] == 1
     rows = api.get(PERIODS, {"applicant": caseload.own.reference_code}).json()["results"]
     assert [row["applicant"] for row in rows] == [caseload.own.reference_code]
     assert api.get(PERIODS, {"renewal_pending": "true"}).json()["count"] == 1
@@ -539,10 +539,13 @@ ACCESS = {
     "administrator": (ALL, ALL),
     "supervisor": (TEAM, TEAM),
     "other_supervisor": (OTHER, OTHER),
-    "caseworker": (TEAM, {"own"}),
+    # Legal records are "own caseload" for caseworkers: the shared team caseload is profile-only.
+    "caseworker": ({"own"}, {"own"}),
     "trainer": (NONE, NONE),
     "employer": (NONE, NONE),
 }
+# Whose profile each role can name as `applicant` when creating a record (the caseworker: the team's).
+PROFILE_VISIBLE = {**{actor: visible for actor, (visible, _writable) in ACCESS.items()}, "caseworker": TEAM}
 READ_ONLY_ROLES = {"trainer", "employer"}
 
 
@@ -607,8 +610,10 @@ def test_who_may_change_which_records(caseload, records, role_users, client_for,
         # Creating for an applicant: one the user cannot see is a 400 on the applicant field.
         if actor in READ_ONLY_ROLES:
             create_expected = 403
-        elif name not in visible:
+        elif name not in PROFILE_VISIBLE[actor]:
             create_expected = 400
+        elif name not in writable:
+            create_expected = 403
         else:
             create_expected = created
         new_period = post(
@@ -635,9 +640,13 @@ def test_who_may_change_which_records(caseload, records, role_users, client_for,
 
 
 def test_the_services_permission_check_is_a_403_for_a_team_shared_case(caseload, records, api):
-    """The caseworker reads the colleague's case but every write answers 403, nothing changes."""
+    """The caseworker reads the colleague's profile, not its legal records; writes change nothing."""
     period = records["shared"][PERIODS]
     response = patch(api, f"{PERIODS}{period.pk}/", {"note": "mine now"})
+    assert response.status_code == 404
+    response = post(
+        api, PROCEDURES, {"applicant": caseload.shared.reference_code, "ordinal": 2, "applied_on": days(-1)}
+    )
     assert response.status_code == 403
     period.refresh_from_db()
     assert period.note == ""

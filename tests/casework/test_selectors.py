@@ -98,9 +98,10 @@ def test_the_access_matrix(world, role_users, who, visible, editable):
     user = users[who]
     assert names_of(Applicant.objects.visible_to(user)) == visible
     assert names_of(Applicant.objects.editable_by(user)) == editable
-    # Records of a person follow the person.
+    # Legal records follow the person's legal reach: a shared team caseload shows the profile only.
+    assert names_of(Applicant.objects.legal_visible_to(user)) == editable
     periods = LegalStatusPeriod.objects.visible_to(user).select_related("applicant")
-    assert {p.applicant.family_name for p in periods} == visible - {"Unassigned"}
+    assert {p.applicant.family_name for p in periods} == editable - {"Unassigned"}
     writable = LegalStatusPeriod.objects.editable_by(user).select_related("applicant")
     assert {p.applicant.family_name for p in writable} == editable - {"Unassigned"}
 

@@ -12,8 +12,12 @@ from django.utils import timezone
 
 from casework import rules, services
 from casework.management.demo_people import PEOPLE, Chain, Person
+from casework.management.demo_records import add_demo_records
 from casework.models import (
     Applicant,
+    Consent,
+    ConsentPurpose,
+    FieldGroup,
     LegalStatusPeriod,
     Organisation,
     RefugeeProcedure,
@@ -276,6 +280,107 @@ class DemoCaseload:
         return procedure
 
 
+# --- Consents and sensitive information (issue 4) ---------------------------------------------------------
+
+# Mild, respectful stand-ins: enough to show the section, nothing anyone would write about a real person.
+DEMO_SENSITIVE = {
+    "suriya": {
+        "persecution": "Left Sri Lanka after threats connected with his work for a local newspaper. The "
+        "details are in the written statement filed with his application; he prefers not to repeat "
+        "them in interviews.",
+        "health": "Sleeps badly since arriving; sees a counsellor every two weeks and prefers morning "
+        "appointments.",
+    },
+    "mehmet": {
+        "detention": "Spent four months in an immigration detention centre; on provisional release since "
+        "then and reports every month. No criminal procedure.",
+    },
+    "kavitha": {
+        "health": "Mild asthma, well controlled with an inhaler. Jobs with dust or strong fumes are best "
+        "avoided.",
+    },
+}
+# Gave the sensitive-information consent, then withdrew it: the page offers to erase what is stored.
+DEMO_SENSITIVE_REVOKED = {
+    "ahmad": {
+        "persecution": "Left because of threats related to his former employment; he asked that this "
+        "summary stay short.",
+    },
+}
+DEMO_RESEARCH_EXPIRED = {"nimal"}
+DEMO_SHARE = {
+    "tharindu": ("Sakura Foods Co., Ltd.", ["languages", "skills", "japanese_level", "may_work_until"])
+}
+# Not every file is complete: these people have no consent recorded yet.
+DEMO_WITHOUT_CONSENT = {"mai", "hung", "joseph", "grace"}
+
+
+def demo_consents(*, people: dict[str, Applicant], supervisor: User, today: date) -> Counter[str]:
+    """Consents for most demo people and sensitive information for a few, through the services.
+
+    Idempotent: a person who has any consent already is left as they are.
+    """
+    counts: Counter[str] = Counter()
+    with_consent = set(
+        Consent.objects.filter(applicant__in=people.values()).values_list("applicant_id", flat=True)
+    )
+    for key, applicant in people.items():
+        if key in DEMO_WITHOUT_CONSENT or applicant.pk in with_consent:
+            continue
+        by = applicant.caseworker or supervisor
+        intake = min(applicant.intake_date, today)
+        consents: list[tuple[str, dict[str, object]]] = [
+            (ConsentPurpose.CASE_MANAGEMENT, {"scope": list(FieldGroup.values), "note": "Signed at intake."})
+        ]
+        if key in DEMO_RESEARCH_EXPIRED:
+            consents.append(
+                (
+                    ConsentPurpose.RESEARCH,
+                    {
+                        "granted_on": min(intake, today - timedelta(days=400)),
+                        "expires_on": today - timedelta(days=20),
+                        "scope": ["nationality", "languages", "japanese_level"],
+                    },
+                )
+            )
+        if key in DEMO_SHARE:
+            employer, scope = DEMO_SHARE[key]
+            consents.append(
+                (
+                    ConsentPurpose.SHARE_WITH_EMPLOYER,
+                    {
+                        "granted_on": max(intake, today - timedelta(days=10)),
+                        "expires_on": today + timedelta(days=180),
+                        "employer_name": employer,
+                        "scope": scope,
+                    },
+                )
+            )
+        for purpose, data in consents:
+            services.consent_record(
+                by=by, applicant=applicant, data={"purpose": purpose, "granted_on": intake, **data}
+            )
+            counts["consents"] += 1
+        texts = DEMO_SENSITIVE.get(key) or DEMO_SENSITIVE_REVOKED.get(key)
+        if texts:
+            consent = services.consent_record(
+                by=by,
+                applicant=applicant,
+                data={
+                    "purpose": ConsentPurpose.SENSITIVE_INFORMATION,
+                    "granted_on": intake,
+                    "expires_on": rules.add_months(today, 24),
+                },
+            )
+            counts["consents"] += 1
+            for category, text in texts.items():
+                services.sensitive_record_save(by=by, applicant=applicant, category=category, text=text)
+                counts["sensitive records"] += 1
+            if key in DEMO_SENSITIVE_REVOKED:
+                services.consent_revoke(by=by, consent=consent, revoked_on=today)
+    return counts
+
+
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (one per role) and a demo caseload of about 40 people. Safe to run again."
@@ -290,6 +395,8 @@ class Command(BaseCommand):
         caseload = DemoCaseload(organisation=organisation, teams=teams, users=users)
         for person in PEOPLE:
             caseload.add(person)
+        records = add_demo_records(people=caseload.people, users=users)
+        consents = demo_consents(people=caseload.people, supervisor=users["supervisor"], today=caseload.today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo accounts ready: {', '.join(users)} (password {DEMO_PASSWORD})")
         )
@@ -309,5 +416,17 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo caseload: {counts['applicants']} people added, {counts['existing']} already there"
                 + (f" ({details})." if counts["applicants"] else ".")
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo consents: {consents['consents']} consents and {consents['sensitive records']} "
+                "sensitive records added."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo records: {records['notes']} notes, {records['tasks']} tasks and "
+                f"{records['documents']} documents added."
             )
         )

@@ -8,3 +8,8 @@ class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = _("Casework")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from casework import deadline_sources
+
+        deadline_sources.register()

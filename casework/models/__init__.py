@@ -30,6 +30,7 @@ from casework.models.legal import (
     ReportingObligation,
     WorkPermission,
 )
+from casework.models.reminders import DeadlineState, Notification, OutgoingEmail, Reminder
 from casework.models.records import (
     CaseNote,
     Consent,
@@ -41,6 +42,10 @@ from casework.models.records import (
 )
 
 __all__ = [
+    "DeadlineState",
+    "Notification",
+    "OutgoingEmail",
+    "Reminder",
     "ERASED_MARKER",
     "AccessLogEntry",
     "AuditRowIsImmutable",

@@ -166,6 +166,12 @@ CELERY_BEAT_SCHEDULE = {
 # /healthz reports beat as down when its heartbeat is older than this.
 BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", max(5 * BEAT_HEARTBEAT_SECONDS, 300))
 
+# --- Reminders (DESIGN.md, Reminders: the semantics) -----------------------------------------------
+# A deadline further in the past than this is no longer live (one overdue reminder, then silence).
+REMINDER_GRACE_DAYS = env_int("REMINDER_GRACE_DAYS", 60)
+EMAIL_LEASE_MINUTES = env_int("EMAIL_LEASE_MINUTES", 10)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
+
 # --- Authentication ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "casework.User"
 AUTHENTICATION_BACKENDS = [

@@ -30,7 +30,6 @@ from casework.models.legal import (
     ReportingObligation,
     WorkPermission,
 )
-from casework.models.reminders import DeadlineState, Notification, OutgoingEmail, Reminder
 from casework.models.records import (
     CaseNote,
     Consent,
@@ -40,6 +39,7 @@ from casework.models.records import (
     SensitiveRecord,
     Task,
 )
+from casework.models.reminders import DeadlineState, Notification, OutgoingEmail, Reminder
 
 __all__ = [
     "DeadlineState",

@@ -52,7 +52,9 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["source_kind", "state", "source_id"], name="reminder_source_state_idx"),
             models.Index(
-                fields=["delivered_at"], name="reminder_undelivered_idx", condition=Q(delivered_at__isnull=True)
+                fields=["delivered_at"],
+                name="reminder_undelivered_idx",
+                condition=Q(delivered_at__isnull=True),
             ),
         ]
 
@@ -80,7 +82,9 @@ class DeadlineState(models.Model):
         verbose_name = _("deadline state")
         verbose_name_plural = _("deadline states")
         constraints = [
-            models.UniqueConstraint(fields=["source_kind", "source_id", "deadline_date"], name="deadline_state_unique")
+            models.UniqueConstraint(
+                fields=["source_kind", "source_id", "deadline_date"], name="deadline_state_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -94,7 +98,9 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Reminder")
         ESCALATION = "escalation", _("Escalation")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="notifications")
     purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.REMINDER)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,7 +111,9 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["reminder", "recipient", "purpose"], name="notification_exactly_once")
+            models.UniqueConstraint(
+                fields=["reminder", "recipient", "purpose"], name="notification_exactly_once"
+            )
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
 

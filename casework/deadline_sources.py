@@ -37,8 +37,13 @@ def _local_date(moment) -> date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
-def _only(rows: QuerySet, source_ids: list[int] | None) -> QuerySet:
-    return rows if source_ids is None else rows.filter(pk__in=source_ids)
+def _only(rows: QuerySet, source_ids: list[int] | None, applicants=None, path: str = "applicant") -> QuerySet:
+    """Some records only (the urgent path), and/or those of some applicants (a user's deadlines page)."""
+    if source_ids is not None:
+        rows = rows.filter(pk__in=source_ids)
+    if applicants is not None:
+        rows = rows.filter(**{f"{path}__in": applicants.values("pk")})
+    return rows
 
 
 def _latest_period() -> Q:
@@ -48,7 +53,7 @@ def _latest_period() -> Q:
     return ~Q(Exists(later))
 
 
-def _period_rows(kinds_included: bool, today: date, grace_days: int, source_ids):
+def _period_rows(kinds_included: bool, today: date, grace_days: int, source_ids, applicants=None):
     rows = LegalStatusPeriod.objects.filter(
         _latest_period(),
         end_date__isnull=False,
@@ -61,7 +66,7 @@ def _period_rows(kinds_included: bool, today: date, grace_days: int, source_ids)
         if kinds_included
         else rows.exclude(status_kind="provisional_release")
     )
-    return _only(rows, source_ids).values_list(
+    return _only(rows, source_ids, applicants).values_list(
         "pk",
         "applicant_id",
         "applicant__organisation_id",
@@ -84,17 +89,19 @@ def _period_deadlines(rows) -> Iterator[Deadline]:
         )
 
 
-def period_end(*, today: date, grace_days: int, source_ids=None) -> Iterator[Deadline]:
+def period_end(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
     """The end of the latest period of stay, while no renewal is filed (then renewal_pending follows)."""
-    return _period_deadlines(_period_rows(False, today, grace_days, source_ids))
+    return _period_deadlines(_period_rows(False, today, grace_days, source_ids, applicants))
 
 
-def provisional_release_expiry(*, today: date, grace_days: int, source_ids=None) -> Iterator[Deadline]:
+def provisional_release_expiry(
+    *, today: date, grace_days: int, source_ids=None, applicants=None
+) -> Iterator[Deadline]:
     """Provisional release: the extension is asked for in person, before the fixed period ends."""
-    return _period_deadlines(_period_rows(True, today, grace_days, source_ids))
+    return _period_deadlines(_period_rows(True, today, grace_days, source_ids, applicants))
 
 
-def renewal_pending(*, today: date, grace_days: int, source_ids=None) -> Iterator[Deadline]:
+def renewal_pending(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
     """A renewal filed in time and not decided: end + 30, end + 45; end + 2 months is the hard limit."""
     rows = LegalStatusPeriod.objects.filter(
         _latest_period(),
@@ -105,7 +112,9 @@ def renewal_pending(*, today: date, grace_days: int, source_ids=None) -> Iterato
         end_date__gte=today - timedelta(days=grace_days + SPECIAL_PERIOD_DAYS_MAX),
         end_date__lte=today + timedelta(days=LOOKAHEAD_DAYS),
     )
-    for pk, applicant_id, organisation_id, end, filed, created_at in _only(rows, source_ids).values_list(
+    for pk, applicant_id, organisation_id, end, filed, created_at in _only(
+        rows, source_ids, applicants
+    ).values_list(
         "pk", "applicant_id", "applicant__organisation_id", "end_date", "renewal_filed_on", "created_at"
     ):
         if filed > end:
@@ -121,7 +130,9 @@ def renewal_pending(*, today: date, grace_days: int, source_ids=None) -> Iterato
         )
 
 
-def work_permission_end(*, today: date, grace_days: int, source_ids=None) -> Iterator[Deadline]:
+def work_permission_end(
+    *, today: date, grace_days: int, source_ids=None, applicants=None
+) -> Iterator[Deadline]:
     later = WorkPermission.objects.filter(
         applicant=OuterRef("applicant"), start_date__gt=OuterRef("start_date")
     )
@@ -131,13 +142,13 @@ def work_permission_end(*, today: date, grace_days: int, source_ids=None) -> Ite
         end_date__gte=today - timedelta(days=grace_days),
         end_date__lte=today + timedelta(days=LOOKAHEAD_DAYS),
     )
-    for pk, applicant_id, organisation_id, end in _only(rows, source_ids).values_list(
+    for pk, applicant_id, organisation_id, end in _only(rows, source_ids, applicants).values_list(
         "pk", "applicant_id", "applicant__organisation_id", "end_date"
     ):
         yield Deadline(pk, applicant_id, organisation_id, end, rules.WORK_PERMISSION_OFFSETS)
 
 
-def appeal_deadline(*, today: date, grace_days: int, source_ids=None) -> Iterator[Deadline]:
+def appeal_deadline(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
     """Seven days from the refusal notice: at once, on day 3 and on day 5. Dealt with by the appeal."""
     appealed = ProcedureEvent.objects.filter(
         procedure=OuterRef("procedure"), kind=ProcedureEvent.Kind.APPEAL_FILED, date__gte=OuterRef("date")
@@ -152,7 +163,9 @@ def appeal_deadline(*, today: date, grace_days: int, source_ids=None) -> Iterato
         procedure__is_open=True,
         date__gte=today - timedelta(days=grace_days + rules.APPEAL_WINDOW_DAYS),
     )
-    for pk, applicant_id, organisation_id, notice, created_at in _only(rows, source_ids).values_list(
+    for pk, applicant_id, organisation_id, notice, created_at in _only(
+        rows, source_ids, applicants, "procedure__applicant"
+    ).values_list(
         "pk", "procedure__applicant_id", "procedure__applicant__organisation_id", "date", "created_at"
     ):
         yield Deadline(
@@ -182,7 +195,7 @@ def _check_in(kind: str, months: int, offsets, rows, today: date, grace_days: in
         yield Deadline(pk, applicant_id, organisation_id, deadline, offsets)
 
 
-def triage_check(*, today: date, grace_days: int, source_ids=None) -> Iterator[Deadline]:
+def triage_check(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
     """A first application's screening should end within 2 months: check it. Ends when acknowledged."""
     triaged = ProcedureEvent.objects.filter(procedure=OuterRef("pk"), kind=ProcedureEvent.Kind.TRIAGE)
     rows = RefugeeProcedure.objects.filter(
@@ -192,7 +205,7 @@ def triage_check(*, today: date, grace_days: int, source_ids=None) -> Iterator[D
         applied_on__gte=today - timedelta(days=grace_days + 62),
         applied_on__lte=today,
     )
-    values = _only(rows, source_ids).values_list(
+    values = _only(rows, source_ids, applicants).values_list(
         "pk", "applicant_id", "applicant__organisation_id", "applied_on"
     )
     return _check_in(
@@ -200,7 +213,7 @@ def triage_check(*, today: date, grace_days: int, source_ids=None) -> Iterator[D
     )
 
 
-def d2_work_check(*, today: date, grace_days: int, source_ids=None) -> Iterator[Deadline]:
+def d2_work_check(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
     """D2 applicants: from 6 months after the application, work should be allowed: check."""
     d2 = ProcedureEvent.objects.filter(
         procedure=OuterRef("pk"), kind=ProcedureEvent.Kind.TRIAGE, triage_category=ProcedureEvent.Triage.D2
@@ -211,7 +224,7 @@ def d2_work_check(*, today: date, grace_days: int, source_ids=None) -> Iterator[
         applied_on__gte=today - timedelta(days=grace_days + 186),
         applied_on__lte=today,
     )
-    values = _only(rows, source_ids).values_list(
+    values = _only(rows, source_ids, applicants).values_list(
         "pk", "applicant_id", "applicant__organisation_id", "applied_on"
     )
     return _check_in(
@@ -219,20 +232,20 @@ def d2_work_check(*, today: date, grace_days: int, source_ids=None) -> Iterator[
     )
 
 
-def reporting_date(*, today: date, grace_days: int, source_ids=None) -> Iterator[Deadline]:
+def reporting_date(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
     """The next report to immigration; recording the report (a new next date) moves the deadline."""
     rows = ReportingObligation.objects.filter(
         is_active=True,
         next_report_date__gte=today - timedelta(days=grace_days),
         next_report_date__lte=today + timedelta(days=LOOKAHEAD_DAYS),
     )
-    for pk, applicant_id, organisation_id, day in _only(rows, source_ids).values_list(
+    for pk, applicant_id, organisation_id, day in _only(rows, source_ids, applicants).values_list(
         "pk", "applicant_id", "applicant__organisation_id", "next_report_date"
     ):
         yield Deadline(pk, applicant_id, organisation_id, day, rules.REPORTING_OFFSETS)
 
 
-def consent_expiry(*, today: date, grace_days: int, source_ids=None) -> Iterator[Deadline]:
+def consent_expiry(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
     """An unrevoked consent that expires and has not been renewed (a later consent, same purpose)."""
     renewed = Consent.objects.filter(
         applicant=OuterRef("applicant"),
@@ -249,7 +262,7 @@ def consent_expiry(*, today: date, grace_days: int, source_ids=None) -> Iterator
         expires_on__gte=today - timedelta(days=grace_days),
         expires_on__lte=today + timedelta(days=LOOKAHEAD_DAYS),
     )
-    for pk, applicant_id, organisation_id, day in _only(rows, source_ids).values_list(
+    for pk, applicant_id, organisation_id, day in _only(rows, source_ids, applicants).values_list(
         "pk", "applicant_id", "applicant__organisation_id", "expires_on"
     ):
         yield Deadline(pk, applicant_id, organisation_id, day, rules.CONSENT_EXPIRY_OFFSETS)

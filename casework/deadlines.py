@@ -1,7 +1,8 @@
 """The deadline registry and the sweep: which reminders exist for which deadlines, exactly once.
 
 A deadline source (registered in an AppConfig.ready) answers, in ONE query, the live deadlines of its
-kind: (source id, applicant, organisation, deadline date, offsets, when the record was made). The
+kind: (source id, applicant, organisation, deadline date, offsets, when the record was made), for
+all records, some records (`source_ids`) or the records of some applicants (`applicants`). The
 sweep turns them into Reminder rows with a handful of set-based queries per kind, whatever the number
 of deadlines: bulk creation under the unique constraint (exactly once, however often and however
 concurrently it runs), the most urgent due offset live and older ones skipped, one "overdue" row once
@@ -39,7 +40,9 @@ class Deadline:
 class DeadlineSource:
     kind: str
     label: Any  # lazy translation
-    live: Callable[..., Iterable[Deadline]]  # live(today=, grace_days=, source_ids=None)
+    # live(today=, grace_days=, source_ids=None, applicants=None): applicants, an Applicant queryset,
+    # restricts the answer to their records (the deadlines page asks for a user's caseload only).
+    live: Callable[..., Iterable[Deadline]]
     urgent: bool = False  # delivered at once, bypassing the digest (appeal, "on record")
 
 

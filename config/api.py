@@ -11,6 +11,7 @@ from casework.api.legal import (
     ReportingObligationViewSet,
     WorkPermissionViewSet,
 )
+from casework.api.reminders import DeadlineViewSet, NotificationViewSet, ReminderViewSet
 from casework.api.views import MeView, TeamViewSet
 
 router = DefaultRouter()
@@ -20,6 +21,9 @@ router.register("legal-status-periods", LegalStatusPeriodViewSet, basename="lega
 router.register("work-permissions", WorkPermissionViewSet, basename="work-permission")
 router.register("reporting-obligations", ReportingObligationViewSet, basename="reporting-obligation")
 router.register("procedures", RefugeeProcedureViewSet, basename="procedure")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -21,11 +21,20 @@ from casework.services.legal import (
     reporting_obligation_record,
     work_permission_record,
 )
+from casework.services.reminders import (
+    deadline_acknowledge,
+    deadline_snooze,
+    notification_mark_read,
+    notifications_mark_all_read,
+    task_from_reminder,
+)
 
 __all__ = [
     "applicant_register",
     "applicant_update",
     "applicants_reassign",
+    "deadline_acknowledge",
+    "deadline_snooze",
     "duplicate_check_decide",
     "duplicate_check_run",
     "heartbeat_record",
@@ -33,12 +42,15 @@ __all__ = [
     "legal_period_delete",
     "legal_period_record",
     "legal_period_update",
+    "notification_mark_read",
+    "notifications_mark_all_read",
     "procedure_event_record",
     "procedure_record",
     "procedure_update",
     "reference_code_format",
     "reference_numbers_reserve",
     "reporting_obligation_record",
+    "task_from_reminder",
     "team_add_supervisor",
     "user_set_roles",
     "work_permission_record",

@@ -11,4 +11,9 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # Sign-ins, failed sign-ins and sign-outs go into the access log.
-        from casework import audit_signals  # noqa: F401
+        from casework import (
+            audit_signals,  # noqa: F401
+            deadline_sources,
+        )
+
+        deadline_sources.register()

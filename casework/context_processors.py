@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from casework.roles import Role
+from casework.selectors_reminders import UnreadBell
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     items: list[dict[str, str]] = []
+    bell: UnreadBell | None = None  # the unread count: one query, only when a template shows it
     if user is not None and user.is_authenticated and not user.is_service_account:
         if user.has_role(Role.EMPLOYER) and not user.is_staff_role:
             items.append(
@@ -24,6 +26,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 {"label": str(_("Applicants")), "url": reverse("applicant_list"), "name": "applicant_list"}
             )
             items.append({"label": str(_("My tasks")), "url": reverse("my_tasks"), "name": "my_tasks"})
+            items.append(
+                {"label": str(_("Deadlines")), "url": reverse("deadlines_ahead"), "name": "deadlines_ahead"}
+            )
+            bell = UnreadBell(user)
         if user.is_staff_role:
             items.append({"label": str(_("API")), "url": reverse("api-docs"), "name": "api-docs"})
         if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
@@ -39,4 +45,4 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             {"label": str(_("Account")), "url": reverse("account_security"), "name": "account_security"}
         )
     current = getattr(getattr(request, "resolver_match", None), "url_name", None)
-    return {"nav_items": items, "nav_current": current}
+    return {"nav_items": items, "nav_current": current, "bell": bell}

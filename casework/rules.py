@@ -162,6 +162,12 @@ RENEWAL_PENDING_OFFSETS: tuple[int | str, ...] = (30, 45)  # after the end, whil
 REPORTING_OFFSETS: tuple[int | str, ...] = (-14, -3)
 WORK_PERMISSION_OFFSETS: tuple[int | str, ...] = (-30, -7)
 CONSENT_EXPIRY_OFFSETS: tuple[int | str, ...] = (-30,)
+TRIAGE_CHECK_OFFSETS: tuple[int | str, ...] = (0,)  # check-ins: on the day; they end when acknowledged
+D2_WORK_CHECK_OFFSETS: tuple[int | str, ...] = (0,)
+# A reminder at this offset or nearer (or overdue) escalates to the team's supervisors when it is
+# still unacknowledged this many hours after delivery; snooze pauses that, never past T-1.
+ESCALATE_FROM_OFFSET = -7
+ESCALATE_AFTER_HOURS = 24
 
 # Plausibility limits for entered dates.
 PERIOD_START_MAX_YEARS_AGO = 30

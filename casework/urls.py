@@ -1,9 +1,17 @@
-"""URLs of casework's pages: home, accounts and two-factor, applicants and their legal records."""
+"""URLs of casework's pages: home, accounts and two-factor, applicants and their legal records, reminders."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from casework import account_views, views, views_applicants, views_audit, views_consent, views_records
+from casework import (
+    account_views,
+    views,
+    views_applicants,
+    views_audit,
+    views_consent,
+    views_records,
+    views_reminders,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -168,4 +176,12 @@ urlpatterns = [
         name="applicant_document_download",
     ),
     path("tasks/", views_records.my_tasks, name="my_tasks"),
+    # Reminders: the inbox and its actions, the deadlines ahead
+    path("reminders/", views_reminders.inbox, name="reminder_inbox"),
+    path("reminders/<int:pk>/acknowledge/", views_reminders.acknowledge, name="reminder_acknowledge"),
+    path("reminders/<int:pk>/snooze/", views_reminders.snooze, name="reminder_snooze"),
+    path("reminders/<int:pk>/task/", views_reminders.create_task, name="reminder_task"),
+    path("reminders/notifications/<int:pk>/read/", views_reminders.mark_read, name="notification_read"),
+    path("reminders/notifications/read/", views_reminders.mark_all_read, name="notification_read_all"),
+    path("deadlines/", views_reminders.deadlines, name="deadlines_ahead"),
 ]

@@ -14,6 +14,7 @@ from casework.api.legal import (
     WorkPermissionViewSet,
 )
 from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
+from casework.api.reminders import DeadlineViewSet, NotificationViewSet, ReminderViewSet
 from casework.api.views import MeView, TeamViewSet
 
 router = DefaultRouter()
@@ -30,6 +31,9 @@ router.register("consents", ConsentViewSet, basename="consent")
 router.register("sensitive-information", SensitiveRecordViewSet, basename="sensitive-information")
 router.register("history", ChangeRecordViewSet, basename="history")
 router.register("access-log", AccessLogEntryViewSet, basename="access-log")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

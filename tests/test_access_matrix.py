@@ -60,11 +60,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from casework import account_services, audit, rules, services
+from casework import account_services, audit, rules, selectors_reminders, services
 from casework.management.demo_records import tiny_pdf
-from casework.models import AccessLogEntry, ChangeRecord, Document, Organisation, User
+from casework.models import AccessLogEntry, ChangeRecord, Document, Notification, Organisation, User
 from casework.roles import Role
 from tests.casework.factories import TeamFactory, UserFactory
+from tests.casework.reminder_factories import make_reminder
 
 ANONYMOUS = "anonymous"
 ROLES = (ANONYMOUS, "administrator", "supervisor", "caseworker", "trainer", "employer")
@@ -549,6 +550,80 @@ def applicants_with_readable_documents(world: World, role: str) -> list[str]:
     return [world.objects[f"applicant {case}"].reference_code for case in DOCUMENT_READS[role]]
 
 
+# Reminders (issue 5). The inbox and the deadlines page are for casework staff. Acting on a reminder is
+# POST only: a GET is refused by the method check, after the role check and before any lookup, so it
+# tells nothing about the reminder (tests/casework/test_reminders_ui.py and test_api_reminders.py POST
+# as every role: someone else's reminder is a 404). The API lists answer every member with their own
+# rows only (LIST_CONTENTS); trainers and employer users get empty lists and 403 on every POST.
+REMINDER_ACTIONS = ("reminder_acknowledge", "reminder_snooze", "reminder_task", "notification_read")
+REMINDER_API_ACTIONS = ("reminder-acknowledge", "reminder-snooze", "reminder-task", "notification-read")
+REMINDER_ROWS: dict[Row, dict[str, Outcome]] = {
+    "reminder_inbox": staff_only(administrator=OK, supervisor=OK, caseworker=OK),
+    "deadlines_ahead": staff_only(administrator=OK, supervisor=OK, caseworker=OK),
+    **{
+        name: staff_only(administrator=POST_ONLY, supervisor=POST_ONLY, caseworker=POST_ONLY)
+        for name in (*REMINDER_ACTIONS, "notification_read_all")
+    },
+    "notification-list": signed_in(OK, anonymous=UNAUTHENTICATED),
+    "reminder-list": signed_in(OK, anonymous=UNAUTHENTICATED),
+    "deadline-list": signed_in(OK, anonymous=UNAUTHENTICATED),
+    **{
+        name: signed_in(POST_ONLY, anonymous=UNAUTHENTICATED)
+        for name in (*REMINDER_API_ACTIONS, "notification-read-all")
+    },
+}
+
+
+def _reminder_pk(name: str):
+    key = "notification own" if name.startswith("notification") else "reminder own"
+    return lambda world, role: {"pk": world.objects[key].pk}
+
+
+REMINDER_KWARGS = {name: _reminder_pk(name) for name in (*REMINDER_ACTIONS, *REMINDER_API_ACTIONS)}
+
+
+def make_reminder_world(world) -> None:
+    """A delivered T-7 reminder per applicant case, notified to its caseworker; the own case's deadline
+    also escalated to the supervisor."""
+    for case in APPLICANT_CASES:
+        applicant = world.objects[f"applicant {case}"]
+        reminder = make_reminder(applicant, offset="-7", notify=[applicant.caseworker])
+        world.objects[f"reminder {case}"] = reminder
+        world.objects[f"notification {case}"] = Notification.objects.get(reminder=reminder)
+    Notification.objects.create(
+        recipient=world.users["supervisor"],
+        reminder=world.objects["reminder own"],
+        purpose=Notification.Purpose.ESCALATION,
+    )
+
+
+def own_notifications(world, role: str) -> list[int]:
+    """Everyone gets their own notifications only (the caseworker the own case's, the supervisor its
+    escalation; nobody else in the matrix was notified)."""
+    return list(Notification.objects.filter(recipient=world.users[role]).values_list("pk", flat=True))
+
+
+# Reminders one may act on: notified of (or the assigned caseworker), the teams one leads, all of the
+# organisation for administrators; a teammate's case is readable by a caseworker but not theirs to act on.
+REMINDER_ACTS: dict[str, frozenset[str]] = {**READS, "caseworker": frozenset({"own"})}
+
+
+def actionable_reminders(world, role: str) -> list[int]:
+    return [world.objects[f"reminder {case}"].pk for case in REMINDER_ACTS[role]]
+
+
+def applicants_with_deadlines(world, role: str) -> list[str]:
+    """The deadlines ahead of the people whose legal records the role reads: the administrator's
+    deadlines (all cases of the organisation) restricted to the role's reach, one entry per deadline."""
+    readable = set(applicants_of_readable_records(world, role))
+    everything = selectors_reminders.with_details(
+        selectors_reminders.deadlines_ahead(user=world.users["administrator"]),
+        user=world.users["administrator"],
+    )
+    found = [row.applicant.reference_code for row in everything if row.applicant is not None]
+    return [code for code in found if code in readable]
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -639,6 +714,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **CONSENT_ROWS,
     # The audit (issue 4)
     **AUDIT_ROWS,
+    # Reminders (issue 5)
+    **REMINDER_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -754,6 +831,9 @@ KWARGS.update({row: consent_kwargs(row[0], row[1]) for row in CONSENT_ROWS if is
 # Notes, tasks and documents (issue 4)
 KWARGS.update(RECORD_KWARGS)
 
+# Reminders (issue 5)
+KWARGS.update(REMINDER_KWARGS)
+
 
 def make_world(role_users: dict[str, User]) -> World:
     world = World(users={str(role): user for role, user in role_users.items()})
@@ -767,6 +847,7 @@ def make_world(role_users: dict[str, User]) -> World:
     elsewhere = Organisation.objects.create(name="Elsewhere", slug="elsewhere")
     world.objects["foreign_team"] = TeamFactory(organisation=elsewhere, name="Elsewhere team")
     make_applicant_world(world)
+    make_reminder_world(world)
     make_record_world(world)
     make_consent_world(world)
     return world
@@ -1055,6 +1136,13 @@ LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[str]]]] = {
     "history-list": ("id", lambda world, role: audit_rows_of(ChangeRecord, world, role)),
     "access-log-list": ("id", lambda world, role: audit_rows_of(AccessLogEntry, world, role)),
 }
+LIST_CONTENTS.update(
+    {
+        "notification-list": ("id", own_notifications),
+        "reminder-list": ("id", actionable_reminders),
+        "deadline-list": ("applicant", applicants_with_deadlines),
+    }
+)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

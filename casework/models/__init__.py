@@ -39,8 +39,13 @@ from casework.models.records import (
     SensitiveRecord,
     Task,
 )
+from casework.models.reminders import DeadlineState, Notification, OutgoingEmail, Reminder
 
 __all__ = [
+    "DeadlineState",
+    "Notification",
+    "OutgoingEmail",
+    "Reminder",
     "ERASED_MARKER",
     "AccessLogEntry",
     "AuditRowIsImmutable",

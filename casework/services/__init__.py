@@ -37,6 +37,13 @@ from casework.services.records_notes import (
     task_reopen,
     task_update,
 )
+from casework.services.reminders import (
+    deadline_acknowledge,
+    deadline_snooze,
+    notification_mark_read,
+    notifications_mark_all_read,
+    task_from_reminder,
+)
 
 __all__ = [
     "document_upload",
@@ -52,6 +59,8 @@ __all__ = [
     "consent_record",
     "consent_renew",
     "consent_revoke",
+    "deadline_acknowledge",
+    "deadline_snooze",
     "duplicate_check_decide",
     "duplicate_check_run",
     "heartbeat_record",
@@ -59,6 +68,8 @@ __all__ = [
     "legal_period_delete",
     "legal_period_record",
     "legal_period_update",
+    "notification_mark_read",
+    "notifications_mark_all_read",
     "procedure_event_record",
     "procedure_record",
     "procedure_update",
@@ -67,6 +78,7 @@ __all__ = [
     "reporting_obligation_record",
     "sensitive_record_save",
     "sensitive_records_erase",
+    "task_from_reminder",
     "team_add_supervisor",
     "user_set_roles",
     "work_permission_record",

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -163,8 +164,34 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": max(BEAT_HEARTBEAT_SECONDS - 1, 1)},
     },
 }
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reminder-sweep": {
+            "task": "casework.tasks.sweep_reminders",
+            # Daily at 08:00 Asia/Tokyo (CELERY_TIMEZONE); an interval instead when set (integration tests).
+            "schedule": float(env_int("REMINDER_SWEEP_EVERY_SECONDS", 0)) or crontab(hour=8, minute=0),
+            "options": {"expires": 60 * 60 * 23},  # a missed run expires before the next one
+        },
+        "reminder-redelivery": {
+            "task": "casework.tasks.redeliver",
+            "schedule": float(env_int("REDELIVERY_SECONDS", 300)),
+            "options": {"expires": 240},
+        },
+        "reminder-escalation": {
+            "task": "casework.tasks.escalate_deadlines",
+            "schedule": crontab(minute=15),
+            "options": {"expires": 60 * 50},
+        },
+    }
+)
 # /healthz reports beat as down when its heartbeat is older than this.
 BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", max(5 * BEAT_HEARTBEAT_SECONDS, 300))
+
+# --- Reminders (DESIGN.md, Reminders: the semantics) -----------------------------------------------
+# A deadline further in the past than this is no longer live (one overdue reminder, then silence).
+REMINDER_GRACE_DAYS = env_int("REMINDER_GRACE_DAYS", 60)
+EMAIL_LEASE_MINUTES = env_int("EMAIL_LEASE_MINUTES", 10)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
 
 # --- Authentication ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "casework.User"

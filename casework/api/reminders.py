@@ -31,8 +31,9 @@ from casework.api.base import CaseRecordViewSet
 from casework.api.errors import service_errors
 from casework.api.fields import ApplicantReferenceField, PlausibleDateField, UserRefSerializer
 from casework.api.permissions import IsAuthenticatedMember
+from casework.api.records import TaskSerializer
 from casework.filtersets_reminders import NotificationFilterSet, ReminderFilterSet
-from casework.models import DeadlineState, Notification, Reminder, Task, User
+from casework.models import DeadlineState, Notification, Reminder, User
 from casework.templatetags.reminder_tags import reminder_offset_label
 
 MAX_DAYS = 366
@@ -124,14 +125,7 @@ class SnoozeSerializer(serializers.Serializer):
     )
 
 
-class TaskSerializer(serializers.ModelSerializer):
-    applicant = ApplicantReferenceField(read_only=True)
-    assignee = UserRefSerializer(read_only=True)
-
-    class Meta:
-        model = Task
-        fields = ["id", "applicant", "title", "due_date", "assignee", "done", "created_at"]
-        read_only_fields = fields
+# A task made from a reminder is shown as the tasks endpoint shows it (one schema component).
 
 
 class MarkedSerializer(serializers.Serializer):

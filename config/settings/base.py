@@ -298,6 +298,9 @@ SPECTACULAR_SETTINGS = {
         "FieldGroupEnum": "casework.models.records.FieldGroup",
         "WorkPermissionScopeEnum": "casework.models.legal.WorkPermission.Scope",
         "DocumentKindEnum": "casework.models.records.Document.Kind",
+        "ConsentPurposeEnum": "casework.models.records.ConsentPurpose",
+        "NotificationPurposeEnum": "casework.models.reminders.Notification.Purpose",
+        "OutgoingEmailPurposeEnum": "casework.models.reminders.OutgoingEmail.Purpose",
     },
 }
 

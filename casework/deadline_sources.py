@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,12 +34,18 @@ LOOKAHEAD_DAYS = 200
 SPECIAL_PERIOD_DAYS_MAX = 62
 
 
-def _local_date(moment) -> date | None:
-    return timezone.localtime(moment).date() if moment else None
+def _recorded_on() -> TruncDate:
+    """The day (Asia/Tokyo) a record was saved, computed by the database: "on record" fires then."""
+    return TruncDate("created_at", tzinfo=timezone.get_current_timezone())
 
 
 def _only(rows: QuerySet, source_ids: list[int] | None, applicants=None, path: str = "applicant") -> QuerySet:
-    """Some records only (the urgent path), and/or those of some applicants (a user's deadlines page)."""
+    """Some records only (the urgent path), and/or those of some applicants (a user's deadlines page).
+
+    Unordered: the models' default ordering (by the applicant's name) cost a join and a sort of every
+    live deadline in each sweep, and nobody needs the order.
+    """
+    rows = rows.order_by()
     if source_ids is not None:
         rows = rows.filter(pk__in=source_ids)
     if applicants is not None:
@@ -66,26 +73,30 @@ def _period_rows(kinds_included: bool, today: date, grace_days: int, source_ids,
         if kinds_included
         else rows.exclude(status_kind="provisional_release")
     )
-    return _only(rows, source_ids, applicants).values_list(
-        "pk",
-        "applicant_id",
-        "applicant__organisation_id",
-        "start_date",
-        "end_date",
-        "status_kind",
-        "created_at",
+    return (
+        _only(rows, source_ids, applicants)
+        .annotate(recorded_on=_recorded_on())
+        .values_list(
+            "pk",
+            "applicant_id",
+            "applicant__organisation_id",
+            "start_date",
+            "end_date",
+            "status_kind",
+            "recorded_on",
+        )
     )
 
 
 def _period_deadlines(rows) -> Iterator[Deadline]:
-    for pk, applicant_id, organisation_id, start, end, kind, created_at in rows:
+    for pk, applicant_id, organisation_id, start, end, kind, recorded_on in rows:
         yield Deadline(
             source_id=pk,
             applicant_id=applicant_id,
             organisation_id=organisation_id,
             deadline_date=end,
             offsets=rules.status_kind(kind).offsets_for(rules.months_between(start, end)),
-            recorded_on=_local_date(created_at),
+            recorded_on=recorded_on,
         )
 
 
@@ -112,10 +123,12 @@ def renewal_pending(*, today: date, grace_days: int, source_ids=None, applicants
         end_date__gte=today - timedelta(days=grace_days + SPECIAL_PERIOD_DAYS_MAX),
         end_date__lte=today + timedelta(days=LOOKAHEAD_DAYS),
     )
-    for pk, applicant_id, organisation_id, end, filed, created_at in _only(
-        rows, source_ids, applicants
-    ).values_list(
-        "pk", "applicant_id", "applicant__organisation_id", "end_date", "renewal_filed_on", "created_at"
+    for pk, applicant_id, organisation_id, end, filed, recorded_on in (
+        _only(rows, source_ids, applicants)
+        .annotate(recorded_on=_recorded_on())
+        .values_list(
+            "pk", "applicant_id", "applicant__organisation_id", "end_date", "renewal_filed_on", "recorded_on"
+        )
     ):
         if filed > end:
             continue  # filed too late: no special period; the period end already passed
@@ -125,7 +138,7 @@ def renewal_pending(*, today: date, grace_days: int, source_ids=None, applicants
             organisation_id=organisation_id,
             deadline_date=end,
             offsets=rules.RENEWAL_PENDING_OFFSETS,
-            recorded_on=_local_date(created_at),
+            recorded_on=recorded_on,
             overdue_after=rules.add_months(end, rules.SPECIAL_PERIOD_MONTHS),
         )
 
@@ -163,10 +176,12 @@ def appeal_deadline(*, today: date, grace_days: int, source_ids=None, applicants
         procedure__is_open=True,
         date__gte=today - timedelta(days=grace_days + rules.APPEAL_WINDOW_DAYS),
     )
-    for pk, applicant_id, organisation_id, notice, created_at in _only(
-        rows, source_ids, applicants, "procedure__applicant"
-    ).values_list(
-        "pk", "procedure__applicant_id", "procedure__applicant__organisation_id", "date", "created_at"
+    for pk, applicant_id, organisation_id, notice, recorded_on in (
+        _only(rows, source_ids, applicants, "procedure__applicant")
+        .annotate(recorded_on=_recorded_on())
+        .values_list(
+            "pk", "procedure__applicant_id", "procedure__applicant__organisation_id", "date", "recorded_on"
+        )
     ):
         yield Deadline(
             source_id=pk,
@@ -174,20 +189,21 @@ def appeal_deadline(*, today: date, grace_days: int, source_ids=None, applicants
             organisation_id=organisation_id,
             deadline_date=rules.appeal_deadline(notice),
             offsets=rules.APPEAL_OFFSETS,
-            recorded_on=_local_date(created_at),
+            recorded_on=recorded_on,
         )
 
 
-def _acknowledged(kind: str) -> set[tuple[int, date]]:
+def _acknowledged(kind: str, since: date) -> set[tuple[int, date]]:
+    """Acknowledged check-ins still in the live window (older acknowledgements cannot matter)."""
     return set(
-        DeadlineState.objects.filter(source_kind=kind, acknowledged_at__isnull=False).values_list(
-            "source_id", "deadline_date"
-        )
+        DeadlineState.objects.filter(
+            source_kind=kind, acknowledged_at__isnull=False, deadline_date__gte=since
+        ).values_list("source_id", "deadline_date")
     )
 
 
 def _check_in(kind: str, months: int, offsets, rows, today: date, grace_days: int) -> Iterator[Deadline]:
-    done = _acknowledged(kind)
+    done = _acknowledged(kind, today - timedelta(days=grace_days))
     for pk, applicant_id, organisation_id, applied_on in rows:
         deadline = rules.add_months(applied_on, months)
         if (pk, deadline) in done or deadline < today - timedelta(days=grace_days):

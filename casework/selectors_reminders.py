@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -360,6 +360,16 @@ def may_oversee(user: User) -> bool:
     return _is_administrator(user) or user.has_role(Role.SUPERVISOR)
 
 
+def _issued_near_the_deadline() -> Q:
+    """T-7 or nearer, or overdue; an "on record" reminder only when it was issued that close
+    (the same rule as delivery.escalate: a 3-month stay recorded today is not urgent)."""
+    numeric = [offset for offset in NEAR_OFFSETS if offset != ON_RECORD]
+    window = ExpressionWrapper(
+        F("deadline_date") - timedelta(days=-rules.ESCALATE_FROM_OFFSET), output_field=DateField()
+    )
+    return Q(offset__in=numeric) | Q(offset=ON_RECORD, due_on__gte=window)
+
+
 def team_unacknowledged(*, user: User) -> QuerySet[Reminder]:
     """Deadlines at T-7 or nearer (or overdue) of the teams the user leads (administrators: all),
     whose reminder was delivered and which nobody has acknowledged; the most urgent first."""
@@ -369,8 +379,7 @@ def team_unacknowledged(*, user: User) -> QuerySet[Reminder]:
         applicant__in=Applicant.objects.visible_to(user).values("pk"),
         state=Reminder.State.LIVE,
         delivered_at__isnull=False,
-        offset__in=NEAR_OFFSETS,
-    )
+    ).filter(_issued_near_the_deadline())
     if not _is_administrator(user):
         rows = rows.filter(applicant__team_id__in=_led_team_ids(user))
     snoozed = DeadlineState.objects.filter(

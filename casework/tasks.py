@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
+from pathlib import Path
 
-from celery import shared_task
+from celery import chain, shared_task
 from celery.signals import worker_ready
 
 from casework import deadlines, delivery, services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -16,11 +20,26 @@ def record_beat_heartbeat() -> None:
 
 
 @shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
-def sweep_reminders(today: str | None = None) -> dict[str, int]:
-    """The daily sweep (beat, 08:00 Asia/Tokyo) and the start-up catch-up: create, then deliver."""
+def sweep_reminders(today: str | None = None, digest: bool = True) -> dict[str, int]:
+    """The daily sweep (beat, 08:00 Asia/Tokyo) and the start-up catch-up: create, then deliver.
+
+    Delivery and the digest run as a chain, so the digest is queued after the delivery it reports on.
+    The start-up sweep (digest=False) delivers in-app at once and leaves the day's digest to 08:00.
+    """
     result = deadlines.sweep(today=date.fromisoformat(today) if today else None)
-    deliver_reminders.delay()
-    queue_digests.delay()
+    logger.info(
+        "Reminder sweep for %s (%s): created %s, skipped %s, cancelled %s, overdue %s",
+        result.today,
+        "scheduled" if digest else "start-up",
+        result.total(result.created),
+        result.total(result.skipped),
+        result.total(result.cancelled),
+        result.total(result.overdue),
+    )
+    if digest:
+        chain(deliver_reminders.si(), queue_digests.si()).delay()
+    else:
+        deliver_reminders.delay()
     return {"created": result.total(result.created), "cancelled": result.total(result.cancelled)}
 
 
@@ -62,4 +81,5 @@ def escalate_deadlines() -> None:
 @worker_ready.connect
 def sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
     """A fresh install or a restart catches up at once instead of waiting for 08:00."""
-    sweep_reminders.delay()
+    logger.info("Worker ready: start-up reminder sweep queued (code in %s)", Path(__file__).resolve().parent)
+    sweep_reminders.delay(digest=False)

@@ -11,25 +11,31 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from email import message_from_string
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
-from casework.models import Heartbeat
+from casework.models import Heartbeat, Notification, OutgoingEmail, ProcedureEvent, Reminder
+from tests.casework.applicant_factories import (
+    ApplicantFactory,
+    LegalStatusPeriodFactory,
+    ProcedureEventFactory,
+    RefugeeProcedureFactory,
+)
 from tests.conftest import require
+from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-BASE_DIR = Path(settings.BASE_DIR)
 HEARTBEAT_SECONDS = 2
 WAIT_SECONDS = 60
-# A Redis database of its own, so the test neither reads nor leaves messages in another run's queue.
+# Redis databases of their own, so the tests neither read nor leave messages in another run's queue.
 REDIS_TEST_DB = 15
+REDIS_REMINDER_TEST_DB = 13
 # Marks the subprocesses' PostgreSQL sessions, so teardown can wait until they are gone.
 APPLICATION_NAME = "tobira-celery-integration"
 
@@ -70,29 +76,19 @@ class CeleryProcesses:
             process.wait(timeout=10)
 
 
-def _database_url() -> str:
-    """The test database the test itself uses, as a DATABASE_URL for the subprocesses."""
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        credentials = quote(db["USER"] or "", safe="")
-        if db["PASSWORD"]:
-            credentials += ":" + quote(db["PASSWORD"], safe="")
-        host = db["HOST"] or "localhost"
-        port = f":{db['PORT']}" if db["PORT"] else ""
-        netloc = f"{credentials}@{host}{port}" if credentials else f"{host}{port}"
-        return f"postgres://{netloc}/{quote(db['NAME'], safe='')}?application_name={APPLICATION_NAME}"
-    if connection.vendor == "sqlite":
-        name = str(db["NAME"])
-        assert name and ":memory:" not in name and "mode=memory" not in name, (
-            "The SQLite test database must be a file for subprocesses to share it (config/settings/test.py)."
-        )
-        return f"sqlite:///{Path(name).resolve()}"
-    pytest.fail(f"No DATABASE_URL recipe for the {connection.vendor} backend.")
-
-
-def _redis_url_for_test(redis_url: str) -> str:
+def _redis_url_for_test(redis_url: str, db: int) -> str:
     parts = urlsplit(redis_url)
-    return urlunsplit(parts._replace(path=f"/{REDIS_TEST_DB}"))
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def _flush_redis(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
 
 
 def _redis_reachable(redis_url: str) -> bool:
@@ -104,38 +100,17 @@ def _redis_reachable(redis_url: str) -> bool:
         return False
 
 
-def _wait_for_subprocess_sessions_to_end() -> None:
-    """PostgreSQL drops the test database at the end of the run only when nobody is connected."""
-    if connection.vendor != "postgresql":
-        return
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND application_name = %s",
-                [APPLICATION_NAME],
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.2)
-
-
-@pytest.fixture
-def celery_worker_and_beat(transactional_db, tmp_path) -> Iterator[CeleryProcesses]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": _database_url(),
-        "BEAT_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(BASE_DIR), os.environ.get("PYTHONPATH")])),
-        "PYTHONUNBUFFERED": "1",
-        "DEBUG": "false",
-    }
+def start_celery(tmp_path: Path, *, redis_db: int, **extra_env: str) -> CeleryProcesses:
+    """A worker and beat against the test database: Redis (a database of its own) when REDIS_URL is
+    set, else a filesystem broker in tmp_path. Stop them with .stop() (and print .output())."""
+    env = subprocess_env(
+        application_name=APPLICATION_NAME, BEAT_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS), **extra_env
+    )
     redis_url = os.environ.get("REDIS_URL", "")
     if redis_url:
         require(_redis_reachable(redis_url), f"REDIS_URL is set but Redis at {redis_url} does not answer")
-        env["REDIS_URL"] = _redis_url_for_test(redis_url)
+        env["REDIS_URL"] = _redis_url_for_test(redis_url, redis_db)
+        _flush_redis(env["REDIS_URL"])  # no message of an earlier, aborted run
     else:
         broker_dir = tmp_path / "broker"
         for sub in ("queue", "processed"):
@@ -155,7 +130,8 @@ def celery_worker_and_beat(transactional_db, tmp_path) -> Iterator[CeleryProcess
             "--without-heartbeat",
         ],
         # No -S: beat must pick django-celery-beat's DatabaseScheduler up from the settings.
-        "beat": celery + ["beat", "--loglevel=INFO", "--pidfile="],
+        "beat": celery
+        + ["beat", "--loglevel=INFO", "--pidfile=", f"--schedule={tmp_path / 'beat-schedule'}"],
     }
     processes = CeleryProcesses(logs={name: tmp_path / f"celery-{name}.log" for name in commands})
     try:
@@ -163,18 +139,34 @@ def celery_worker_and_beat(transactional_db, tmp_path) -> Iterator[CeleryProcess
             with processes.logs[name].open("wb") as log:
                 processes.processes[name] = subprocess.Popen(
                     command,
-                    cwd=tmp_path,
+                    cwd=BASE_DIR,  # this checkout's code (PYTHONPATH too), checked in the tests
                     env=env,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
+    except BaseException:
+        processes.stop()
+        raise
+    return processes
+
+
+@contextlib.contextmanager
+def running_celery(tmp_path: Path, *, redis_db: int, **extra_env: str) -> Iterator[CeleryProcesses]:
+    processes = start_celery(tmp_path, redis_db=redis_db, **extra_env)
+    try:
         yield processes
     finally:
         processes.stop()
-        _wait_for_subprocess_sessions_to_end()
-        # pytest shows this (under "Captured stdout teardown") when the test fails.
+        wait_for_subprocess_sessions_to_end(APPLICATION_NAME)
+        # pytest shows this (under "Captured stdout") when the test fails.
         print(processes.output())
+
+
+@pytest.fixture
+def celery_worker_and_beat(transactional_db, tmp_path) -> Iterator[CeleryProcesses]:
+    with running_celery(tmp_path, redis_db=REDIS_TEST_DB) as processes:
+        yield processes
 
 
 def _last_heartbeat() -> datetime | None:
@@ -220,3 +212,124 @@ def test_worker_and_beat_run_the_scheduled_heartbeat_and_healthz_reports_beat_ok
     assert datetime.fromisoformat(report["checks"]["beat"]["last_run_at"]) >= max(seen)
     assert response.status_code == 200, report
     assert report["status"] == "ok"
+
+
+# --- Reminders: the scheduled sweep, delivery by the worker, e-mail through the file backend ---------------
+
+
+def wait_for(what: str, check, processes: CeleryProcesses, *, seconds: float = WAIT_SECONDS):
+    """Poll `check` until it returns something truthy; fail (the processes' output is printed) after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        processes.assert_running()
+        found = check()
+        if found:
+            return found
+        time.sleep(0.25)
+    pytest.fail(f"Waited {seconds} s for {what}: the worker's and beat's output is printed below.")
+
+
+def log_lines(processes: CeleryProcesses, name: str, text: str) -> list[str]:
+    path = processes.logs[name]
+    content = path.read_text(errors="replace") if path.exists() else ""
+    return [line for line in content.splitlines() if text in line]
+
+
+def emails_written(mail_dir: Path) -> list:
+    """The messages the file backend wrote (one file per connection, messages separated by a rule)."""
+    messages = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for chunk in path.read_text(errors="replace").split("-" * 79):
+            if chunk.strip():
+                messages.append(message_from_string(chunk.strip()))
+    return messages
+
+
+def test_a_scheduled_sweep_creates_a_reminder_the_worker_delivers_and_urgent_mail_is_written(
+    tmp_path, caseworker, team
+):
+    assert caseworker.email
+    today = timezone.localdate()
+    mail_dir = tmp_path / "mail"
+    # Recorded before the start, straight into the database (no task from this process): an appeal
+    # deadline, urgent, found by the start-up sweep and e-mailed at once.
+    appellant = ApplicantFactory(team=team, caseworker=caseworker)
+    procedure = RefugeeProcedureFactory(applicant=appellant, applied_on=today - timedelta(days=100))
+    notice = ProcedureEventFactory(procedure=procedure, kind=ProcedureEvent.Kind.REFUSAL_NOTICE, date=today)
+    person = ApplicantFactory(team=team, caseworker=caseworker)
+
+    started = time.monotonic()
+    with running_celery(
+        tmp_path,
+        redis_db=REDIS_REMINDER_TEST_DB,
+        REMINDER_SWEEP_EVERY_SECONDS="3",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+    ) as processes:
+        # The worker runs this checkout's code, and sweeps once when it starts.
+        ready = wait_for(
+            "the worker's start-up sweep",
+            lambda: log_lines(processes, "worker", "start-up): created"),
+            processes,
+        )
+        assert log_lines(processes, "worker", f"code in {BASE_DIR / 'casework'}"), "another checkout's code"
+        appeal = wait_for(
+            "the appeal reminder to be delivered",
+            lambda: Reminder.objects.filter(
+                source_kind="appeal_deadline", source_id=notice.pk, delivered_at__isnull=False
+            ).first(),
+            processes,
+        )
+        assert appeal.urgent and appeal.offset == "on_record"
+        urgent = wait_for(
+            "the urgent e-mail to be sent",
+            lambda: OutgoingEmail.objects.filter(topic=f"reminder:{appeal.pk}", state="sent").first(),
+            processes,
+        )
+        written = wait_for(
+            "the urgent e-mail in the mail folder",
+            lambda: [m for m in emails_written(mail_dir) if m["Message-ID"] == urgent.message_id],
+            processes,
+        )
+        assert written[0]["To"] == caseworker.email
+        assert appellant.reference_code in written[0]["Subject"]
+
+        # Recorded after the start-up sweep has run: only a scheduled sweep can find it. A six-month
+        # period ending in 10 days: T-14 is due (T-30 and earlier skipped), not urgent.
+        sweeps_before = len(log_lines(processes, "worker", "(scheduled): created"))
+        period = LegalStatusPeriodFactory(
+            applicant=person, start_date=today - timedelta(days=172), end_date=today + timedelta(days=10)
+        )
+        reminder = wait_for(
+            "a scheduled sweep to create the period's reminder",
+            lambda: Reminder.objects.filter(
+                source_kind="period_end", source_id=period.pk, state=Reminder.State.LIVE
+            ).first(),
+            processes,
+        )
+        assert reminder.offset == "-14" and not reminder.urgent
+        assert len(log_lines(processes, "worker", "(scheduled): created")) > sweeps_before
+        notification = wait_for(
+            "the worker to deliver the notification",
+            lambda: Notification.objects.filter(reminder=reminder, recipient=caseworker).first(),
+            processes,
+        )
+        # The digest follows the delivery (a chain), once a day, through the same outbox.
+        digest = wait_for(
+            "the daily digest to be sent",
+            lambda: OutgoingEmail.objects.filter(
+                recipient=caseworker, purpose="digest", state="sent"
+            ).first(),
+            processes,
+        )
+        assert person.reference_code in digest.body
+        wait_for(
+            "the digest in the mail folder",
+            lambda: [m for m in emails_written(mail_dir) if m["Message-ID"] == digest.message_id],
+            processes,
+        )
+    print(
+        f"Start-up sweep seen after {len(ready)} line(s); reminder {reminder} delivered at "
+        f"{notification.created_at}; {time.monotonic() - started:.1f} s in all."
+    )
+    assert Notification.objects.filter(reminder=reminder).count() == 1

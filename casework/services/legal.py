@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,6 +26,8 @@ from casework.models import (
     WorkPermission,
 )
 
+logger = logging.getLogger(__name__)
+
 PERIOD_FIELDS = (
     "status_kind",
     "status_other_label",
@@ -39,6 +42,47 @@ PERIOD_FIELDS = (
     "renewal_decided_on",
     "note",
 )
+
+
+def _evaluate_on_commit(kind: str, source_ids: list[int]) -> None:
+    """The urgent path (DESIGN.md, Reminders 6): evaluate these records' deadlines once the save commits.
+
+    A record with an "on record" offset or an appeal deadline is reminded of at once, not at the next
+    sweep; a deadline dealt with stops at once (no escalation of what was just handled). When the
+    broker cannot take the message the save still stands: the daily sweep is the safety net.
+    """
+
+    def enqueue() -> None:
+        from casework import tasks  # lazily: casework.tasks imports the services
+
+        for source_id in source_ids:
+            try:
+                tasks.evaluate_deadline.delay(kind, source_id)
+            except Exception:
+                logger.exception(
+                    "Could not enqueue the evaluation of %s#%s; the sweep will do it", kind, source_id
+                )
+
+    if source_ids:
+        transaction.on_commit(enqueue)
+
+
+def _period_kinds(status_kind: str) -> list[str]:
+    """The deadline kinds a period of this status may have reminders of."""
+    main = "provisional_release_expiry" if status_kind == "provisional_release" else "period_end"
+    return [main, "renewal_pending"] if status_kind in rules.SPECIAL_PERIOD_KINDS else [main]
+
+
+# The fields a period's deadlines depend on.
+PERIOD_REMINDER_FIELDS = ("status_kind", "start_date", "end_date", "renewal_filed_on", "renewal_decided_on")
+
+
+def _starts_on_record(period: LegalStatusPeriod) -> bool:
+    """A short stay whose reminder ladder starts when it is recorded (DOMAIN.md §5: "at entry")."""
+    if period.end_date is None:
+        return False
+    months = rules.months_between(period.start_date, period.end_date)
+    return rules.ON_RECORD in rules.status_kind(period.status_kind).offsets_for(months)
 
 
 def _require_editable(by: User, applicant: Applicant) -> None:
@@ -226,6 +270,7 @@ def legal_period_record(
     Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
     cleaned = _clean_period(data, today=timezone.localdate())
     period = LegalStatusPeriod(applicant=applicant, **cleaned)
+    previous = applicant.periods.order_by("-start_date").first()
     if end_current:
         running = overlapping_period(applicant=applicant, start=period.start_date, end=period.start_date)
         if running is not None and running.start_date < period.start_date:
@@ -237,6 +282,12 @@ def legal_period_record(
     _apply_card_number(period, card_number, confirm_conflict=confirm_card_conflict)
     _save_period(period)
     record_change(actor=by, instance=period, before=None)
+    if _starts_on_record(period):
+        _evaluate_on_commit(_period_kinds(period.status_kind)[0], [period.pk])
+    if previous is not None and previous.start_date < period.start_date:
+        # The next period recorded deals with the previous one's deadline: its reminders stop now.
+        for kind in _period_kinds(previous.status_kind):
+            _evaluate_on_commit(kind, [previous.pk])
     return period
 
 
@@ -259,6 +310,11 @@ def legal_period_update(
     _apply_card_number(period, card_number, confirm_conflict=confirm_card_conflict)
     _save_period(period)
     record_change(actor=by, instance=period, before=before)
+    if any(current[key] != getattr(period, key) for key in PERIOD_REMINDER_FIELDS):
+        # A corrected end date, a renewal filed or decided: the old ladder stops now, not tomorrow.
+        kinds = dict.fromkeys(_period_kinds(current["status_kind"]) + _period_kinds(period.status_kind))
+        for kind in kinds:
+            _evaluate_on_commit(kind, [period.pk])
     return period
 
 
@@ -267,7 +323,10 @@ def legal_period_delete(*, by: User, period: LegalStatusPeriod) -> None:
     _require_editable(by, period.applicant)
     stored = LegalStatusPeriod.objects.get(pk=period.pk)
     record_change(actor=by, instance=stored, before=snapshot(stored), action=ChangeRecord.Action.DELETE)
+    pk = period.pk
     period.delete()
+    for kind in _period_kinds(period.status_kind):
+        _evaluate_on_commit(kind, [pk])  # its pending reminders are cancelled
 
 
 def _clean_dates(data: dict[str, Any], *, start_key: str = "start_date", end_key: str = "end_date") -> None:
@@ -422,6 +481,12 @@ def procedure_event_record(*, by: User, procedure: RefugeeProcedure, data: dict[
         errors["kind"] = _("Record the refusal notice before the appeal.")
     if errors:
         raise ValidationError(errors)
+    notices = []
+    if kind == ProcedureEvent.Kind.APPEAL_FILED:
+        # The appeal deals with the appeal deadline: its pending reminders stop at once.
+        notices = list(
+            procedure.events.filter(kind=ProcedureEvent.Kind.REFUSAL_NOTICE).values_list("pk", flat=True)
+        )
     event = ProcedureEvent.objects.create(
         procedure=procedure,
         kind=data["kind"],
@@ -447,4 +512,8 @@ def procedure_event_record(*, by: User, procedure: RefugeeProcedure, data: dict[
                 applicant_id=procedure.applicant_id,
             )
             procedure.is_open = False
+    if kind == ProcedureEvent.Kind.REFUSAL_NOTICE:
+        # Seven days to appeal: the caseworker hears of it now, not at tomorrow's sweep.
+        _evaluate_on_commit("appeal_deadline", [event.pk])
+    _evaluate_on_commit("appeal_deadline", notices)
     return event

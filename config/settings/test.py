@@ -22,3 +22,8 @@ STORAGES = {
         "OPTIONS": {"location": str(VAR_DIR / "test-documents"), "base_url": None},
     },
 }
+
+# Tasks enqueued by the code under test (transaction.on_commit(...delay)) run at once, in the test's
+# process and database, instead of leaving messages in a broker nobody reads. The Celery integration
+# test runs a real worker and beat with the local settings.
+CELERY_TASK_ALWAYS_EAGER = True

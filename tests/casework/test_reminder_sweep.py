@@ -28,13 +28,13 @@ def record_period(caseworker, person, *, start, end, kind="da_refugee_applicant"
 
 
 def rows(kind="period_end"):
-    return {
-        (r.offset, r.state) for r in Reminder.objects.filter(source_kind=kind).order_by("due_on")
-    }
+    return {(r.offset, r.state) for r in Reminder.objects.filter(source_kind=kind).order_by("due_on")}
 
 
 def live(kind="period_end"):
-    return list(Reminder.objects.filter(source_kind=kind, state=Reminder.State.LIVE).values_list("offset", flat=True))
+    return list(
+        Reminder.objects.filter(source_kind=kind, state=Reminder.State.LIVE).values_list("offset", flat=True)
+    )
 
 
 @pytest.mark.django_db
@@ -58,7 +58,10 @@ def test_sweeping_again_and_again_creates_each_row_once(caseworker, person):
     for _ in range(3):
         again = deadlines.sweep(today=TODAY)
         assert sum(again.created.values()) == sum(again.skipped.values()) == 0
-    assert Reminder.objects.count() == Reminder.objects.values("source_kind", "source_id", "deadline_date", "offset").distinct().count()
+    assert (
+        Reminder.objects.count()
+        == Reminder.objects.values("source_kind", "source_id", "deadline_date", "offset").distinct().count()
+    )
 
 
 @pytest.mark.django_db
@@ -82,7 +85,9 @@ def test_a_period_entered_ten_days_before_its_end_gets_only_t_minus_14(caseworke
 
 @pytest.mark.django_db
 def test_a_short_stay_reminds_on_record_first(caseworker, person):
-    period = record_period(caseworker, person, start=date(2026, 11, 1), end=date(2027, 1, 31), when=date(2026, 11, 2))
+    period = record_period(
+        caseworker, person, start=date(2026, 11, 1), end=date(2027, 1, 31), when=date(2026, 11, 2)
+    )
     deadlines.sweep(today=date(2026, 11, 2))
     assert live() == ["on_record"]
     deadlines.sweep(today=period.end_date - timedelta(days=30))
@@ -135,7 +140,9 @@ def test_a_corrected_end_date_cancels_the_old_ladder_and_starts_the_new(casework
 
 @pytest.mark.django_db
 def test_a_passed_deadline_gives_one_overdue_reminder_not_a_late_t_minus_7(caseworker, person):
-    period = record_period(caseworker, person, start=date(2026, 3, 1), end=date(2026, 8, 31), when=date(2026, 3, 1))
+    period = record_period(
+        caseworker, person, start=date(2026, 3, 1), end=date(2026, 8, 31), when=date(2026, 3, 1)
+    )
     result = deadlines.sweep(today=date(2026, 9, 10))
     assert live() == ["overdue"]
     assert result.overdue["period_end"] == 1
@@ -147,7 +154,9 @@ def test_a_passed_deadline_gives_one_overdue_reminder_not_a_late_t_minus_7(casew
 @pytest.mark.django_db
 def test_past_periods_of_the_history_never_produce_reminders(caseworker, person):
     record_period(caseworker, person, start=date(2025, 6, 1), end=date(2025, 11, 30), when=date(2026, 5, 2))
-    old_current = record_period(caseworker, person, start=date(2025, 12, 1), end=date(2026, 5, 31), when=date(2026, 5, 2))
+    old_current = record_period(
+        caseworker, person, start=date(2025, 12, 1), end=date(2026, 5, 31), when=date(2026, 5, 2)
+    )
     record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30), when=date(2026, 5, 2))
     deadlines.sweep(today=date(2026, 6, 5))
     # superseded: only the latest period is live; nothing for the two earlier ones

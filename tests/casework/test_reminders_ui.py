@@ -708,3 +708,13 @@ def test_every_reminder_route_by_role(name, role_users, client_for, caseworker, 
             )
         else:
             assert response.status_code == expected, (name, role, response.status_code)
+
+
+@pytest.mark.django_db
+def test_an_on_record_reminder_of_a_far_deadline_is_not_in_the_supervisors_t_minus_7_list(supervisor, own):
+    """Same rule as escalation: 'on record' is near only when issued within 7 days of the deadline."""
+    far = make_reminder(own, deadline=today() + timedelta(days=80), offset="on_record", source_id=501)
+    near = make_reminder(own, deadline=today() + timedelta(days=5), offset="on_record", source_id=502)
+    listed = [r.pk for r in selectors_reminders.team_unacknowledged(user=supervisor)]
+    assert near.pk in listed
+    assert far.pk not in listed

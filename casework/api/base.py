@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Model, QuerySet
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
 
+from casework.api.errors import service_errors
 from casework.api.permissions import CaseRecordPermission
 from casework.audit import log_access
 from casework.models import User
@@ -73,3 +77,14 @@ class CaseRecordViewSet(viewsets.GenericViewSet):
         if found is None:
             raise PermissionDenied
         return found
+
+    def create_for_applicant(
+        self, input_serializer: type[serializers.Serializer], record: Callable[[Any, dict[str, Any]], Model]
+    ) -> Response:
+        """Parse the body, call the service for the named applicant, answer 201 with what the user sees."""
+        data = self.parsed_input(input_serializer)
+        applicant = data.pop("applicant")
+        with transaction.atomic(), service_errors():
+            created = record(applicant, data)
+            output = self.get_serializer(self.visible_after_write(self.get_queryset(), created.pk)).data
+        return Response(output, status=status.HTTP_201_CREATED)

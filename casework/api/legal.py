@@ -251,14 +251,12 @@ class WorkPermissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ca
         responses={201: WorkPermissionSerializer},
     )
     def create(self, request: Request) -> Response:
-        data = self.parsed_input(WorkPermissionCreateSerializer)
-        applicant = data.pop("applicant")
-        with transaction.atomic(), service_errors():
-            permission = services.work_permission_record(by=self.actor, applicant=applicant, data=data)
-            output = WorkPermissionSerializer(
-                self.visible_after_write(self.get_queryset(), permission.pk)
-            ).data
-        return Response(output, status=status.HTTP_201_CREATED)
+        return self.create_for_applicant(
+            WorkPermissionCreateSerializer,
+            lambda applicant, data: services.work_permission_record(
+                by=self.actor, applicant=applicant, data=data
+            ),
+        )
 
 
 # --- Reporting obligations ------------------------------------------------------------------------------
@@ -316,14 +314,12 @@ class ReportingObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         responses={201: ReportingObligationSerializer},
     )
     def create(self, request: Request) -> Response:
-        data = self.parsed_input(ReportingObligationCreateSerializer)
-        applicant = data.pop("applicant")
-        with transaction.atomic(), service_errors():
-            obligation = services.reporting_obligation_record(by=self.actor, applicant=applicant, data=data)
-            output = ReportingObligationSerializer(
-                self.visible_after_write(self.get_queryset(), obligation.pk)
-            ).data
-        return Response(output, status=status.HTTP_201_CREATED)
+        return self.create_for_applicant(
+            ReportingObligationCreateSerializer,
+            lambda applicant, data: services.reporting_obligation_record(
+                by=self.actor, applicant=applicant, data=data
+            ),
+        )
 
 
 # --- Refugee procedures and their events ----------------------------------------------------------------

@@ -9,7 +9,7 @@ SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in env_required("ALLOWED_HOSTS").split(",") if host.strip()]
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 # Fernet keys (comma-separated, newest first) for residence card numbers; generate one with
-# python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+# Fernet.generate_key() from the cryptography package (a 44-character URL-safe base64 string).
 FIELD_ENCRYPTION_KEYS = [
     key.strip() for key in env_required("FIELD_ENCRYPTION_KEYS").split(",") if key.strip()
 ]

@@ -139,6 +139,8 @@ else:
         # Broadcast (remote control) tables: under the broker folder, not ./control where started.
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # The filesystem transport reads one message per poll: poll often so a burst drains quickly.
+        "polling_interval": 0.1,
     }
 
 # --- Celery ----------------------------------------------------------------------------------------

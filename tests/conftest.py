@@ -82,6 +82,24 @@ def employer(make_user):
 
 
 @pytest.fixture
+def teammate(make_user, team):
+    """A caseworker of the same team (their cases are the team-shared caseload)."""
+    return make_user(Role.CASEWORKER, username="case-teammate", team=team)
+
+
+@pytest.fixture
+def other_caseworker(make_user, other_team):
+    return make_user(Role.CASEWORKER, username="case-osaka", team=other_team)
+
+
+@pytest.fixture
+def other_supervisor(make_user, other_team):
+    user = make_user(Role.SUPERVISOR, username="super-osaka")
+    other_team.supervisors.add(user)
+    return user
+
+
+@pytest.fixture
 def role_users(administrator, supervisor, caseworker, trainer, employer) -> dict[str, object]:
     return {
         Role.ADMINISTRATOR: administrator,

@@ -23,24 +23,11 @@ from casework.models import (
     SensitiveRecord,
     User,
 )
-from casework.roles import Role
 
 pytestmark = pytest.mark.django_db
 
 HISTORY = "/api/v1/history/"
 ACCESS_LOG = "/api/v1/access-log/"
-
-
-@pytest.fixture
-def other_supervisor(make_user, other_team):
-    user = make_user(Role.SUPERVISOR, username="super-osaka")
-    other_team.supervisors.add(user)
-    return user
-
-
-@pytest.fixture
-def other_caseworker(make_user, other_team):
-    return make_user(Role.CASEWORKER, username="case-osaka", team=other_team)
 
 
 @pytest.fixture

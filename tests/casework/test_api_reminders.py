@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import DeadlineState, LegalStatusPeriod, Notification, ReportingObligation, Task
-from casework.roles import Role
 from tests.casework.applicant_factories import ApplicantFactory, LegalStatusPeriodFactory, bulk_applicants
 from tests.casework.reminder_factories import bulk_notifications, make_reminder
 
@@ -23,18 +22,6 @@ def today() -> date:
 
 def ymd(day: date) -> str:
     return day.strftime("%Y-%m-%d")
-
-
-@pytest.fixture
-def teammate(make_user, team):
-    return make_user(Role.CASEWORKER, username="case-teammate", team=team)
-
-
-@pytest.fixture
-def other_supervisor(make_user, other_team):
-    user = make_user(Role.SUPERVISOR, username="super-osaka")
-    other_team.supervisors.add(user)
-    return user
 
 
 @pytest.fixture

@@ -54,23 +54,6 @@ def ymd(day: date) -> str:
 
 
 @pytest.fixture
-def teammate(make_user, team):
-    return make_user(Role.CASEWORKER, username="case-teammate", team=team)
-
-
-@pytest.fixture
-def other_caseworker(make_user, other_team):
-    return make_user(Role.CASEWORKER, username="case-osaka", team=other_team)
-
-
-@pytest.fixture
-def other_supervisor(make_user, other_team):
-    user = make_user(Role.SUPERVISOR, username="super-osaka")
-    other_team.supervisors.add(user)
-    return user
-
-
-@pytest.fixture
 def own(team, caseworker):
     return ApplicantFactory(team=team, caseworker=caseworker, family_name="Min", given_name="Aung")
 

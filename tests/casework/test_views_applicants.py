@@ -37,23 +37,6 @@ def ymd(day: date) -> str:
 # --- Fixtures: people on each side of the access lines -------------------------------------------------
 
 
-@pytest.fixture
-def teammate(make_user, team):
-    return make_user(Role.CASEWORKER, username="case2", team=team)
-
-
-@pytest.fixture
-def other_caseworker(make_user, other_team):
-    return make_user(Role.CASEWORKER, username="case-osaka", team=other_team)
-
-
-@pytest.fixture
-def other_supervisor(make_user, other_team):
-    user = make_user(Role.SUPERVISOR, username="super-osaka")
-    other_team.supervisors.add(user)
-    return user
-
-
 def register(by, **data):
     data.setdefault("given_name", "Test")
     return services.applicant_register(by=by, data=data)

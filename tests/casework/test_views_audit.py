@@ -40,23 +40,6 @@ def url(name: str, applicant: Applicant, **kwargs) -> str:
 
 
 @pytest.fixture
-def teammate(make_user, team):
-    return make_user(Role.CASEWORKER, username="teammate", team=team)
-
-
-@pytest.fixture
-def other_supervisor(make_user, other_team):
-    user = make_user(Role.SUPERVISOR, username="super-osaka")
-    other_team.supervisors.add(user)
-    return user
-
-
-@pytest.fixture
-def other_caseworker(make_user, other_team):
-    return make_user(Role.CASEWORKER, username="case-osaka", team=other_team)
-
-
-@pytest.fixture
 def own(caseworker):
     applicant = services.applicant_register(
         by=caseworker, data={"family_name": "Perera", "given_name": "Suriya", "nationality": "LK"}

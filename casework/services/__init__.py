@@ -29,6 +29,7 @@ from casework.services.records_consent import (
     sensitive_records_erase,
 )
 from casework.services.records_notes import (
+    document_store,
     document_upload,
     note_add,
     note_update,
@@ -46,6 +47,7 @@ from casework.services.reminders import (
 )
 
 __all__ = [
+    "document_store",
     "document_upload",
     "note_add",
     "note_update",

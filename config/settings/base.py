@@ -194,6 +194,8 @@ BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", max(5 * BEAT_HEAR
 # --- Reminders (DESIGN.md, Reminders: the semantics) -----------------------------------------------
 # A deadline further in the past than this is no longer live (one overdue reminder, then silence).
 REMINDER_GRACE_DAYS = env_int("REMINDER_GRACE_DAYS", 60)
+# Learning: absences in a row (one learner, one course) that remind the learner's caseworker, once per streak.
+LEARNING_ABSENCE_STREAK = env_int("LEARNING_ABSENCE_STREAK", 3)
 EMAIL_LEASE_MINUTES = env_int("EMAIL_LEASE_MINUTES", 10)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
 

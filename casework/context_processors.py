@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from casework.panels import nav_items_for
 from casework.roles import Role
 from casework.selectors_reminders import UnreadBell
 
@@ -30,6 +31,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 {"label": str(_("Deadlines")), "url": reverse("deadlines_ahead"), "name": "deadlines_ahead"}
             )
             bell = UnreadBell(user)
+        for extra in nav_items_for(user):  # other apps' pages (learning: courses), casework imports none
+            items.append({"label": str(extra.label), "url": reverse(extra.url_name), "name": extra.key})
         if user.is_staff_role:
             items.append({"label": str(_("API")), "url": reverse("api-docs"), "name": "api-docs"})
         if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:

@@ -47,6 +47,31 @@ class RenderedPanel:
     html: SafeString
 
 
+@dataclass(frozen=True)
+class NavItem:
+    """A link another app adds to the main navigation, shown to users holding any of `roles`."""
+
+    key: str
+    label: str | Any  # a lazy translation
+    url_name: str
+    roles: tuple[str, ...]
+    order: int = 100
+
+
+_NAV: dict[str, NavItem] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    _NAV[item.key] = item
+
+
+def nav_items_for(user) -> list[NavItem]:
+    return sorted(
+        (item for item in _NAV.values() if user.has_role(*item.roles) or user.is_superuser),
+        key=lambda item: (item.order, item.key),
+    )
+
+
 def render_panels(page: str, *, request, **objects: Any) -> list[RenderedPanel]:
     rendered = []
     for panel in panels_for(page):

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django_otp import user_has_device
 
 from casework import selectors
+from casework.panels import render_panels
 from casework.roles import Role
 from casework.typing import AuthenticatedRequest
 
@@ -30,4 +31,6 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context["led_teams"] = list(selectors.teams_led_by(user=user))
     if context["is_caseworker"] or context["is_trainer"]:
         context["my_team"] = selectors.team_of(user=user)
+    # Sections other apps add to the home page (learning: a trainer's sessions today).
+    context["panels"] = render_panels("home", request=request)
     return render(request, "casework/home.html", context)

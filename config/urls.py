@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("partner/", include("jobs.urls")),
+    path("learning/", include("learning.urls")),
     path("", include("casework.urls")),
 ]

@@ -8,3 +8,10 @@ class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Learning")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Learning adds to casework's pages and reminder engine through casework's registries;
+        # casework never imports learning (DESIGN.md, architecture).
+        from learning import registrations
+
+        registrations.register()

@@ -624,6 +624,17 @@ def applicants_with_deadlines(world, role: str) -> list[str]:
     return [code for code in found if code in readable]
 
 
+# --- Learning (issue 6) -----------------------------------------------------------------------------------
+
+# Course pages: everyone who works with courses; employer partners are refused by the role check.
+LEARNING_STAFF = expect(
+    anonymous=LOGIN, administrator=OK, supervisor=OK, caseworker=OK, trainer=OK, employer=DENIED
+)
+LEARNING_ROWS: dict[Row, dict[str, Outcome]] = {
+    "learning:course_list": LEARNING_STAFF,
+}
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -716,6 +727,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **AUDIT_ROWS,
     # Reminders (issue 5)
     **REMINDER_ROWS,
+    # Learning (issue 6)
+    **LEARNING_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict

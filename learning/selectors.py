@@ -119,7 +119,7 @@ def courses_visible(*, user, filters: dict | None = None) -> QuerySet[Course]:
     )
     if filters:
         rows = rows.filter(**filters)
-    return rows
+    return rows.order_by("-starts_on", "name", "pk")  # an aggregate drops Meta.ordering
 
 
 @dataclass(frozen=True)

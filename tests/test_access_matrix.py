@@ -45,6 +45,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import (
     NoReverseMatch,
@@ -547,7 +548,13 @@ def readable_note_texts(world: World, role: str) -> list[str]:
 
 
 def applicants_with_readable_documents(world: World, role: str) -> list[str]:
-    return [world.objects[f"applicant {case}"].reference_code for case in DOCUMENT_READS[role]]
+    """One entry per document (each case has an uploaded document and, since learning, a certificate)."""
+    return [
+        applicant.reference_code
+        for case in DOCUMENT_READS[role]
+        for applicant in [world.objects[f"applicant {case}"]]
+        for _document in Document.objects.filter(applicant=applicant)
+    ]
 
 
 # Reminders (issue 5). The inbox and the deadlines page are for casework staff. Acting on a reminder is
@@ -863,6 +870,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_reminder_world(world)
     make_record_world(world)
     make_consent_world(world)
+    make_learning_world(world)
     return world
 
 
@@ -933,6 +941,69 @@ def make_consent_world(world: World) -> None:
         world.objects[f"sensitive record {case}"] = services.sensitive_record_save(
             by=by, applicant=applicant, category="health", text=f"Matrix {case}: mild asthma."
         )
+
+
+def make_learning_world(world: World) -> None:
+    """Courses: "own course" taught by the matrix trainer, "other course" by another trainer of the same
+    organisation, "other organisation course" elsewhere. The own and team applicants learn in the own
+    course, the other-team applicant in the other course, the foreign applicant in the foreign course.
+    Each applicant has an assessment with a certificate; each course a session today."""
+    from learning import services as learning_services
+    from tests.learning.factories import CourseFactory, at
+
+    administrator, trainer = world.users["administrator"], world.users["trainer"]
+    other_trainer = UserFactory(username="matrix-trainer2", roles=[Role.TRAINER])
+    foreign_team = world.objects["foreign_team"]
+    foreign_admin = UserFactory(
+        username="matrix-foreign-admin",
+        roles=[Role.ADMINISTRATOR],
+        organisation=foreign_team.organisation,
+        team=foreign_team,
+    )
+    today = timezone.localdate()
+    courses = {
+        "own course": (administrator, [trainer]),
+        "other course": (administrator, [other_trainer]),
+        "other organisation course": (foreign_admin, []),
+    }
+    for case, (by, trainers) in courses.items():
+        course = learning_services.course_create(
+            by=by,
+            data={
+                "name": f"Matrix {case}",
+                "kind": "japanese",
+                "format": "in_person",
+                "starts_on": today - timedelta(days=30),
+                "ends_on": today + timedelta(days=30),
+                "capacity": 10,
+            },
+            trainers=trainers,
+        )
+        world.objects[case] = course
+        world.objects[f"session {case}"] = learning_services.session_create(
+            by=by, course=course, starts_at=at(today, 9), duration_minutes=90
+        )
+    placement = {
+        "own": "own course",
+        "team": "own course",
+        "other team": "other course",
+        "other organisation": "other organisation course",
+    }
+    for case, course_case in placement.items():
+        applicant = world.objects[f"applicant {case}"]
+        by = applicant.caseworker
+        world.objects[f"enrollment {case}"] = learning_services.enrollment_enrol(
+            by=by, course=world.objects[course_case], applicant=applicant
+        ).enrollment
+        world.objects[f"assessment {case}"] = learning_services.assessment_record(
+            by=by,
+            applicant=applicant,
+            framework="jft_basic",
+            score=205,
+            assessed_on=today - timedelta(days=10),
+            certificate=SimpleUploadedFile(f"jft-{case}.pdf", tiny_pdf(f"JFT {case}"), "application/pdf"),
+        )
+    CourseFactory(organisation=foreign_team.organisation, created_by=foreign_admin)  # an empty one too
 
 
 @pytest.fixture

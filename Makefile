@@ -60,13 +60,15 @@ messages: venv system-deps
 migrate: venv
 	$(PY) manage.py migrate --no-input -v 0
 
+# seed_demo_learning adds courses and attendance for seed_demo's people (casework never imports learning).
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_learning
 
 run: assets messages seed
 	@echo ""
 	@echo "  Tobira is starting at http://$(HOST):$(PORT)/"
-	@echo "  Demo sign-ins (password tobira-demo-2026): admin, supervisor, caseworker, trainer, employer"
+	@echo "  Demo sign-ins (password tobira-demo-2026): admin, supervisor, caseworker, trainer, trainer2, employer"
 	@echo "  Ctrl-C stops the web server, the worker and beat."
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \

@@ -44,6 +44,9 @@ class DeadlineSource:
     # restricts the answer to their records (the deadlines page asks for a user's caseload only).
     live: Callable[..., Iterable[Deadline]]
     urgent: bool = False  # delivered at once, bypassing the digest (appeal, "on record")
+    # describe(source_ids) -> {source id: a short detail}, in one query: what the inbox shows beside
+    # the label when the label alone does not say which record (learning: which course).
+    describe: Callable[[list[int]], dict[int, str]] | None = None
 
 
 _SOURCES: dict[str, DeadlineSource] = {}
@@ -59,6 +62,23 @@ def sources() -> dict[str, DeadlineSource]:
 
 def source(kind: str) -> DeadlineSource:
     return _SOURCES[kind]
+
+
+def source_details(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Details of some (kind, source id) pairs from the sources that describe theirs: one query per
+    such kind present, whatever the number of rows."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for kind, source_id in keys:
+        registered = _SOURCES.get(kind)
+        if registered is not None and registered.describe is not None:
+            wanted[kind].add(source_id)
+    found: dict[tuple[str, int], str] = {}
+    for kind, ids in sorted(wanted.items()):
+        describe = _SOURCES[kind].describe
+        assert describe is not None
+        for source_id, text in describe(sorted(ids)).items():
+            found[(kind, source_id)] = text
+    return found
 
 
 def offset_label(offset: int | str) -> str:

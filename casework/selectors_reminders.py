@@ -203,12 +203,23 @@ class InboxItem:
     def kind_label(self) -> str:
         return kind_label(self.reminder.source_kind)
 
+    detail: str = ""  # what the source says of its record (deadlines.source_details), if anything
+
 
 def inbox_items(notifications: Iterable[Notification], *, today: date | None = None) -> list[InboxItem]:
     today = today or timezone.localdate()
     rows = list(notifications)
     states = deadline_states(deadline_key(n.reminder) for n in rows)
-    return [InboxItem(n, states.get(deadline_key(n.reminder)), today) for n in rows]
+    details = deadlines.source_details((n.reminder.source_kind, n.reminder.source_id) for n in rows)
+    return [
+        InboxItem(
+            n,
+            states.get(deadline_key(n.reminder)),
+            today,
+            detail=details.get((n.reminder.source_kind, n.reminder.source_id), ""),
+        )
+        for n in rows
+    ]
 
 
 # --- Reminders a user may act on ------------------------------------------------------------------------

@@ -16,6 +16,13 @@ from casework.api.legal import (
 from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
 from casework.api.reminders import DeadlineViewSet, NotificationViewSet, ReminderViewSet
 from casework.api.views import MeView, TeamViewSet
+from learning.api.viewsets import (
+    AssessmentViewSet,
+    AttendanceViewSet,
+    CourseViewSet,
+    EnrollmentViewSet,
+    SessionViewSet,
+)
 
 router = DefaultRouter()
 router.register("teams", TeamViewSet, basename="team")
@@ -34,6 +41,11 @@ router.register("access-log", AccessLogEntryViewSet, basename="access-log")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reminders", ReminderViewSet, basename="reminder")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("courses", CourseViewSet, basename="course")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+router.register("attendance", AttendanceViewSet, basename="attendance")
+router.register("assessments", AssessmentViewSet, basename="assessment")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

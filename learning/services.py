@@ -310,6 +310,8 @@ def sessions_generate(
     if not new:
         raise ValidationError({"weekdays": _("Every one of those sessions exists already.")})
     Session.objects.bulk_create(new)
+    for session in new:  # each session in the history, as session_create records it
+        record_change(actor=by, instance=session, before=None)
     return new
 
 
@@ -367,6 +369,8 @@ def enrollment_enrol(
         before = snapshot(existing)
         existing.status, existing.drop_reason, existing.ended_on = status, "", None
         existing.enrolled_on, existing.enrolled_by = today, by
+        # The waiting list is ordered by created_at: someone coming back queues behind those waiting.
+        existing.created_at = timezone.now()
         existing.save()
         enrollment = existing
     else:
@@ -490,6 +494,11 @@ def attendance_record(*, by: User, session: Session, enrollment: Enrollment, sta
     return _upsert(by, session, enrollment, status)
 
 
+def _existing_marks(session: Session, enrollment_ids: list[int]) -> dict[int, Attendance]:
+    rows = Attendance.objects.select_for_update().filter(session=session, enrollment_id__in=enrollment_ids)
+    return {row.enrollment_id: row for row in rows}
+
+
 @transaction.atomic
 def attendance_record_bulk(
     *, by: User, session: Session, marks: Iterable[tuple[int, str]]
@@ -519,10 +528,7 @@ def attendance_record_bulk(
             errors.extend(f"{enrollment_id}: {message}" for message in error.messages)
     if errors:
         raise ValidationError({"marks": errors})
-    existing = {
-        row.enrollment_id: row
-        for row in Attendance.objects.select_for_update().filter(session=session, enrollment_id__in=ids)
-    }
+    existing = _existing_marks(session, ids)
     new, changed = [], []
     for enrollment_id, status in pairs:
         row = existing.get(enrollment_id)
@@ -533,7 +539,14 @@ def attendance_record_bulk(
         elif row.status != status:
             row.status, row.recorded_by, row.recorded_at = status, by, timezone.now()
             changed.append(row)
-    Attendance.objects.bulk_create(new, ignore_conflicts=False)
+    try:
+        with transaction.atomic():
+            Attendance.objects.bulk_create(new)
+    except IntegrityError:
+        # Another request marked one of these learners first, between our read and insert: mark each
+        # through the single path, which updates the row that is there now (last write wins).
+        for row in new:
+            _upsert(by, session, enrollments[row.enrollment_id], row.status)
     Attendance.objects.bulk_update(changed, ["status", "recorded_by", "recorded_at"])
     return list(Attendance.objects.filter(session=session, enrollment_id__in=ids))
 

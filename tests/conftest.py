@@ -149,7 +149,11 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 # Data migrations whose steps are idempotent and create rows the tests need (roles, permissions, the
 # default organisation): re-run after a transactional test emptied the tables. Add new ones here.
-SEED_MIGRATIONS = ("0002_default_organisation_and_roles", "0005_casework_core_permissions")
+SEED_MIGRATIONS = (
+    "casework.migrations.0002_default_organisation_and_roles",
+    "casework.migrations.0005_casework_core_permissions",
+    "learning.migrations.0002_role_permissions",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -173,7 +177,7 @@ def _roles_in_transactional_tests(request: pytest.FixtureRequest) -> None:
     if _migration_state_apps is None:
         _migration_state_apps = MigrationLoader(None, ignore_no_migrations=True).project_state().apps
     for module_name in SEED_MIGRATIONS:
-        module = importlib.import_module(f"casework.migrations.{module_name}")
+        module = importlib.import_module(module_name)
         for operation in module.Migration.operations:
             operation.code(_migration_state_apps, None)
 

@@ -637,9 +637,186 @@ def applicants_with_deadlines(world, role: str) -> list[str]:
 LEARNING_STAFF = expect(
     anonymous=LOGIN, administrator=OK, supervisor=OK, caseworker=OK, trainer=OK, employer=DENIED
 )
+COURSE_CASES = ("own course", "other course", "other organisation course")
+# Courses: staff read every course of the organisation; trainers their own; employer users none.
+COURSE_READS: dict[str, frozenset[str]] = {
+    "administrator": frozenset({"own course", "other course"}),
+    "supervisor": frozenset({"own course", "other course"}),
+    "caseworker": frozenset({"own course", "other course"}),
+    "trainer": frozenset({"own course"}),
+    "employer": frozenset(),
+}
+# Sessions, attendance and the course's details change: administrators, and trainers their own courses.
+COURSE_WRITES: dict[str, frozenset[str]] = {
+    "administrator": frozenset({"own course", "other course"}),
+    "trainer": frozenset({"own course"}),
+}
+# Learning data of a person (enrolments, attendance, assessments): the people one may change, and for
+# trainers the learners of their courses (own and team applicants learn in the own course).
+LEARNER_READS: dict[str, frozenset[str]] = {**WRITES, "trainer": frozenset({"own", "team"})}
+
+
+def course_page(case: str, *, writes: bool = False) -> dict[str, Outcome]:
+    """A course page (writes: a page that changes the course): the role check refuses employer users
+    (and, for writes, supervisors and caseworkers); a course out of reach is not found."""
+
+    def outcome(role: str) -> Outcome:
+        if writes and role in ("supervisor", "caseworker"):  # they see the course, may not change it
+            return DENIED if case in COURSE_READS[role] else NOT_FOUND
+        reach = COURSE_WRITES.get(role, frozenset()) if writes else COURSE_READS[role]
+        return OK if case in reach else NOT_FOUND
+
+    return expect(
+        anonymous=LOGIN,
+        administrator=outcome("administrator"),
+        supervisor=outcome("supervisor"),
+        caseworker=outcome("caseworker"),
+        trainer=outcome("trainer"),
+        employer=DENIED,
+    )
+
+
+def course_api(case: str) -> dict[str, Outcome]:
+    return expect(
+        anonymous=UNAUTHENTICATED,
+        **{role: OK if case in COURSE_READS[role] else NOT_FOUND for role in STAFF},
+        trainer=OK if case in COURSE_READS["trainer"] else NOT_FOUND,
+        employer=NOT_FOUND,
+    )
+
+
+def learner_api(case: str) -> dict[str, Outcome]:
+    return expect(
+        anonymous=UNAUTHENTICATED,
+        **{role: OK if case in LEARNER_READS[role] else NOT_FOUND for role in STAFF},
+        trainer=OK if case in LEARNER_READS["trainer"] else NOT_FOUND,
+        employer=NOT_FOUND,
+    )
+
+
+def learner_page(case: str) -> dict[str, Outcome]:
+    return expect(
+        anonymous=LOGIN,
+        **{role: OK if case in LEARNER_READS[role] else NOT_FOUND for role in STAFF},
+        trainer=OK if case in LEARNER_READS["trainer"] else NOT_FOUND,
+        employer=DENIED,
+    )
+
+
+def enrollment_drop_page(case: str) -> dict[str, Outcome]:
+    return expect(
+        anonymous=LOGIN,
+        **{role: OK if case in WRITES[role] else NOT_FOUND for role in STAFF},
+        trainer=DENIED,
+        employer=DENIED,
+    )
+
+
+COURSE_PAGES = ("learning:course_detail", "learning:session_attendance")
+COURSE_WRITE_PAGES = (
+    "learning:course_edit",
+    "learning:session_add",
+    "learning:sessions_generate",
+    "learning:session_cancel",
+)
+# Pages and endpoints whose pk is a session rather than a course.
+SESSION_KEYED = {
+    "learning:session_attendance",
+    "learning:session_cancel",
+    "session-detail",
+    "session-attendance",
+    "session-cancel",
+    "learning:session_attendance_mark",
+}
+LEARNING_API_POST_ONLY = (
+    "course-generate-sessions",
+    "session-cancel",
+    "enrollment-drop",
+    "enrollment-complete",
+)
+
+# POST-only pages: a GET passes the role check and is refused by the method check (employer users get
+# the role check's 403 first).
+LEARNING_POST_ONLY = expect(
+    anonymous=LOGIN,
+    administrator=POST_ONLY,
+    supervisor=POST_ONLY,
+    caseworker=POST_ONLY,
+    trainer=POST_ONLY,
+    employer=DENIED,
+)
 LEARNING_ROWS: dict[Row, dict[str, Outcome]] = {
     "learning:course_list": LEARNING_STAFF,
+    "learning:teaching": expect(
+        anonymous=LOGIN,
+        administrator=DENIED,
+        supervisor=DENIED,
+        caseworker=DENIED,
+        trainer=OK,
+        employer=DENIED,
+    ),
+    "learning:course_add": expect(
+        anonymous=LOGIN, administrator=OK, supervisor=DENIED, caseworker=DENIED, trainer=OK, employer=DENIED
+    ),
+    **{(name, case): course_page(case) for name in COURSE_PAGES for case in COURSE_CASES},
+    **{(name, case): course_page(case, writes=True) for name in COURSE_WRITE_PAGES for case in COURSE_CASES},
+    ("learning:session_attendance_mark", "own course"): LEARNING_POST_ONLY,
+    # Trainers enrol nobody (the role check refuses them before the method check).
+    "learning:enrol": {**LEARNING_POST_ONLY, "trainer": DENIED},
+    # What a trainer may know of a learner (name, language data, certificates) and recording a result.
+    **{
+        (name, case): learner_page(case)
+        for name in ("learning:learner_detail", "learning:assessment_add", "learning:assessment_certificate")
+        for case in APPLICANT_CASES
+    },
+    ("learning:enrollment_complete", "own"): LEARNING_POST_ONLY,
+    **{("learning:enrollment_drop", case): enrollment_drop_page(case) for case in APPLICANT_CASES},
+    # The API (learning/api): lists hold what each role may read (LIST_CONTENTS).
+    **{
+        name: signed_in(OK, anonymous=UNAUTHENTICATED)
+        for name in ("course-list", "session-list", "enrollment-list", "attendance-list", "assessment-list")
+    },
+    **{
+        (name, case): course_api(case)
+        for name in ("course-detail", "session-detail", "session-attendance")
+        for case in COURSE_CASES
+    },
+    **{
+        (name, case): learner_api(case)
+        for name in ("enrollment-detail", "attendance-detail", "assessment-detail", "assessment-certificate")
+        for case in APPLICANT_CASES
+    },
+    **{
+        (name, "own course"): signed_in(POST_ONLY, anonymous=UNAUTHENTICATED)
+        for name in LEARNING_API_POST_ONLY
+    },
+    # Without ?applicant= the question is incomplete: 400 for everyone signed in (tests/learning/test_api.py).
+    "assessment-current-level": signed_in(Outcome(400, label="400"), anonymous=UNAUTHENTICATED),
 }
+
+
+def learning_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if case in COURSE_CASES:
+            keyed = f"session {case}" if name in SESSION_KEYED else case
+            return {"pk": world.objects[keyed].pk}
+        if name in ("learning:learner_detail", "learning:assessment_add"):
+            return {"reference_code": world.objects[f"applicant {case}"].reference_code}
+        if name == "learning:assessment_certificate":
+            return {"pk": world.objects[f"assessment {case}"].pk}
+        if name in (
+            "learning:enrollment_drop",
+            "learning:enrollment_complete",
+            "enrollment-drop",
+            "enrollment-complete",
+        ):
+            return {"pk": world.objects[f"enrollment {case}"].pk}
+        kind = {"enrollment": "enrollment", "attendance": "attendance", "assessment": "assessment"}[
+            name.split("-")[0]
+        ]
+        return {"pk": world.objects[f"{kind} {case}"].pk}
+
+    return kwargs
 
 
 # --- The matrix ----------------------------------------------------------------------------------------
@@ -853,6 +1030,7 @@ KWARGS.update(RECORD_KWARGS)
 
 # Reminders (issue 5)
 KWARGS.update(REMINDER_KWARGS)
+KWARGS.update({row: learning_kwargs(row[0], row[1]) for row in LEARNING_ROWS if isinstance(row, tuple)})
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -995,6 +1173,14 @@ def make_learning_world(world: World) -> None:
         world.objects[f"enrollment {case}"] = learning_services.enrollment_enrol(
             by=by, course=world.objects[course_case], applicant=applicant
         ).enrollment
+        session_case = f"session {course_case}"
+        marker = {"own course": trainer, "other course": administrator}.get(course_case, foreign_admin)
+        world.objects[f"attendance {case}"] = learning_services.attendance_record(
+            by=marker,
+            session=world.objects[session_case],
+            enrollment=world.objects[f"enrollment {case}"],
+            status="present",
+        )
         world.objects[f"assessment {case}"] = learning_services.assessment_record(
             by=by,
             applicant=applicant,
@@ -1220,6 +1406,32 @@ LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[str]]]] = {
     "history-list": ("id", lambda world, role: audit_rows_of(ChangeRecord, world, role)),
     "access-log-list": ("id", lambda world, role: audit_rows_of(AccessLogEntry, world, role)),
 }
+
+
+def readable_courses(world: World, role: str) -> list[str]:
+    return [world.objects[case].name for case in COURSE_CASES if case in COURSE_READS[role]]
+
+
+def learning_rows(kind: str) -> Callable[[World, str], list[int]]:
+    def rows(world: World, role: str) -> list[int]:
+        return [world.objects[f"{kind} {case}"].pk for case in LEARNER_READS[role]]
+
+    return rows
+
+
+def readable_sessions(world: World, role: str) -> list[int]:
+    return [world.objects[f"session {case}"].pk for case in COURSE_CASES if case in COURSE_READS[role]]
+
+
+LIST_CONTENTS.update(
+    {
+        "course-list": ("name", readable_courses),
+        "session-list": ("id", readable_sessions),
+        "enrollment-list": ("id", learning_rows("enrollment")),
+        "attendance-list": ("id", learning_rows("attendance")),
+        "assessment-list": ("id", learning_rows("assessment")),
+    }
+)
 LIST_CONTENTS.update(
     {
         "notification-list": ("id", own_notifications),

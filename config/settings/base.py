@@ -309,6 +309,9 @@ SPECTACULAR_SETTINGS = {
         "ConsentPurposeEnum": "casework.models.records.ConsentPurpose",
         "NotificationPurposeEnum": "casework.models.reminders.Notification.Purpose",
         "OutgoingEmailPurposeEnum": "casework.models.reminders.OutgoingEmail.Purpose",
+        "CourseKindEnum": "learning.models.CourseKind",
+        "EnrollmentStatusEnum": "learning.models.EnrollmentStatus",
+        "AttendanceStatusEnum": "learning.models.AttendanceStatus",
     },
 }
 

@@ -1309,7 +1309,9 @@ def test_applicant_page_query_count_does_not_grow_with_rows(
 
 
 @pytest.mark.django_db
-def test_unregistered_panels_leave_no_trace(client_for, caseworker, own):
+def test_unregistered_panels_leave_no_trace(client_for, caseworker, own, monkeypatch):
+    # Without any registered panel (learning registers one in its AppConfig.ready).
+    monkeypatch.setattr(panels, "_PANELS", {"applicant": {}})
     page = client_for(caseworker).get(url("applicant_detail", own)).content.decode()
     assert 'class="record-section panel"' not in page
 

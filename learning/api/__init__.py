@@ -1,0 +1,1 @@
+"""Learning's API under /api/v1/: courses, sessions, enrolments, attendance and assessments."""

@@ -44,6 +44,9 @@ class DeadlineSource:
     # restricts the answer to their records (the deadlines page asks for a user's caseload only).
     live: Callable[..., Iterable[Deadline]]
     urgent: bool = False  # delivered at once, bypassing the digest (appeal, "on record")
+    # Unacknowledged at T-7 or nearer, the team's supervisors are told (legal deadlines); a signal that
+    # is the caseworker's alone to follow up (learning: absences) says False.
+    escalates: bool = True
     # describe(source_ids) -> {source id: a short detail}, in one query: what the inbox shows beside
     # the label when the label alone does not say which record (learning: which course).
     describe: Callable[[list[int]], dict[int, str]] | None = None

@@ -348,6 +348,9 @@ def escalate(*, now: datetime | None = None) -> int:
         for reminder in Reminder.objects.filter(
             state=Reminder.State.LIVE, delivered_at__lte=cutoff, offset__in=near
         )
+        .exclude(
+            source_kind__in=[kind for kind, source in deadlines.sources().items() if not source.escalates]
+        )
         .select_related("applicant")
         .order_by("pk")
         if _escalates(reminder)

@@ -36,6 +36,7 @@ def register() -> None:
             _("Absent from several sessions in a row"),
             _absence_streaks,
             describe=_describe_enrolments,
+            escalates=False,  # the caseworker follows a learner up; supervisors need not be told
         )
     )
     register_nav_item(

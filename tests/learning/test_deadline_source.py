@@ -244,3 +244,17 @@ def test_the_sweep_runs_the_same_queries_for_5_and_50_streaks(team, caseworker, 
     assert len(small) == len(large), (len(small), len(large))
     source_queries = [q["sql"] for q in large.captured_queries if "learning_attendance" in q["sql"]]
     assert len(source_queries) == 1
+
+
+def test_an_unacknowledged_absence_reminder_does_not_escalate_to_the_supervisors(learner, supervisor):
+    """Escalation is for legal deadlines at T-7 or nearer; a learner missing classes is the caseworker's
+    to follow up, and its offset 0 must not read as "a deadline today" to the escalation."""
+    from casework import delivery
+    from casework.models import Notification
+
+    Marks(learner).mark("absent", "absent", "absent")
+    sweep()
+    delivery.deliver_reminders()
+    [reminder] = live_reminders()
+    assert delivery.escalate(now=reminder.delivered_at + timedelta(days=2)) == 0
+    assert not Notification.objects.filter(recipient=supervisor).exists()

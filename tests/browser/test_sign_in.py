@@ -15,7 +15,7 @@ LANDING = {
     "administrator": ("/", "Service accounts and API tokens"),
     "supervisor": ("/", "Teams you lead"),
     "caseworker": ("/", "Your team"),
-    "trainer": ("/", "Your courses"),
+    "trainer": ("/", "Today's sessions"),  # learning's home panel
     "employer": ("/partner/", "Partner portal"),
 }
 

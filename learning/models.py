@@ -176,6 +176,10 @@ class EnrollmentStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped out")
 
 
+# Enrolments whose learners are marked for sessions and counted in a course's attendance.
+MARKABLE = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
+
+
 class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
     def visible_to(self, user) -> EnrollmentQuerySet:
         """Administrators: all; trainers: their courses' learners; caseworkers/supervisors: people they

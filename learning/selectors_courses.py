@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from casework.models import Applicant, CaseStage, User
 from learning.models import (
+    MARKABLE,
     Attendance,
     AttendanceStatus,
     Course,
@@ -35,7 +36,6 @@ from learning.models import (
 )
 from learning.selectors import AttendanceFigures, attendance_figures, courses_visible
 
-MARKABLE = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
 # The enrol form offers at most this many people in its list; beyond, it asks for a reference code.
 ENROL_CHOICES_LIMIT = 300
 

@@ -28,6 +28,7 @@ from casework.services import document_store
 from learning import rules
 from learning.models import (
     ATTENDED,
+    MARKABLE,
     Assessment,
     AssessmentFramework,
     Attendance,
@@ -438,8 +439,6 @@ def enrollment_complete(*, by: User, enrollment: Enrollment, on: date | None = N
 
 
 # --- Attendance ------------------------------------------------------------------------------------------
-
-MARKABLE = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
 
 
 def _check_session_markable(session: Session, status: str) -> None:

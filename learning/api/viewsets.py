@@ -70,13 +70,13 @@ from learning.filtersets import (
     SessionFilterSet,
 )
 from learning.models import (
+    MARKABLE,
     Assessment,
     Attendance,
     Course,
     Enrollment,
     Session,
 )
-from learning.services import MARKABLE
 
 NO_COURSE = _("You have no access to a course with this id.")
 NO_SESSION = _("You have no access to a session with this id.")

@@ -430,6 +430,8 @@ def enrollment_complete(*, by: User, enrollment: Enrollment, on: date | None = N
     )
     if enrollment.status != EnrollmentStatus.ENROLLED:
         raise ValidationError({"status": _("Only an enrolled learner can complete the course.")})
+    if enrollment.course.starts_on > (on or _today()):
+        raise ValidationError({"status": _("The course has not started yet; nobody can complete it.")})
     before = snapshot(enrollment)
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.ended_on = on or _today()

@@ -534,3 +534,20 @@ def test_sessions_generated_from_a_pattern_are_in_the_history(trainer):
     created = services.sessions_generate(by=trainer, course=course, weekdays=[1], start_time=time(18, 0))
     recorded = ChangeRecord.objects.filter(actor=trainer, action=ChangeRecord.Action.CREATE)
     assert {str(pk) for pk in recorded.values_list("object_id", flat=True)} >= {str(s.pk) for s in created}
+
+
+@pytest.mark.django_db
+def test_a_course_that_has_not_started_cannot_be_completed(trainer, caseworker, team):
+    course = CourseFactory(
+        trainers=[trainer],
+        starts_on=timezone.localdate() + timedelta(days=10),
+        ends_on=timezone.localdate() + timedelta(days=90),
+    )
+    enrollment = EnrollmentFactory(
+        course=course, applicant=ApplicantFactory(team=team, caseworker=caseworker)
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.enrollment_complete(by=trainer, enrollment=enrollment)
+    assert "status" in refused.value.message_dict
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.ENROLLED

@@ -174,7 +174,7 @@ def test_caseworker_sees_own_caseload_and_may_enrol_and_drop(
     assert reverse("learning:enrol") in html
     assert f'value="{candidate.reference_code}"' in html
     assert f'value="{own_enrollment.applicant.reference_code}"' not in html
-    assert closed.reference_code not in html
+    assert f'value="{closed.reference_code}"' not in html  # not a prefix of another code
     assert reverse("learning:enrollment_drop", kwargs={"pk": own_enrollment.pk}) in html
     assert reverse("learning:enrollment_drop", kwargs={"pk": other_enrollment.pk}) not in html
 

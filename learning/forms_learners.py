@@ -91,3 +91,28 @@ class AssessmentForm(forms.Form):
                 name = None
             for message in errors:
                 self.add_error(name, message)
+
+
+class AssessmentCorrectionForm(AssessmentForm):
+    """The same form for correcting a recorded result; its certificate stays as it is (no upload)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["certificate"]
+
+    @staticmethod
+    def initial_for(assessment: Any) -> dict[str, Any]:
+        """The stored values as the form's initial data (section scores on their fields)."""
+        initial = {
+            "framework": assessment.framework,
+            "level": assessment.level,
+            "score": assessment.score,
+            "assessed_on": assessment.assessed_on,
+            "course": assessment.course_id,
+            "notes": assessment.notes,
+        }
+        scores = assessment.skill_scores or {}
+        for name, key in SECTION_FIELDS.items():
+            if key in scores:
+                initial[name] = scores[key]
+        return initial

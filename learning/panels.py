@@ -186,5 +186,6 @@ def applicant_panel_context(*, user, applicant: Applicant, **_objects: Any) -> d
         "learning": overview,
         "learning_next": f"{next_url}#panel-learning",
         "can_record_assessment": True,
+        "can_change_assessments": True,  # the same people (editable_by): links per row, no query each
         "enrol_url": enrol_url,
     }

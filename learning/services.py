@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.audit import record_change, snapshot
-from casework.models import Applicant, Document, User
+from casework.models import Applicant, ChangeRecord, Document, User
 from casework.roles import Role
 from casework.services import document_store
 from learning import rules
@@ -72,6 +72,8 @@ __all__ = [
     "attendance_record",
     "attendance_record_bulk",
     "assessment_record",
+    "assessment_update",
+    "assessment_delete",
     "EnrolResult",
 ]
 
@@ -690,6 +692,76 @@ def assessment_record(
         assessment.save()
     record_change(actor=by, instance=assessment, before=None)
     return assessment
+
+
+# The fields of a result that a correction may change (the certificate is kept as it is).
+ASSESSMENT_FIELDS = ("framework", "level", "score", "skill_scores", "assessed_on", "course", "notes")
+
+
+@transaction.atomic
+def assessment_update(*, by: User, assessment: Assessment, data: dict[str, Any]) -> Assessment:
+    """Correct a recorded result (a mistyped score, level or date): the keys of `data` among
+    ASSESSMENT_FIELDS replace the stored values, the rest stay; the whole result is checked again and
+    its CEFR level and pass mark derived again (assessment_clean). Who: as assessment_record. The row
+    is locked, so two corrections at once apply one after the other. Returns the saved row."""
+    stored = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("applicant", "course")
+        .filter(pk=assessment.pk)
+        .order_by("pk")
+        .first()
+    )
+    if stored is None:
+        raise ValidationError({"assessment": _("This result has been deleted.")})
+    _require(assessment_editable(by, stored.applicant))
+    before = snapshot(stored)
+    merged = {key: data[key] if key in data else getattr(stored, key) for key in ASSESSMENT_FIELDS}
+    fields = assessment_clean(
+        framework=merged["framework"],
+        level=merged["level"],
+        score=merged["score"],
+        skill_scores=merged["skill_scores"],
+        assessed_on=merged["assessed_on"],
+    )
+    course = merged["course"]
+    if course is not None and not isinstance(course, Course):
+        raise ValidationError({"course": _("Choose one of your courses.")})
+    # A course kept as it was stays even where the user cannot see it (another trainer's course);
+    # a course chosen now must be one of the user's.
+    if (
+        course is not None
+        and course.pk != stored.course_id
+        and not Course.objects.visible_to(by).filter(pk=course.pk).exists()
+    ):
+        raise ValidationError({"course": _("Choose one of your courses.")})
+    for key, value in fields.items():
+        setattr(stored, key, value)
+    stored.course = course
+    stored.notes = str(merged["notes"] or "").strip()[:300]
+    stored.full_clean(exclude=["certificate", "course", "applicant", "recorded_by"])
+    stored.save()
+    record_change(actor=by, instance=stored, before=before)
+    return stored
+
+
+@transaction.atomic
+def assessment_delete(*, by: User, assessment: Assessment) -> None:
+    """Delete a result recorded by mistake (who: as assessment_record); the history keeps its values.
+
+    Its certificate is not deleted: the Document stays in the person's documents (it is part of the
+    case file)."""
+    stored = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("applicant")
+        .filter(pk=assessment.pk)
+        .order_by("pk")
+        .first()
+    )
+    if stored is None:
+        raise ValidationError({"assessment": _("This result has been deleted.")})
+    _require(assessment_editable(by, stored.applicant))
+    record_change(actor=by, instance=stored, before=snapshot(stored), action=ChangeRecord.Action.DELETE)
+    stored.delete()
 
 
 def absence_streak_length() -> int:

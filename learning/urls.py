@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning import views_attendance, views_courses, views_enrolment, views_learners
+from learning import views_assessments, views_attendance, views_courses, views_enrolment, views_learners
 
 app_name = "learning"
 
@@ -32,6 +32,8 @@ urlpatterns = [
         views_learners.assessment_add,
         name="assessment_add",
     ),
+    path("assessments/<int:pk>/edit/", views_assessments.assessment_edit, name="assessment_edit"),
+    path("assessments/<int:pk>/delete/", views_assessments.assessment_delete, name="assessment_delete"),
     path(
         "assessments/<int:pk>/certificate/",
         views_learners.assessment_certificate,

@@ -47,13 +47,15 @@ def _safe_next(request: AuthenticatedRequest, fallback: str) -> str:
 def learner_detail(request: AuthenticatedRequest, reference_code: str) -> HttpResponse:
     applicant = _learner(request, reference_code)
     overview = learner_overview(user=request.user, applicant=applicant)
+    editable = services.assessment_editable(request.user, applicant)
     return render(
         request,
         "learning/learner_detail.html",
         {
             "applicant": applicant,
             "learning": overview,
-            "can_record_assessment": services.assessment_editable(request.user, applicant),
+            "can_record_assessment": editable,
+            "can_change_assessments": editable,
             "can_open_case": Applicant.objects.visible_to(request.user).filter(pk=applicant.pk).exists(),
         },
     )

@@ -127,8 +127,11 @@ def client_for(db) -> Callable[[object], Client]:
 def browser() -> Iterator[object]:
     require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do: an in-place htmx update on a loaded two-core CI machine
+    # took longer than the 5 s default once (attendance marks), never longer than this.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

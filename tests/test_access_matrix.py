@@ -766,7 +766,13 @@ LEARNING_ROWS: dict[Row, dict[str, Outcome]] = {
     # What a trainer may know of a learner (name, language data, certificates) and recording a result.
     **{
         (name, case): learner_page(case)
-        for name in ("learning:learner_detail", "learning:assessment_add", "learning:assessment_certificate")
+        for name in (
+            "learning:learner_detail",
+            "learning:assessment_add",
+            "learning:assessment_certificate",
+            "learning:assessment_edit",
+            "learning:assessment_delete",
+        )
         for case in APPLICANT_CASES
     },
     ("learning:enrollment_complete", "own"): LEARNING_POST_ONLY,
@@ -802,7 +808,11 @@ def learning_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, An
             return {"pk": world.objects[keyed].pk}
         if name in ("learning:learner_detail", "learning:assessment_add"):
             return {"reference_code": world.objects[f"applicant {case}"].reference_code}
-        if name == "learning:assessment_certificate":
+        if name in (
+            "learning:assessment_certificate",
+            "learning:assessment_edit",
+            "learning:assessment_delete",
+        ):
             return {"pk": world.objects[f"assessment {case}"].pk}
         if name in (
             "learning:enrollment_drop",

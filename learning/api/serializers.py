@@ -358,6 +358,28 @@ class AssessmentCreateSerializer(serializers.Serializer):
     )
 
 
+class AssessmentUpdateSerializer(serializers.Serializer):
+    """A correction: the fields sent replace the stored ones; the result is checked again as a whole
+    and its CEFR level derived again. The person and the certificate stay as they are."""
+
+    framework = ServiceChoiceField(choices=AssessmentFramework.choices, required=False)
+    level = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text=_("JLPT: N5 to N1; placement test and trainer's judgement: A1 to C2; others: left out."),
+    )
+    score = serializers.IntegerField(required=False, allow_null=True)
+    skill_scores = SkillScoresField(required=False)
+    assessed_on = PlausibleDateField(required=False)
+    course = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("The course's id; null for none.")
+    )
+    notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length(Assessment, "notes")
+    )
+
+
 class CurrentLevelQuerySerializer(serializers.Serializer):
     applicant = serializers.CharField(max_length=20, help_text=REFERENCE_HELP)
 

@@ -43,6 +43,7 @@ from learning import selectors, services
 from learning.api.serializers import (
     AssessmentCreateSerializer,
     AssessmentSerializer,
+    AssessmentUpdateSerializer,
     AttendanceCreateSerializer,
     AttendanceSerializer,
     AttendanceSheetSerializer,
@@ -468,11 +469,12 @@ BINARY = OpenApiResponse(OpenApiTypes.BINARY, description=_("The certificate, as
 )
 class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LearningViewSet):
     """Language results (JLPT, JFT-Basic, BJT, placement test, trainer's CEFR judgement), the CEFR level
-    derived by learning.rules. Recorded by whoever may change the person and by their trainers."""
+    derived by learning.rules. Recorded, corrected (PATCH) and deleted by whoever may change the person
+    and by their trainers."""
 
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[Assessment]:
@@ -521,6 +523,39 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Learni
                 document.file.storage.delete(document.file.name)
             raise
         return Response(output, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Correct a result: the fields sent replace the stored ones; the CEFR level is derived again",
+        request=AssessmentUpdateSerializer,
+        responses={200: AssessmentSerializer},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        assessment = self.get_object()
+        data = self.parsed_input(AssessmentUpdateSerializer)
+        if "course" in data:
+            course_id = data["course"]
+            if course_id is None:
+                data["course"] = None
+            elif course_id == assessment.course_id:
+                data["course"] = assessment.course  # kept, even where the user cannot see it
+            else:
+                data["course"] = Course.objects.visible_to(self.actor).filter(pk=course_id).first()
+                if data["course"] is None:
+                    raise ApiValidationError({"course": [gettext_now("Choose one of your courses.")]})
+        with transaction.atomic(), service_errors():
+            services.assessment_update(by=self.actor, assessment=assessment, data=data)
+            output = AssessmentSerializer(self.visible_after_write(self.get_queryset(), assessment.pk)).data
+        return Response(output)
+
+    @extend_schema(
+        summary="Delete a result entered by mistake (its certificate stays with the person's documents)",
+        responses={204: None},
+    )
+    def destroy(self, request: Request, pk: str) -> Response:
+        assessment = self.get_object()
+        with service_errors():
+            services.assessment_delete(by=self.actor, assessment=assessment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary="Download the result's certificate (written to the access log)",

@@ -313,6 +313,12 @@ class DownloadNegotiation(DefaultContentNegotiation):
 
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY, description=_("The file, as an attachment."))
+# What a download action answers (the stored kinds: PDF, JPEG, PNG), for its schema.
+DOWNLOAD_RESPONSES = {
+    (200, "application/pdf"): BINARY,
+    (200, "image/jpeg"): BINARY,
+    (200, "image/png"): BINARY,
+}
 
 
 @extend_schema_view(
@@ -363,11 +369,7 @@ class DocumentViewSet(
 
     @extend_schema(
         summary="Download the file (written to the access log)",
-        responses={
-            (200, "application/pdf"): BINARY,
-            (200, "image/jpeg"): BINARY,
-            (200, "image/png"): BINARY,
-        },
+        responses=DOWNLOAD_RESPONSES,
     )
     @action(
         detail=True,

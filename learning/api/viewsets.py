@@ -21,7 +21,6 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -35,7 +34,7 @@ from rest_framework.response import Response
 from casework.api.base import CaseRecordViewSet
 from casework.api.errors import service_errors
 from casework.api.permissions import IsAuthenticatedMember, may_write_cases
-from casework.api.records import DownloadNegotiation
+from casework.api.records import DOWNLOAD_RESPONSES, DownloadNegotiation
 from casework.downloads import document_download_response
 from casework.models import Applicant, User
 from casework.roles import STAFF_ROLES
@@ -460,9 +459,6 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Learni
 # --- Assessments -----------------------------------------------------------------------------------------
 
 
-BINARY = OpenApiResponse(OpenApiTypes.BINARY, description=_("The certificate, as an attachment."))
-
-
 @extend_schema_view(
     list=extend_schema(summary="Language results of the people you may see in learning"),
     retrieve=extend_schema(summary="One language result, with its derived CEFR level"),
@@ -559,11 +555,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Learni
 
     @extend_schema(
         summary="Download the result's certificate (written to the access log)",
-        responses={
-            (200, "application/pdf"): BINARY,
-            (200, "image/jpeg"): BINARY,
-            (200, "image/png"): BINARY,
-        },
+        responses=DOWNLOAD_RESPONSES,
     )
     @action(
         detail=True,

@@ -16,7 +16,7 @@ from casework.forms_applicants import TobiraForm, _date_field
 from casework.models import User
 from casework.roles import Role
 from learning.models import AttendanceStatus, Course, CourseFormat, CourseKind
-from learning.rules import CEFR_CHOICES
+from learning.rules import CEFR_CHOICES, SESSION_MAX_MINUTES
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -127,7 +127,7 @@ class SessionForm(TobiraForm):
         label=_("Length (minutes)"),
         required=False,
         initial=90,
-        widget=forms.NumberInput(attrs={"min": 1, "max": 600, "required": True}),
+        widget=forms.NumberInput(attrs={"min": 1, "max": SESSION_MAX_MINUTES, "required": True}),
     )
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
 
@@ -147,7 +147,7 @@ class SessionPatternForm(TobiraForm):
         label=_("Length (minutes)"),
         required=False,
         initial=90,
-        widget=forms.NumberInput(attrs={"min": 1, "max": 600, "required": True}),
+        widget=forms.NumberInput(attrs={"min": 1, "max": SESSION_MAX_MINUTES, "required": True}),
     )
     first_day = _date_field(_("First day"), help_text=_("Empty: the first day of the term."))
     last_day = _date_field(_("Last day"), help_text=_("Empty: the last day of the term."))
@@ -160,7 +160,10 @@ class SessionPatternForm(TobiraForm):
         if cleaned.get("start_time") is None and "start_time" not in self.errors:
             self.add_error("start_time", _("Enter the time sessions start."))
         if cleaned.get("duration_minutes") is None and "duration_minutes" not in self.errors:
-            self.add_error("duration_minutes", _("Enter the length in minutes, from 1 to 600."))
+            self.add_error(
+                "duration_minutes",
+                _("Enter the length in minutes, from 1 to %(max)d.") % {"max": SESSION_MAX_MINUTES},
+            )
         return cleaned
 
 

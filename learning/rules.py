@@ -28,6 +28,9 @@ PLACEMENT_SCORE_RANGE = (0, 1000)
 # BJT J-bands (lower bound of each band); no CEFR level is derived from BJT.
 BJT_BANDS = ((600, "J1+"), (530, "J1"), (420, "J2"), (320, "J3"), (200, "J4"), (0, "J5"))
 
+# The longest session a course may have, in minutes (a full training day).
+SESSION_MAX_MINUTES = 600
+
 # Absences in a row (of a learner, in one course) that remind their caseworker; settings may override.
 ABSENCE_STREAK_DEFAULT = 3
 

@@ -40,7 +40,7 @@ from learning.models import (
     EnrollmentStatus,
     Session,
 )
-from learning.rules import Framework
+from learning.rules import SESSION_MAX_MINUTES, Framework
 
 COURSE_FIELDS = (
     "name",
@@ -179,6 +179,14 @@ def _require_course_editable(by: User, course: Course) -> None:
     _require(Course.objects.editable_by(by).filter(pk=course.pk).exists())
 
 
+def _check_length(duration_minutes: Any, errors: dict[str, list[str]]) -> None:
+    """A session's length, the same for one session and for a weekly pattern."""
+    if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= SESSION_MAX_MINUTES:
+        errors.setdefault("duration_minutes", []).append(
+            _("Enter the length in minutes, from 1 to %(max)d.") % {"max": SESSION_MAX_MINUTES}
+        )
+
+
 def _clean_session(course: Course, starts_at: Any, duration_minutes: Any, topic: Any) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     if not isinstance(starts_at, datetime):
@@ -192,8 +200,7 @@ def _clean_session(course: Course, starts_at: Any, duration_minutes: Any, topic:
                 _("The session must fall within the course's term (%(start)s to %(end)s).")
                 % {"start": course.starts_on.isoformat(), "end": course.ends_on.isoformat()}
             )
-    if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= 600:
-        errors.setdefault("duration_minutes", []).append(_("Enter the length in minutes, from 1 to 600."))
+    _check_length(duration_minutes, errors)
     if errors:
         raise ValidationError(errors)
     return {
@@ -273,8 +280,7 @@ def sessions_generate(
         errors.setdefault("weekdays", []).append(_("Choose at least one day of the week."))
     if not isinstance(start_time, time):
         errors.setdefault("start_time", []).append(_("Enter the time sessions start."))
-    if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= 600:
-        errors.setdefault("duration_minutes", []).append(_("Enter the length in minutes, from 1 to 600."))
+    _check_length(duration_minutes, errors)
     first = first_day or course.starts_on
     last = last_day or course.ends_on
     if first < course.starts_on or last > course.ends_on:

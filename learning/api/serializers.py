@@ -333,34 +333,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
         }
 
 
-class AssessmentCreateSerializer(serializers.Serializer):
-    applicant = serializers.CharField(max_length=20, help_text=REFERENCE_HELP)
-    framework = ServiceChoiceField(choices=AssessmentFramework.choices, required=False)
-    level = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=20,
-        help_text=_("JLPT: N5 to N1; placement test and trainer's judgement: A1 to C2; others: left out."),
-    )
-    score = serializers.IntegerField(required=False, allow_null=True)
-    skill_scores = SkillScoresField(required=False)
-    assessed_on = PlausibleDateField(required=False, allow_null=True)
-    course = serializers.IntegerField(required=False, allow_null=True, help_text=_("The course's id."))
-    notes = serializers.CharField(
-        required=False, allow_blank=True, max_length=max_length(Assessment, "notes")
-    )
-    certificate = serializers.FileField(
-        required=False,
-        allow_null=True,
-        allow_empty_file=True,
-        use_url=False,
-        help_text=_("The certificate or score report: a PDF, JPEG or PNG file of at most 10 MB."),
-    )
-
-
-class AssessmentUpdateSerializer(serializers.Serializer):
-    """A correction: the fields sent replace the stored ones; the result is checked again as a whole
-    and its CEFR level derived again. The person and the certificate stay as they are."""
+class AssessmentFieldsSerializer(serializers.Serializer):
+    """The fields of a result, shared by recording one and correcting one."""
 
     framework = ServiceChoiceField(choices=AssessmentFramework.choices, required=False)
     level = serializers.CharField(
@@ -378,6 +352,23 @@ class AssessmentUpdateSerializer(serializers.Serializer):
     notes = serializers.CharField(
         required=False, allow_blank=True, max_length=max_length(Assessment, "notes")
     )
+
+
+class AssessmentCreateSerializer(AssessmentFieldsSerializer):
+    applicant = serializers.CharField(max_length=20, help_text=REFERENCE_HELP)
+    assessed_on = PlausibleDateField(required=False, allow_null=True)
+    certificate = serializers.FileField(
+        required=False,
+        allow_null=True,
+        allow_empty_file=True,
+        use_url=False,
+        help_text=_("The certificate or score report: a PDF, JPEG or PNG file of at most 10 MB."),
+    )
+
+
+class AssessmentUpdateSerializer(AssessmentFieldsSerializer):
+    """A correction: the fields sent replace the stored ones; the result is checked again as a whole
+    and its CEFR level derived again. The person and the certificate stay as they are."""
 
 
 class CurrentLevelQuerySerializer(serializers.Serializer):

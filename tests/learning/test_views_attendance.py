@@ -1,9 +1,6 @@
 """The attendance screen of a session: who may open and mark it, one tap saved in place with htmx, the
 plain form that saves all rows, bad input, and a fixed number of queries for 5 or 50 learners."""
 
-# Fixtures come from tests/learning/views_setup.py by import: tests name them as arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
@@ -13,22 +10,7 @@ from django.urls import reverse
 
 from learning.models import Attendance, AttendanceStatus, EnrollmentStatus
 from tests.learning.factories import AttendanceFactory, EnrollmentFactory, SessionFactory, at
-from tests.learning.views_setup import (  # noqa: F401 (fixtures)
-    HTMX,
-    course,
-    future_session,
-    learners,
-    marks_of,
-    other_course,
-    other_enrollment,
-    other_person,
-    other_session,
-    other_trainer,
-    own_enrollment,
-    own_person,
-    session,
-    today,
-)
+from tests.learning.views_setup import HTMX, future_session, learners, marks_of, today
 
 pytestmark = pytest.mark.django_db
 

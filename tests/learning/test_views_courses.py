@@ -1,9 +1,6 @@
 """The course pages: the trainer's teaching page and home panel, the course page (roster, sessions,
 attendance matrix) per role, course and session forms with bad input, and fixed query counts."""
 
-# Fixtures come from tests/learning/views_setup.py by import: tests name them as arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -15,19 +12,7 @@ from django.urls import reverse
 
 from learning.models import Course, EnrollmentStatus, Session
 from tests.learning.factories import AttendanceFactory, CourseFactory, EnrollmentFactory, SessionFactory, at
-from tests.learning.views_setup import (  # noqa: F401 (fixtures)
-    course,
-    learners,
-    other_course,
-    other_enrollment,
-    other_person,
-    other_session,
-    other_trainer,
-    own_enrollment,
-    own_person,
-    session,
-    today,
-)
+from tests.learning.views_setup import learners, today
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,6 @@
 """Enrolment through the pages: enrol (capacity and waiting list, twice, bad input, `next`), drop out
 with a reason (the first on the waiting list moves up), complete; per role."""
 
-# Fixtures come from tests/learning/views_setup.py by import: tests name them as arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -15,16 +12,7 @@ from django.urls import reverse
 from learning.models import Enrollment, EnrollmentStatus
 from tests.casework.applicant_factories import ApplicantFactory
 from tests.learning.factories import CourseFactory, EnrollmentFactory
-from tests.learning.views_setup import (  # noqa: F401 (fixtures)
-    course,
-    other_course,
-    other_enrollment,
-    other_person,
-    other_trainer,
-    own_enrollment,
-    own_person,
-    today,
-)
+from tests.learning.views_setup import today
 
 pytestmark = pytest.mark.django_db
 ENROL = "/learning/enrol/"

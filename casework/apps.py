@@ -11,9 +11,7 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # Sign-ins, failed sign-ins and sign-outs go into the access log.
-        from casework import (
-            audit_signals,  # noqa: F401
-            deadline_sources,
-        )
+        from casework import audit_signals  # noqa: F401
+        from casework.deadlines import sources
 
-        deadline_sources.register()
+        sources.register()

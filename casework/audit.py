@@ -27,7 +27,7 @@ SECRET_FIELDS = {"card_number_encrypted", "card_number_hash", "search_key", "nam
 # Records whose values only some of those who see the applicant may read (sensitive information,
 # confidential notes). Their values are stored like any other (so the history is complete), but their
 # label never repeats the text, and the history pages show their values only to those who may see the
-# record itself (casework.selectors_audit).
+# record itself (casework.selectors.audit).
 RESTRICTED_MODELS = {"casework.sensitiverecord", "casework.casenote"}
 
 

@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from casework.panels import nav_items_for
 from casework.roles import Role
-from casework.selectors_reminders import UnreadBell
+from casework.selectors.reminders import UnreadBell
+from casework.ui.panels import nav_items_for
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

@@ -9,7 +9,9 @@ from pathlib import Path
 from celery import chain, shared_task
 from celery.signals import worker_ready
 
-from casework import deadlines, delivery, services
+from casework import services
+from casework.deadlines import delivery, registry
+from casework.deadlines import sweep as deadline_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ def sweep_reminders(today: str | None = None, digest: bool = True) -> dict[str, 
     Delivery and the digest run as a chain, so the digest is queued after the delivery it reports on.
     The start-up sweep (digest=False) delivers in-app at once and leaves the day's digest to 08:00.
     """
-    result = deadlines.sweep(today=date.fromisoformat(today) if today else None)
+    result = deadline_sweep.sweep(today=date.fromisoformat(today) if today else None)
     logger.info(
         "Reminder sweep for %s (%s): created %s, skipped %s, cancelled %s, overdue %s",
         result.today,
@@ -46,9 +48,9 @@ def sweep_reminders(today: str | None = None, digest: bool = True) -> dict[str, 
 @shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def evaluate_deadline(kind: str, source_id: int) -> None:
     """The urgent path: evaluate one record's deadline now and deliver without waiting for the digest."""
-    if kind not in deadlines.sources():
+    if kind not in registry.sources():
         return
-    deadlines.sweep(kinds=[kind], source_ids=[source_id])
+    deadline_sweep.sweep(kinds=[kind], source_ids=[source_id])
     delivery.deliver_reminders()
     delivery.send_emails()
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from casework.api.accounts import MeView, TeamViewSet
 from casework.api.applicants import ApplicantViewSet
 from casework.api.audit import AccessLogEntryViewSet, ChangeRecordViewSet
 from casework.api.consent import ConsentViewSet, SensitiveRecordViewSet
@@ -15,14 +16,10 @@ from casework.api.legal import (
 )
 from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
 from casework.api.reminders import DeadlineViewSet, NotificationViewSet, ReminderViewSet
-from casework.api.views import MeView, TeamViewSet
-from learning.api.viewsets import (
-    AssessmentViewSet,
-    AttendanceViewSet,
-    CourseViewSet,
-    EnrollmentViewSet,
-    SessionViewSet,
-)
+from learning.api.assessments import AssessmentViewSet
+from learning.api.attendance import AttendanceViewSet
+from learning.api.courses import CourseViewSet, SessionViewSet
+from learning.api.enrolments import EnrollmentViewSet
 
 router = DefaultRouter()
 router.register("teams", TeamViewSet, basename="team")

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from casework.account_views import admin_sign_in
+from casework.views.accounts import admin_sign_in
 
 admin.site.site_header = "Tobira"
 admin.site.site_title = "Tobira"

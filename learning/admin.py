@@ -1,6 +1,6 @@
 """Django admin for learning: courses, sessions, enrolments, attendance and assessments.
 
-As in casework's admin (casework/admin.py): administrators are not superusers and reach these pages
+As in casework's admin (casework/admin/base.py): administrators are not superusers and reach these pages
 through the "administrator" group's model permissions (migration 0002_role_permissions); rows and
 choices come through visible_to / editable_by, so the admin is no second way in; new rows and changes
 that have a service go through it (the form dry-runs the service so its messages appear next to the
@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from casework.admin import ServiceModelForm, VisibleAdmin
+from casework.admin.base import ServiceModelForm, VisibleAdmin
 from casework.audit import record_change, snapshot
 from casework.models import Applicant, Document, User
 from casework.roles import Role

@@ -1,4 +1,7 @@
-"""App configuration for learning: courses, sessions, attendance and assessments."""
+"""App configuration for learning: courses, sessions, attendance and assessments, and what learning adds to
+casework's pages and reminder engine through casework's registries (navigation, panels, deadline sources)."""
+
+from __future__ import annotations
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +15,91 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         # Learning adds to casework's pages and reminder engine through casework's registries;
         # casework never imports learning (DESIGN.md, architecture).
-        from learning import registrations
+        _register()
 
-        registrations.register()
+
+def _register() -> None:
+    """Navigation entries, the applicant and home panels, and the absence deadline source."""
+    from casework.deadlines.registry import DeadlineSource, register_source
+    from casework.roles import Role
+    from casework.ui.panels import NavItem, Panel, register_nav_item, register_panel
+
+    register_nav_item(
+        NavItem(
+            key="course_list",
+            label=_("Courses"),
+            url_name="learning:course_list",
+            roles=(Role.ADMINISTRATOR, Role.SUPERVISOR, Role.CASEWORKER, Role.TRAINER),
+            order=40,
+        )
+    )
+    # Panels and the absence deadline source are registered below as they are built.
+    register_panel(
+        "applicant",
+        Panel(
+            key="learning",
+            title=_("Learning"),
+            template="learning/panel_learning.html",
+            context=_applicant_learning_context,
+            order=20,
+        ),
+    )
+    register_source(
+        DeadlineSource(
+            "learning_absence",
+            _("Absent from several sessions in a row"),
+            _absence_streaks,
+            describe=_describe_enrolments,
+            escalates=False,  # the caseworker follows a learner up; supervisors need not be told
+        )
+    )
+    register_nav_item(
+        NavItem(
+            key="teaching",
+            label=_("My teaching"),
+            url_name="learning:teaching",
+            roles=(Role.TRAINER,),
+            order=39,
+        )
+    )
+    register_panel(
+        "home",
+        Panel(
+            key="teaching",
+            title=_("Today's sessions"),
+            template="learning/_home_panel.html",
+            context=_home_teaching_context,
+            order=10,
+        ),
+    )
+
+
+def _home_teaching_context(*, user, **objects):
+    """A trainer's sessions today on the home page, each a link to its attendance; None for others."""
+    from casework.roles import Role
+
+    if not user.has_role(Role.TRAINER):
+        return None
+    from learning.selectors import sessions_today
+
+    return {"teaching_sessions": list(sessions_today(user=user))}
+
+
+def _applicant_learning_context(*, user, applicant, **objects):
+    """The learning panel on the applicant page (learning/ui/learners.py); None hides it."""
+    from learning.ui.learners import applicant_panel_context
+
+    return applicant_panel_context(user=user, applicant=applicant, **objects)
+
+
+def _absence_streaks(**kwargs):
+    """Learners absent from several sessions in a row (learning/selectors/absences.py)."""
+    from learning.selectors.absences import absence_streaks
+
+    return absence_streaks(**kwargs)
+
+
+def _describe_enrolments(source_ids):
+    from learning.selectors.absences import describe_enrolments
+
+    return describe_enrolments(source_ids)

@@ -61,10 +61,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from casework import account_services, audit, rules, selectors_reminders, services
+from casework import audit, rules, services
 from casework.management.demo_records import tiny_pdf
 from casework.models import AccessLogEntry, ChangeRecord, Document, Notification, Organisation, User
 from casework.roles import Role
+from casework.selectors import reminders as selectors_reminders
+from casework.services import accounts as account_services
 from tests.casework.factories import TeamFactory, UserFactory
 from tests.casework.reminder_factories import make_reminder
 

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from casework import account_services
 from casework.models import Organisation
 from casework.roles import Role
+from casework.services import accounts as account_services
 from tests.casework.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -36,7 +36,7 @@ from casework.api.fields import (
     UserRefSerializer,
     max_length,
 )
-from casework.filtersets import ApplicantFilterSet
+from casework.filtersets.applicants import ApplicantFilterSet
 from casework.models import (
     AccessLogEntry,
     Alias,

@@ -18,13 +18,13 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casework import selectors_audit
 from casework.api.fields import UserRefSerializer
 from casework.api.permissions import IsAuthenticatedMember
 from casework.audit import log_access_many
-from casework.filtersets_audit import AccessLogFilterSet, ChangeRecordFilterSet
+from casework.filtersets.audit import AccessLogFilterSet, ChangeRecordFilterSet
 from casework.models import AccessLogEntry, ChangeRecord
 from casework.roles import Role
+from casework.selectors import audit as audit_selectors
 
 
 class AuditReaderPermission(IsAuthenticatedMember):
@@ -96,7 +96,7 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
         return record.pk in self.context.get("hidden_ids", set())
 
     def get_record_kind(self, record: ChangeRecord) -> str:
-        return selectors_audit.record_kind(record.model)
+        return audit_selectors.record_kind(record.model)
 
     def get_object_label(self, record: ChangeRecord) -> str:
         return "" if self._hidden(record) else record.object_label
@@ -111,7 +111,7 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
         return [
             {
                 "field": key,
-                "label": selectors_audit.field_label(record.model, key),
+                "label": audit_selectors.field_label(record.model, key),
                 "old": change.get("old"),
                 "new": change.get("new"),
             }
@@ -171,12 +171,12 @@ class ChangeRecordViewSet(_AuditViewSet):
     filterset_class = ChangeRecordFilterSet
 
     def get_queryset(self) -> QuerySet[ChangeRecord]:
-        return selectors_audit.history_visible_to(self.request.user).order_by("-at", "-pk")
+        return audit_selectors.history_visible_to(self.request.user).order_by("-at", "-pk")
 
     def _respond(self, rows: list[ChangeRecord], *, many: bool) -> dict[str, Any] | list[Any]:
         user = self.request.user
         applicants = {row.applicant_id: row.applicant for row in rows if row.applicant_id}
-        hidden = selectors_audit.hidden_record_ids(rows, user=user, applicants=applicants)
+        hidden = audit_selectors.hidden_record_ids(rows, user=user, applicants=applicants)
         # Past values are part of each person's file: reading them is logged like reading the file.
         log_access_many(
             actor=user,
@@ -213,4 +213,4 @@ class AccessLogEntryViewSet(_AuditViewSet):
     filterset_class = AccessLogFilterSet
 
     def get_queryset(self) -> QuerySet[AccessLogEntry]:
-        return selectors_audit.access_log_visible_to(self.request.user).order_by("-at", "-pk")
+        return audit_selectors.access_log_visible_to(self.request.user).order_by("-at", "-pk")

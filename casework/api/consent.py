@@ -32,7 +32,7 @@ from casework.api.fields import (
     UserRefSerializer,
     max_length,
 )
-from casework.filtersets import ConsentFilterSet, SensitiveRecordFilterSet
+from casework.filtersets.consent import ConsentFilterSet, SensitiveRecordFilterSet
 from casework.models import AccessLogEntry, Consent, ConsentPurpose, Document, FieldGroup, SensitiveRecord
 
 # --- Consents ---------------------------------------------------------------------------------------------

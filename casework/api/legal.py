@@ -30,7 +30,7 @@ from casework.api.fields import (
     UserRefSerializer,
     max_length,
 )
-from casework.filtersets import (
+from casework.filtersets.legal import (
     LegalStatusPeriodFilterSet,
     RefugeeProcedureFilterSet,
     ReportingObligationFilterSet,

@@ -39,7 +39,7 @@ from casework.api.fields import (
     UserRefSerializer,
 )
 from casework.downloads import document_download_response
-from casework.filtersets import CaseNoteFilterSet, DocumentFilterSet, TaskFilterSet
+from casework.filtersets.records import CaseNoteFilterSet, DocumentFilterSet, TaskFilterSet
 from casework.models import Applicant, CaseNote, Document, Task
 
 REFERENCE_HELP = _("The applicant's reference code.")

@@ -25,15 +25,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casework import selectors_reminders as selectors
 from casework import services
 from casework.api.base import CaseRecordViewSet
 from casework.api.errors import service_errors
 from casework.api.fields import ApplicantReferenceField, PlausibleDateField, UserRefSerializer
 from casework.api.permissions import IsAuthenticatedMember
 from casework.api.records import TaskSerializer
-from casework.filtersets_reminders import NotificationFilterSet, ReminderFilterSet
+from casework.filtersets.reminders import NotificationFilterSet, ReminderFilterSet
 from casework.models import DeadlineState, Notification, Reminder, User
+from casework.selectors import reminders as selectors
 from casework.templatetags.reminder_tags import reminder_offset_label
 
 MAX_DAYS = 366

@@ -1,4 +1,4 @@
-"""Casework models, one module per part of the case: accounts, applicants, legal status."""
+"""Casework models, one module per part of the case: accounts, applicants, legal, consent, records, reminders, audit."""
 
 from casework.models.accounts import (
     DEFAULT_ORGANISATION_SLUG,
@@ -21,6 +21,7 @@ from casework.models.applicants import (
     ReferenceCounter,
 )
 from casework.models.audit import ERASED_MARKER, AccessLogEntry, AuditRowIsImmutable, ChangeRecord
+from casework.models.consent import Consent, ConsentPurpose, FieldGroup, SensitiveRecord
 from casework.models.legal import (
     LegalStatusPeriod,
     ProcedureEvent,
@@ -30,15 +31,7 @@ from casework.models.legal import (
     ReportingObligation,
     WorkPermission,
 )
-from casework.models.records import (
-    CaseNote,
-    Consent,
-    ConsentPurpose,
-    Document,
-    FieldGroup,
-    SensitiveRecord,
-    Task,
-)
+from casework.models.records import CaseNote, Document, Task
 from casework.models.reminders import DeadlineState, Notification, OutgoingEmail, Reminder
 
 __all__ = [

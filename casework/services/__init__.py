@@ -11,6 +11,13 @@ from casework.services.applicants import (
     reference_code_format,
     reference_numbers_reserve,
 )
+from casework.services.consent import (
+    consent_record,
+    consent_renew,
+    consent_revoke,
+    sensitive_record_save,
+    sensitive_records_erase,
+)
 from casework.services.legal import (
     legal_period_delete,
     legal_period_record,
@@ -21,14 +28,7 @@ from casework.services.legal import (
     reporting_obligation_record,
     work_permission_record,
 )
-from casework.services.records_consent import (
-    consent_record,
-    consent_renew,
-    consent_revoke,
-    sensitive_record_save,
-    sensitive_records_erase,
-)
-from casework.services.records_notes import (
+from casework.services.records import (
     document_store,
     document_upload,
     note_add,

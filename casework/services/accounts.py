@@ -1,10 +1,16 @@
-"""Account services: roles, teams and the scheduler heartbeat."""
+"""Account services: roles, teams, the scheduler heartbeat, two-factor devices, recovery codes, service accounts."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from casework.models import Heartbeat, Team, User
 from casework.roles import Role
@@ -19,8 +25,6 @@ def heartbeat_record(*, name: str) -> Heartbeat:
 def user_set_roles(*, user: User, roles: list[str]) -> User:
     unknown = set(roles) - {role.value for role in Role}
     if unknown:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"roles": f"Unknown role(s): {', '.join(sorted(unknown))}"})
     user.groups.set(Group.objects.filter(name__in=roles))
     user.__dict__.pop("roles", None)
@@ -29,3 +33,67 @@ def user_set_roles(*, user: User, roles: list[str]) -> User:
 
 def team_add_supervisor(*, team: Team, user: User) -> None:
     team.supervisors.add(user)
+
+
+def totp_device_pending(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user is setting up; one at a time."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token):
+        raise ValidationError(
+            {"token": _("That code is not correct. Check the time on your phone and try again.")}
+        )
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = recovery_codes_regenerate(user=user)
+    return device, codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="recovery", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User) -> None:
+    if settings.REQUIRE_2FA and user.is_staff_role:
+        raise ValidationError(_("Two-factor sign-in is required for your role and cannot be turned off."))
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def service_account_create(*, by: User, username: str, role: str) -> tuple[User, str]:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("A user with that name already exists.")})
+    account = User(
+        username=username,
+        organisation_id=by.organisation_id,
+        is_service_account=True,
+        first_name=username,
+    )
+    account.set_unusable_password()
+    account.save()
+    user_set_roles(user=account, roles=[role])
+    token = Token.objects.create(user=account)
+    return account, token.key
+
+
+@transaction.atomic
+def service_account_rotate_token(*, account: User) -> str:
+    Token.objects.filter(user=account).delete()
+    return Token.objects.create(user=account).key

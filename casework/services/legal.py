@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from casework import crypto, names, rules
+from casework import crypto, names, queue, rules
 from casework.audit import record_change, snapshot
 from casework.models import (
     Applicant,
@@ -25,8 +24,6 @@ from casework.models import (
     User,
     WorkPermission,
 )
-
-logger = logging.getLogger(__name__)
 
 PERIOD_FIELDS = (
     "status_kind",
@@ -51,20 +48,9 @@ def _evaluate_on_commit(kind: str, source_ids: list[int]) -> None:
     sweep; a deadline dealt with stops at once (no escalation of what was just handled). When the
     broker cannot take the message the save still stands: the daily sweep is the safety net.
     """
-
-    def enqueue() -> None:
-        from casework import tasks  # lazily: casework.tasks imports the services
-
-        for source_id in source_ids:
-            try:
-                tasks.evaluate_deadline.delay(kind, source_id)
-            except Exception:
-                logger.exception(
-                    "Could not enqueue the evaluation of %s#%s; the sweep will do it", kind, source_id
-                )
-
-    if source_ids:
-        transaction.on_commit(enqueue)
+    queue.enqueue_on_commit(
+        "casework.tasks.evaluate_deadline", [(kind, source_id) for source_id in source_ids]
+    )
 
 
 def _period_kinds(status_kind: str) -> list[str]:

@@ -3,7 +3,7 @@
 Acknowledgement is per deadline (DESIGN.md, Reminders 7): acknowledging any of its reminders
 acknowledges it for everyone and ends check-ins (triage, D2) and escalation. A snooze pauses
 escalation until a date, never past the day before the deadline. Only those who may act on the
-reminder (selectors_reminders.reminders_actionable) reach these services; anyone else gets a 404.
+reminder (selectors.reminders.reminders_actionable) reach these services; anyone else gets a 404.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from casework import audit
 from casework.models import DeadlineState, Notification, Reminder, Task, User
-from casework.selectors_reminders import kind_label, reminders_actionable, snooze_window
+from casework.selectors.reminders import kind_label, reminders_actionable, snooze_window
 
 
 def _require_actor(by: User, reminder: Reminder) -> None:

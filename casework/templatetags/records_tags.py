@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from casework.views_records import section_context
+from casework.ui.records import section_context
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from casework import deadlines
+from casework.deadlines import registry
 from casework.models.reminders import ON_RECORD, OVERDUE
 
 register = template.Library()
@@ -15,7 +15,7 @@ register = template.Library()
 @register.filter
 def reminder_kind_label(reminder) -> str:
     try:
-        return str(deadlines.source(reminder.source_kind).label)
+        return str(registry.source(reminder.source_kind).label)
     except KeyError:
         return reminder.source_kind
 

@@ -231,7 +231,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The sign-in page itself, with status 429 and a message saying for how long sign-in is locked.
-AXES_LOCKOUT_CALLABLE = "casework.account_views.lockout_response"
+AXES_LOCKOUT_CALLABLE = "casework.views.accounts.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
@@ -303,15 +303,15 @@ SPECTACULAR_SETTINGS = {
         "AliasKindEnum": "casework.models.applicants.Alias.Kind",
         "ReportingObligationKindEnum": "casework.models.legal.ReportingObligation.Kind",
         "ProcedureEventKindEnum": "casework.models.legal.ProcedureEvent.Kind",
-        "FieldGroupEnum": "casework.models.records.FieldGroup",
+        "FieldGroupEnum": "casework.models.consent.FieldGroup",
         "WorkPermissionScopeEnum": "casework.models.legal.WorkPermission.Scope",
         "DocumentKindEnum": "casework.models.records.Document.Kind",
-        "ConsentPurposeEnum": "casework.models.records.ConsentPurpose",
+        "ConsentPurposeEnum": "casework.models.consent.ConsentPurpose",
         "NotificationPurposeEnum": "casework.models.reminders.Notification.Purpose",
         "OutgoingEmailPurposeEnum": "casework.models.reminders.OutgoingEmail.Purpose",
-        "CourseKindEnum": "learning.models.CourseKind",
-        "EnrollmentStatusEnum": "learning.models.EnrollmentStatus",
-        "AttendanceStatusEnum": "learning.models.AttendanceStatus",
+        "CourseKindEnum": "learning.models.courses.CourseKind",
+        "EnrollmentStatusEnum": "learning.models.enrolments.EnrollmentStatus",
+        "AttendanceStatusEnum": "learning.models.attendance.AttendanceStatus",
     },
 }
 

@@ -1,1 +1,2 @@
-"""Learning's API under /api/v1/: courses, sessions, enrolments, attendance and assessments."""
+"""Learning API: DRF serializers and viewsets, one module per part (courses with sessions, enrolments,
+attendance, assessments); shared pieces in base.py."""

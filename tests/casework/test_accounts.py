@@ -15,8 +15,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework import account_services
 from casework.models import User
+from casework.services import accounts as account_services
 
 PASSWORD = "correct-horse-battery"
 GENERIC_ERROR = "The username or password is not correct."

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework import account_services, audit, services
+from casework import audit, services
 from casework.models import (
     ERASED_MARKER,
     AccessLogEntry,
@@ -30,6 +30,7 @@ from casework.models import (
     WorkPermission,
 )
 from casework.roles import Role
+from casework.services import accounts as account_services
 
 pytestmark = pytest.mark.django_db
 

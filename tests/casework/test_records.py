@@ -390,7 +390,7 @@ def test_when_the_row_cannot_be_written_the_stored_file_is_deleted(caseload, cas
     def broken(**kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr("casework.services.records_notes.record_change", broken)
+    monkeypatch.setattr("casework.services.records.record_change", broken)
     with pytest.raises(RuntimeError):
         services.document_upload(by=caseworker, applicant=caseload.own, upload=pdf_upload(), kind="other")
     assert stored_files() == before

@@ -25,7 +25,9 @@ from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext
 
-from casework import deadlines, delivery, services, tasks
+from casework import services, tasks
+from casework.deadlines import delivery
+from casework.deadlines import sweep as deadline_sweep
 from casework.models import (
     DeadlineState,
     LegalStatusPeriod,
@@ -118,7 +120,7 @@ def record_event(by, procedure, kind, day, capture, *, hour=10):
 
 def sweep_and_deliver(moment: datetime) -> None:
     with time_machine.travel(moment, tick=False):
-        deadlines.sweep()
+        deadline_sweep.sweep()
         delivery.deliver_reminders()
 
 
@@ -216,7 +218,7 @@ def test_an_appeal_filed_stops_the_appeal_reminders_at_once(
     assert not Reminder.objects.filter(source_id=notice.pk, state=Reminder.State.LIVE).exists()
     with time_machine.travel(at(TODAY + timedelta(days=3), 9), tick=False):
         assert delivery.escalate() == 0  # dealt with: nothing to escalate
-        deadlines.sweep()
+        deadline_sweep.sweep()
     assert not Reminder.objects.filter(source_id=notice.pk, offset="-4").exists()
 
 
@@ -289,7 +291,7 @@ def queue_urgent_email(caseworker, person, moment: datetime) -> OutgoingEmail:
         ProcedureEvent.objects.create(
             procedure=procedure, kind="refusal_notice", date=moment.date(), recorded_by=caseworker
         )
-        deadlines.sweep()
+        deadline_sweep.sweep()
         delivery.deliver_reminders()
     return OutgoingEmail.objects.get()
 
@@ -326,7 +328,7 @@ def test_a_delivery_message_lost_by_the_broker_is_delivered_by_the_periodic_rede
         ProcedureEvent.objects.create(
             procedure=procedure, kind="refusal_notice", date=TODAY, recorded_by=caseworker
         )
-        deadlines.sweep()  # …and no deliver_reminders, no send_emails
+        deadline_sweep.sweep()  # …and no deliver_reminders, no send_emails
     assert Reminder.objects.filter(state=Reminder.State.LIVE, delivered_at__isnull=True).count() == 2
     assert Notification.objects.count() == 0
 
@@ -542,7 +544,7 @@ def test_emails_are_rendered_in_the_recipient_s_language(
 def test_delivering_twice_gives_one_notification_per_recipient(caseworker, supervisor, person, mailoutbox):
     record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30))
     with time_machine.travel(at(TODAY), tick=False):
-        deadlines.sweep()
+        deadline_sweep.sweep()
         assert delivery.deliver_reminders() == 1
         assert delivery.deliver_reminders() == 0
         tasks.deliver_reminders()
@@ -590,7 +592,7 @@ def test_two_deliverers_at_once_give_one_notification_per_recipient(caseworker, 
             ProcedureEvent.objects.create(
                 procedure=procedure, kind="refusal_notice", date=TODAY, recorded_by=caseworker
             )
-        deadlines.sweep()
+        deadline_sweep.sweep()
     assert Reminder.objects.filter(state="live").count() == 40
     with time_machine.travel(at(TODAY, 8, 5), tick=True):
         delivered = run_in_threads(2, delivery.deliver_reminders)
@@ -681,7 +683,7 @@ def test_two_sweeps_at_the_same_time_in_two_processes_create_each_reminder_once(
     live = Reminder.objects.filter(state="live").values_list("source_kind", "source_id", "deadline_date")
     assert live.count() == len(set(live)), "one live reminder per deadline"
     # A third sweep finds nothing to do.
-    again = deadlines.sweep(today=TODAY)
+    again = deadline_sweep.sweep(today=TODAY)
     assert again.total(again.created) == again.total(again.skipped) == again.total(again.overdue) == 0
     print(f"Two sweeps overlapped: {runs}; {keys.count()} reminders, {live.count()} live")
 
@@ -695,7 +697,7 @@ def test_without_update_returning_each_reminder_is_claimed_on_its_own_still_once
     record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30))
     record_period(caseworker, other_person, start=date(2026, 6, 1), end=date(2026, 12, 20))
     with time_machine.travel(at(TODAY), tick=False):
-        deadlines.sweep()
+        deadline_sweep.sweep()
         assert delivery.deliver_reminders() == 2
         assert delivery.deliver_reminders() == 0
     assert Notification.objects.count() == 2

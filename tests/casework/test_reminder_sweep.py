@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from casework import deadlines, services
+from casework import services
+from casework.deadlines import sweep as deadline_sweep
 from casework.models import LegalStatusPeriod, Reminder
 
 TODAY = date(2026, 11, 25)
@@ -41,10 +42,10 @@ def live(kind="period_end"):
 def test_the_ladder_of_a_six_month_period_one_step_at_a_time(caseworker, person):
     period = record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30))
     end = period.end_date
-    deadlines.sweep(today=end - timedelta(days=91))
+    deadline_sweep.sweep(today=end - timedelta(days=91))
     assert live() == []
     for offset in (-90, -60, -30, -14, -7):
-        deadlines.sweep(today=end + timedelta(days=offset))
+        deadline_sweep.sweep(today=end + timedelta(days=offset))
         assert live() == [f"{offset:+d}"]
     # every earlier step is recorded as skipped, none is live twice
     assert Reminder.objects.filter(source_kind="period_end").count() == 5
@@ -53,10 +54,10 @@ def test_the_ladder_of_a_six_month_period_one_step_at_a_time(caseworker, person)
 @pytest.mark.django_db
 def test_sweeping_again_and_again_creates_each_row_once(caseworker, person):
     record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30))
-    first = deadlines.sweep(today=TODAY)
+    first = deadline_sweep.sweep(today=TODAY)
     assert sum(first.created.values()) == 1
     for _ in range(3):
-        again = deadlines.sweep(today=TODAY)
+        again = deadline_sweep.sweep(today=TODAY)
         assert sum(again.created.values()) == sum(again.skipped.values()) == 0
     assert (
         Reminder.objects.count()
@@ -67,9 +68,9 @@ def test_sweeping_again_and_again_creates_each_row_once(caseworker, person):
 @pytest.mark.django_db
 def test_after_a_week_of_downtime_only_the_most_urgent_reminder_is_live(caseworker, person):
     period = record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30))
-    deadlines.sweep(today=period.end_date - timedelta(days=31))  # T-31: T-60 is live
+    deadline_sweep.sweep(today=period.end_date - timedelta(days=31))  # T-31: T-60 is live
     assert live() == ["-60"]
-    deadlines.sweep(today=period.end_date - timedelta(days=7))  # a week down, then back at T-7
+    deadline_sweep.sweep(today=period.end_date - timedelta(days=7))  # a week down, then back at T-7
     assert live() == ["-7"]
     assert rows() >= {("-30", "skipped"), ("-14", "skipped"), ("-60", "skipped")}
 
@@ -78,7 +79,7 @@ def test_after_a_week_of_downtime_only_the_most_urgent_reminder_is_live(casework
 def test_a_period_entered_ten_days_before_its_end_gets_only_t_minus_14(caseworker, person):
     end = date(2026, 12, 5)
     record_period(caseworker, person, start=date(2026, 6, 6), end=end, when=end - timedelta(days=10))
-    result = deadlines.sweep(today=end - timedelta(days=10))
+    result = deadline_sweep.sweep(today=end - timedelta(days=10))
     assert live() == ["-14"]
     assert result.skipped["period_end"] == 3  # T-90, T-60, T-30 recorded as skipped, never sent
 
@@ -88,37 +89,37 @@ def test_a_short_stay_reminds_on_record_first(caseworker, person):
     period = record_period(
         caseworker, person, start=date(2026, 11, 1), end=date(2027, 1, 31), when=date(2026, 11, 2)
     )
-    deadlines.sweep(today=date(2026, 11, 2))
+    deadline_sweep.sweep(today=date(2026, 11, 2))
     assert live() == ["on_record"]
-    deadlines.sweep(today=period.end_date - timedelta(days=30))
+    deadline_sweep.sweep(today=period.end_date - timedelta(days=30))
     assert live() == ["-30"]
 
 
 @pytest.mark.django_db
 def test_a_renewal_filed_after_t_minus_30_stops_t_minus_14_and_t_minus_7(caseworker, person):
     period = record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30))
-    deadlines.sweep(today=period.end_date - timedelta(days=30))
+    deadline_sweep.sweep(today=period.end_date - timedelta(days=30))
     assert live() == ["-30"]
     with time_machine.travel(period.end_date - timedelta(days=20), tick=False):
         services.legal_period_update(
             by=caseworker, period=period, data={"renewal_filed_on": period.end_date - timedelta(days=20)}
         )
     for offset in (-14, -7):
-        deadlines.sweep(today=period.end_date + timedelta(days=offset))
+        deadline_sweep.sweep(today=period.end_date + timedelta(days=offset))
     assert live() == []
     assert ("-30", "cancelled") in rows()
     assert not Reminder.objects.filter(source_kind="period_end", offset__in=["-14", "-7"]).exists()
     # the renewal-pending ladder follows: end + 30
-    deadlines.sweep(today=period.end_date + timedelta(days=30))
+    deadline_sweep.sweep(today=period.end_date + timedelta(days=30))
     assert live("renewal_pending") == ["+30"]
 
 
 @pytest.mark.django_db
 def test_the_next_period_recorded_stops_the_old_ladder(caseworker, person):
     period = record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30))
-    deadlines.sweep(today=period.end_date - timedelta(days=30))
+    deadline_sweep.sweep(today=period.end_date - timedelta(days=30))
     record_period(caseworker, person, start=date(2026, 12, 1), end=date(2027, 5, 31), when=date(2026, 11, 5))
-    deadlines.sweep(today=period.end_date - timedelta(days=14))
+    deadline_sweep.sweep(today=period.end_date - timedelta(days=14))
     assert not Reminder.objects.filter(source_id=period.pk, state=Reminder.State.LIVE).exists()
     assert not Reminder.objects.filter(source_id=period.pk, offset__in=["-14", "-7"]).exists()
 
@@ -126,15 +127,15 @@ def test_the_next_period_recorded_stops_the_old_ladder(caseworker, person):
 @pytest.mark.django_db
 def test_a_corrected_end_date_cancels_the_old_ladder_and_starts_the_new(caseworker, person):
     period = record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30))
-    deadlines.sweep(today=date(2026, 11, 1))
+    deadline_sweep.sweep(today=date(2026, 11, 1))
     assert live() == ["-30"]
     with time_machine.travel(date(2026, 11, 2), tick=False):
         services.legal_period_update(by=caseworker, period=period, data={"end_date": date(2027, 2, 28)})
-    deadlines.sweep(today=date(2026, 11, 2))
+    deadline_sweep.sweep(today=date(2026, 11, 2))
     old = Reminder.objects.get(deadline_date=date(2026, 11, 30), offset="-30")
     assert old.state == Reminder.State.CANCELLED
     assert live() == []  # T-90 of 28 February is 30 November
-    deadlines.sweep(today=date(2026, 11, 30))
+    deadline_sweep.sweep(today=date(2026, 11, 30))
     assert live() == ["-90"]
 
 
@@ -143,10 +144,10 @@ def test_a_passed_deadline_gives_one_overdue_reminder_not_a_late_t_minus_7(casew
     period = record_period(
         caseworker, person, start=date(2026, 3, 1), end=date(2026, 8, 31), when=date(2026, 3, 1)
     )
-    result = deadlines.sweep(today=date(2026, 9, 10))
+    result = deadline_sweep.sweep(today=date(2026, 9, 10))
     assert live() == ["overdue"]
     assert result.overdue["period_end"] == 1
-    deadlines.sweep(today=date(2026, 9, 11))
+    deadline_sweep.sweep(today=date(2026, 9, 11))
     assert Reminder.objects.filter(offset="overdue").count() == 1
     assert Reminder.objects.filter(source_id=period.pk, offset="-7", state=Reminder.State.LIVE).count() == 0
 
@@ -158,7 +159,7 @@ def test_past_periods_of_the_history_never_produce_reminders(caseworker, person)
         caseworker, person, start=date(2025, 12, 1), end=date(2026, 5, 31), when=date(2026, 5, 2)
     )
     record_period(caseworker, person, start=date(2026, 6, 1), end=date(2026, 11, 30), when=date(2026, 5, 2))
-    deadlines.sweep(today=date(2026, 6, 5))
+    deadline_sweep.sweep(today=date(2026, 6, 5))
     # superseded: only the latest period is live; nothing for the two earlier ones
     assert set(Reminder.objects.values_list("source_id", flat=True)) <= {
         LegalStatusPeriod.objects.get(start_date=date(2026, 6, 1)).pk
@@ -170,7 +171,7 @@ def test_past_periods_of_the_history_never_produce_reminders(caseworker, person)
 def test_a_deadline_older_than_the_grace_period_is_not_live(caseworker, person, settings):
     settings.REMINDER_GRACE_DAYS = 60
     record_period(caseworker, person, start=date(2025, 6, 1), end=date(2025, 11, 30), when=date(2026, 5, 2))
-    deadlines.sweep(today=TODAY)
+    deadline_sweep.sweep(today=TODAY)
     assert not Reminder.objects.exists()
 
 
@@ -194,7 +195,7 @@ def test_the_sweep_query_count_does_not_grow_with_deadlines(caseworker, team, dj
 
     def run():
         with CaptureQueriesContext(connection) as queries:
-            deadlines.sweep(today=TODAY)
+            deadline_sweep.sweep(today=TODAY)
         Reminder.objects.all().delete()
         return len(queries.captured_queries)
 

@@ -19,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from casework import selectors_reminders, services
+from casework import services
+from casework.filtersets import reminders as reminder_filtersets
 from casework.models import (
     Applicant,
     DeadlineState,
@@ -31,6 +32,7 @@ from casework.models import (
     User,
 )
 from casework.roles import Role
+from casework.selectors import reminders as selectors_reminders
 from tests.casework.applicant_factories import (
     ApplicantFactory,
     LegalStatusPeriodFactory,
@@ -178,13 +180,13 @@ def test_the_inbox_filters_by_kind_deadline_date_and_state(client_for, caseworke
     # The selector answers the same
     assert [
         n.reminder_id
-        for n in selectors_reminders.my_notifications(user=caseworker, filters={"state": "read"})
+        for n in reminder_filtersets.my_notifications(user=caseworker, filters={"state": "read"})
     ] == [later.pk]
     # A bad filter value is reported on the form, not a 500
     content = page(client, "reminder_inbox", "?due_from=yesterday&state=whatever")
     assert "Some filters are not valid" in content
     with pytest.raises(ValidationError):
-        selectors_reminders.my_notifications(user=caseworker, filters={"state": "whatever"})
+        reminder_filtersets.my_notifications(user=caseworker, filters={"state": "whatever"})
 
 
 @pytest.mark.django_db
@@ -216,7 +218,7 @@ def test_acknowledging_one_reminder_acknowledges_the_deadline_for_everyone(
     assert state.acknowledged_by == caseworker and state.acknowledged_at is not None
     # The caseworker's notifications of that deadline are read; the supervisor's show it acknowledged
     assert not Notification.objects.filter(recipient=caseworker, read_at__isnull=True).exists()
-    acknowledged = selectors_reminders.my_notifications(user=supervisor, filters={"state": "acknowledged"})
+    acknowledged = reminder_filtersets.my_notifications(user=supervisor, filters={"state": "acknowledged"})
     assert [n.reminder_id for n in acknowledged] == [latest.pk]
     assert "Acknowledged by" in page(client_for(supervisor), "reminder_inbox")
     assert list(selectors_reminders.team_unacknowledged(user=supervisor)) == []

@@ -6,9 +6,9 @@ import pytest
 from django.test import Client, override_settings
 from rest_framework.authtoken.models import Token
 
-from casework import account_services
 from casework.models import Organisation, User
 from casework.roles import Role
+from casework.services import accounts as account_services
 from tests.casework.factories import UserFactory
 
 PAGE = "/accounts/service-accounts/"

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import crypto, names, panels, rules, services
+from casework import crypto, names, rules, services
 from casework.models import (
     Applicant,
     Assignment,
@@ -21,7 +21,8 @@ from casework.models import (
     WorkPermission,
 )
 from casework.roles import Role
-from casework.timeline import timeline_svg
+from casework.ui import panels
+from casework.ui.timeline import timeline_svg
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

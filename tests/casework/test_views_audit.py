@@ -289,7 +289,7 @@ def test_administrators_see_that_restricted_records_changed_not_what_they_say(
 
 
 def test_the_screen_matches_each_models_visible_to(administrator, supervisor, caseworker, own, restricted):
-    from casework.selectors_audit import history_of, present_history
+    from casework.selectors.audit import history_of, present_history
 
     for user in (administrator, supervisor, caseworker):
         entries = present_history(history_of(applicant=own), user=user, applicant=own)

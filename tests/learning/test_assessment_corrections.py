@@ -320,7 +320,9 @@ def test_other_supervisor_reaches_the_other_team_only(client_for, other_supervis
 
 
 def test_a_result_seen_but_not_changeable_is_403(client_for, caseworker, world, monkeypatch):
-    monkeypatch.setattr(services, "assessment_editable", lambda by, applicant: False)
+    never = lambda by, applicant: False  # noqa: E731
+    monkeypatch.setattr(services, "assessment_editable", never)  # as the views call it
+    monkeypatch.setattr(services.assessments, "assessment_editable", never)  # as the services do
     client = client_for(caseworker)
     result = world["results"]["own"]
     assert client.get(edit_url(result)).status_code == 403
@@ -410,7 +412,7 @@ def test_applicant_page_links_come_back_to_the_panel(client_for, caseworker, wor
 def test_no_links_without_the_flag():
     from django.template.loader import render_to_string
 
-    from learning.panels import LearnerOverview
+    from learning.ui.learners import LearnerOverview
 
     class Chart:
         is_empty = True

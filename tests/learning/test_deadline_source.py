@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import deadlines
+from casework.deadlines import registry
+from casework.deadlines import sweep as deadline_sweep
 from casework.models import Reminder
-from casework.selectors_reminders import kind_label
-from learning.deadline_sources import absence_streaks
+from casework.selectors.reminders import kind_label
 from learning.models import EnrollmentStatus
+from learning.selectors.absences import absence_streaks
 from tests.casework.applicant_factories import ApplicantFactory
 from tests.learning.factories import AttendanceFactory, CourseFactory, EnrollmentFactory, SessionFactory, at
 
@@ -55,7 +56,7 @@ class Marks:
 
 
 def sweep():
-    return deadlines.sweep(kinds=[KIND])
+    return deadline_sweep.sweep(kinds=[KIND])
 
 
 def live_reminders():
@@ -65,7 +66,7 @@ def live_reminders():
 
 
 def test_the_source_is_registered_with_a_label():
-    assert KIND in deadlines.sources()
+    assert KIND in registry.sources()
     assert kind_label(KIND) == "Absent from several sessions in a row"
 
 
@@ -89,7 +90,7 @@ def test_three_absences_remind_once_and_a_fourth_changes_nothing(learner, casewo
     assert Reminder.objects.filter(source_kind=KIND).count() == 1
     assert live_reminders() == [reminder]
     # Far from "overdue": no overdue row however long the streak lasts.
-    deadlines.sweep(kinds=[KIND], today=today() + timedelta(days=300))
+    deadline_sweep.sweep(kinds=[KIND], today=today() + timedelta(days=300))
     assert not Reminder.objects.filter(source_kind=KIND, offset="overdue").exists()
 
 
@@ -185,7 +186,7 @@ def test_the_deadlines_page_asks_for_a_users_learners_only(learner, other_team, 
 
 
 def test_the_reminder_reaches_the_caseworker_and_reads_well(learner, caseworker, client_for):
-    from casework import delivery
+    from casework.deadlines import delivery
     from casework.models import Notification
 
     Marks(learner).mark("absent", "absent", "absent")
@@ -201,7 +202,7 @@ def test_the_reminder_reaches_the_caseworker_and_reads_well(learner, caseworker,
 
 
 def test_the_inbox_describes_many_streaks_in_a_fixed_number_of_queries(team, caseworker, trainer, client_for):
-    from casework import delivery
+    from casework.deadlines import delivery
 
     client = client_for(caseworker)
     make_streaks(2, team, caseworker, trainer)
@@ -249,7 +250,7 @@ def test_the_sweep_runs_the_same_queries_for_5_and_50_streaks(team, caseworker, 
 def test_an_unacknowledged_absence_reminder_does_not_escalate_to_the_supervisors(learner, supervisor):
     """Escalation is for legal deadlines at T-7 or nearer; a learner missing classes is the caseworker's
     to follow up, and its offset 0 must not read as "a deadline today" to the escalation."""
-    from casework import delivery
+    from casework.deadlines import delivery
     from casework.models import Notification
 
     Marks(learner).mark("absent", "absent", "absent")

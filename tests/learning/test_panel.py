@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from learning.chart import LevelPoint, progress_chart
 from learning.models import EnrollmentStatus
+from learning.ui.chart import LevelPoint, progress_chart
 from tests.casework.applicant_factories import ApplicantFactory
 from tests.learning.factories import (
     AssessmentFactory,
@@ -251,7 +251,7 @@ def test_chart_escapes_labels():
 
 
 def test_the_panel_itself_runs_seven_queries(caseworker, own, trainer, django_assert_num_queries):
-    from learning.panels import applicant_panel_context
+    from learning.ui.learners import applicant_panel_context
 
     populate(own, enrolments=3, assessments=5, attendance=40, trainer=trainer)
     caseworker.has_role("caseworker")  # the user's roles are read once per request, before the panels

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 
-from casework import deadlines
+from casework.deadlines import sweep as deadline_sweep
 from casework.models import Applicant, ChangeRecord, Document, User
 from casework.roles import Role
 from learning import rules, selectors
@@ -113,7 +113,7 @@ def test_demo_learner_absent_from_the_last_three_sessions_gets_the_absence_remin
     serhat = Enrollment.objects.get(applicant__given_name="Serhat")
     last = list(serhat.attendances.order_by("-session__starts_at").values_list("status", flat=True)[:4])
     assert last == ["absent", "absent", "absent", "present"]
-    result = deadlines.sweep(kinds=["learning_absence"], dry_run=True)
+    result = deadline_sweep.sweep(kinds=["learning_absence"], dry_run=True)
     assert [reminder.source_id for reminder in result.planned] == [serhat.pk]
 
 

@@ -521,7 +521,7 @@ def test_a_bulk_mark_racing_another_first_mark_updates_the_row_instead_of_failin
     session = SessionFactory(course=course)
     enrollment = EnrollmentFactory(course=course)
     learning_services.attendance_record(by=trainer, session=session, enrollment=enrollment, status="present")
-    monkeypatch.setattr(learning_services, "_existing_marks", lambda session, ids: {})
+    monkeypatch.setattr(learning_services.attendance, "_existing_marks", lambda session, ids: {})
 
     learning_services.attendance_record_bulk(by=trainer, session=session, marks=[(enrollment.pk, "late")])
 

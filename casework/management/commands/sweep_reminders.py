@@ -6,7 +6,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework import deadlines, delivery
+from casework.deadlines import delivery
+from casework.deadlines import sweep as deadline_sweep
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--today must be a date like 2026-11-25, not {options['today']!r}."
                 ) from exc
-        result = deadlines.sweep(today=today, dry_run=options["dry_run"])
+        result = deadline_sweep.sweep(today=today, dry_run=options["dry_run"])
         verb = "would create" if options["dry_run"] else "created"
         kinds = sorted(
             set(result.created) | set(result.skipped) | set(result.cancelled) | set(result.overdue)

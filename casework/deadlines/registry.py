@@ -1,0 +1,88 @@
+"""The deadline registry: the sources apps register (AppConfig.ready), and how offsets are written.
+
+A deadline source answers, in ONE query, the live deadlines of its kind: (source id, applicant,
+organisation, deadline date, offsets, when the record was made), for all records, some records
+(`source_ids`) or the records of some applicants (`applicants`). DESIGN.md, "Reminders: the semantics", point 1.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from casework.models.reminders import ON_RECORD, OVERDUE
+
+
+@dataclass(frozen=True)
+class Deadline:
+    source_id: int
+    applicant_id: int
+    organisation_id: int
+    deadline_date: date
+    offsets: tuple[int | str, ...]
+    recorded_on: date | None = None  # the day the record was saved ("on record" fires then)
+    overdue_after: date | None = None  # default: the deadline date itself
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    kind: str
+    label: Any  # lazy translation
+    # live(today=, grace_days=, source_ids=None, applicants=None): applicants, an Applicant queryset,
+    # restricts the answer to their records (the deadlines page asks for a user's caseload only).
+    live: Callable[..., Iterable[Deadline]]
+    urgent: bool = False  # delivered at once, bypassing the digest (appeal, "on record")
+    # Unacknowledged at T-7 or nearer, the team's supervisors are told (legal deadlines); a signal that
+    # is the caseworker's alone to follow up (learning: absences) says False.
+    escalates: bool = True
+    # describe(source_ids) -> {source id: a short detail}, in one query: what the inbox shows beside
+    # the label when the label alone does not say which record (learning: which course).
+    describe: Callable[[list[int]], dict[int, str]] | None = None
+
+
+_SOURCES: dict[str, DeadlineSource] = {}
+
+
+def register_source(source: DeadlineSource) -> None:
+    _SOURCES[source.kind] = source
+
+
+def sources() -> dict[str, DeadlineSource]:
+    return dict(_SOURCES)
+
+
+def source(kind: str) -> DeadlineSource:
+    return _SOURCES[kind]
+
+
+def source_details(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Details of some (kind, source id) pairs from the sources that describe theirs: one query per
+    such kind present, whatever the number of rows."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for kind, source_id in keys:
+        registered = _SOURCES.get(kind)
+        if registered is not None and registered.describe is not None:
+            wanted[kind].add(source_id)
+    found: dict[tuple[str, int], str] = {}
+    for kind, ids in sorted(wanted.items()):
+        describe = _SOURCES[kind].describe
+        assert describe is not None
+        for source_id, text in describe(sorted(ids)).items():
+            found[(kind, source_id)] = text
+    return found
+
+
+def offset_label(offset: int | str) -> str:
+    if isinstance(offset, int):
+        return f"{offset:+d}" if offset else "0"
+    return offset
+
+
+def offset_days(label: str) -> int | None:
+    """-30 for "-30"; None for "on_record" and "overdue"."""
+    if label in (ON_RECORD, OVERDUE):
+        return None
+    return int(label)

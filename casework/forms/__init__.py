@@ -1,0 +1,1 @@
+"""Forms of casework pages: one module per part of the case, shared pieces in base.py."""

@@ -1,0 +1,97 @@
+"""Casework selectors: every read of casework data starts from visible_to(user), one module per part of the case.
+
+The names of accounts, applicants, legal, consent and records are re-exported here (``selectors.consent_allows``);
+audit and reminders are read as their own modules (``casework.selectors.reminders``).
+"""
+
+from casework.selectors.accounts import organisation_overview, team_of, teams_led_by
+from casework.selectors.applicants import (
+    DUPLICATE_NAME_SIMILARITY,
+    DuplicateCandidate,
+    applicant_detail_queryset,
+    applicants_for_list,
+    duplicate_candidates,
+    duplicate_check_candidates,
+    duplicate_check_of,
+    search_applicants,
+)
+from casework.selectors.consent import (
+    ConsentCheck,
+    ConsentState,
+    applicant_consent_prefetches,
+    applicant_consent_queryset,
+    consent_allows,
+    consent_check,
+    consent_state,
+    consents_allow,
+    consents_for_page,
+    consents_visible,
+    current_consent_condition,
+    sensitive_access_allowed,
+    sensitive_records_readable,
+)
+from casework.selectors.legal import (
+    AppealStatus,
+    LegalSummary,
+    appeal_status,
+    applicant_may_work_on,
+    current_period,
+    current_period_subquery,
+    deadline_within_condition,
+    legal_summary_from_annotations,
+    legal_visibility,
+    may_work_condition,
+    may_work_on,
+    with_legal_summary,
+)
+from casework.selectors.records import (
+    applicant_record_prefetches,
+    applicant_records_queryset,
+    task_assignees,
+    task_order,
+    tasks_assigned_to,
+)
+
+__all__ = [
+    "AppealStatus",
+    "ConsentCheck",
+    "ConsentState",
+    "DUPLICATE_NAME_SIMILARITY",
+    "DuplicateCandidate",
+    "LegalSummary",
+    "appeal_status",
+    "applicant_consent_prefetches",
+    "applicant_consent_queryset",
+    "applicant_detail_queryset",
+    "applicant_may_work_on",
+    "applicant_record_prefetches",
+    "applicant_records_queryset",
+    "applicants_for_list",
+    "consent_allows",
+    "consent_check",
+    "consent_state",
+    "consents_allow",
+    "consents_for_page",
+    "consents_visible",
+    "current_consent_condition",
+    "current_period",
+    "current_period_subquery",
+    "deadline_within_condition",
+    "duplicate_candidates",
+    "duplicate_check_candidates",
+    "duplicate_check_of",
+    "legal_summary_from_annotations",
+    "legal_visibility",
+    "may_work_condition",
+    "may_work_on",
+    "organisation_overview",
+    "search_applicants",
+    "sensitive_access_allowed",
+    "sensitive_records_readable",
+    "task_assignees",
+    "task_order",
+    "tasks_assigned_to",
+    "team_of",
+    "teams_led_by",
+    "with_legal_summary",
+]

@@ -1,0 +1,54 @@
+"""Reads about users and teams: the teams a supervisor leads, a user's team, an organisation's counts."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Count,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+
+from casework.models import (
+    Team,
+    User,
+)
+from casework.roles import Role
+
+
+def teams_led_by(*, user: User) -> QuerySet[Team]:
+    members = User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+    return (
+        Team.objects.visible_to(user)
+        .filter(supervisors=user)
+        .prefetch_related(Prefetch("members", queryset=members))
+    )
+
+
+def team_of(*, user: User) -> Team | None:
+    if user.team_id is None:
+        return None
+    members = User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+    return (
+        Team.objects.visible_to(user)
+        .prefetch_related(Prefetch("members", queryset=members), "supervisors")
+        .filter(pk=user.team_id)
+        .first()
+    )
+
+
+def organisation_overview(*, user: User) -> dict[str, object]:
+    """Counts an administrator's home page shows: people per role, teams, service accounts."""
+    users = User.objects.visible_to(user).filter(is_active=True)
+    counts = users.aggregate(
+        **{role.value: Count("pk", filter=Q(groups__name=role.value), distinct=True) for role in Role},
+        service_accounts=Count("pk", filter=Q(is_service_account=True), distinct=True),
+    )
+    teams = (
+        Team.objects.visible_to(user).annotate(member_count=Count("members", distinct=True)).order_by("name")
+    )
+    return {
+        "role_counts": [(role.label, counts[role.value]) for role in Role],
+        "service_account_count": counts["service_accounts"],
+        "teams": teams,
+    }

@@ -1,0 +1,260 @@
+"""Reads of a person's legal situation: the current period, may work on a day, lawful stay, appeal deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from casework import rules
+from casework.models import (
+    Applicant,
+    LegalStatusPeriod,
+    ProcedureEvent,
+    RefugeeProcedure,
+    ReportingObligation,
+    WorkPermission,
+)
+from casework.roles import Role
+
+
+def current_period_subquery(day: date, field: str) -> Subquery:
+    """The current period as current_period() finds it: covering the day, or past its end but still
+    lawful through the special period (renewal filed by the end, end + 2 months not passed, no
+    decision before the day). A renewal filed long ago does not keep an old period current."""
+    special_after = rules.latest_day_whose_months_later_is_on_or_before(
+        day - timedelta(days=1), rules.SPECIAL_PERIOD_MONTHS
+    )
+    still_lawful = Q(
+        status_kind__in=rules.SPECIAL_PERIOD_KINDS,
+        renewal_filed_on__isnull=False,
+        renewal_filed_on__lte=F("end_date"),
+        end_date__gt=special_after,
+    ) & (Q(renewal_decided_on__isnull=True) | Q(renewal_decided_on__gte=day))
+    return Subquery(
+        LegalStatusPeriod.objects.filter(applicant=OuterRef("pk"), start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day) | still_lawful)
+        .order_by("-start_date")
+        .values(field)[:1]
+    )
+
+
+def may_work_condition(day: date) -> Q:
+    """'May work on day' as a database condition: a covering period that grants work, or a permission."""
+    covering = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+    granting = Q(status_kind__in=rules.WORK_GRANTING_KINDS) | Q(status_kind="other", other_grants_work=True)
+    period = LegalStatusPeriod.objects.filter(covering & granting, applicant=OuterRef("pk"))
+    permission = WorkPermission.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day), applicant=OuterRef("pk"), start_date__lte=day
+    )
+    return Q(Exists(period)) | Q(Exists(permission))
+
+
+def legal_visibility(user) -> Exists | Value:
+    """An annotation: may the user read this row's legal records (see Applicant.legal_visible_to)."""
+    if user is None:
+        return Value(True)
+    if not getattr(user, "is_authenticated", False):
+        return Value(False)
+    if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
+        return Value(True)
+    return Exists(Applicant.objects.legal_visible_to(user).filter(pk=OuterRef("pk")))
+
+
+def with_legal_summary(
+    queryset: QuerySet[Applicant], day: date | None = None, user=None
+) -> QuerySet[Applicant]:
+    """Annotate the current period and 'may work today' in the same query (no per-row queries).
+
+    For rows whose legal records the user may not read (a teammate's shared case) every legal
+    annotation is NULL, so neither the columns nor the filters built on them reveal anything.
+    """
+    day = day or timezone.localdate()
+
+    def only_if_visible(expression):
+        return Case(When(legal_visible=True, then=expression), default=Value(None))
+
+    annotated = queryset.annotate(legal_visible=legal_visibility(user))
+    return annotated.annotate(
+        current_kind=only_if_visible(current_period_subquery(day, "status_kind")),
+        current_other_label=only_if_visible(current_period_subquery(day, "status_other_label")),
+        current_start=only_if_visible(current_period_subquery(day, "start_date")),
+        current_end=only_if_visible(current_period_subquery(day, "end_date")),
+        current_renewal_filed_on=only_if_visible(current_period_subquery(day, "renewal_filed_on")),
+        current_renewal_decided_on=only_if_visible(current_period_subquery(day, "renewal_decided_on")),
+        may_work_now=Case(
+            When(
+                legal_visible=True,
+                then=Exists(Applicant.objects.filter(Q(pk=OuterRef("pk")) & may_work_condition(day))),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class LegalSummary:
+    """What a list row or a header shows about a person's legal situation today."""
+
+    kind: str | None
+    kind_label: str
+    lawful_until: date | None
+    days_left: int | None
+    renewal_window_opens: date | None
+    renewal_pending: bool
+    may_work: bool
+    hidden: bool = False  # the user may not read this person's legal records
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.days_left is not None and self.days_left <= 14
+
+
+def legal_summary_from_annotations(applicant: Applicant, day: date | None = None) -> LegalSummary:
+    day = day or timezone.localdate()
+    if not applicant.__dict__.get("legal_visible", True):
+        return LegalSummary(None, "", None, None, None, False, False, hidden=True)
+    kind = getattr(applicant, "current_kind", None)
+    if kind is None:
+        return LegalSummary(
+            None, "", None, None, None, False, bool(getattr(applicant, "may_work_now", False))
+        )
+    values = applicant.__dict__  # the annotations of with_legal_summary()
+    end, filed, decided = (
+        values["current_end"],
+        values["current_renewal_filed_on"],
+        values["current_renewal_decided_on"],
+    )
+    until = rules.lawful_stay_until(kind=kind, end=end, renewal_filed_on=filed, renewal_decided_on=decided)
+    other_label = values.get("current_other_label")
+    label = other_label if kind == "other" and other_label else rules.status_kind(kind).label
+    return LegalSummary(
+        kind=kind,
+        kind_label=label,
+        lawful_until=until,
+        days_left=(until - day).days if until else None,
+        renewal_window_opens=rules.renewal_window_opens(start=values["current_start"], end=end),
+        renewal_pending=bool(filed and not decided),
+        may_work=bool(values.get("may_work_now")),
+    )
+
+
+def deadline_within_condition(days: int, day: date | None = None) -> Q:
+    """People with a legal deadline in the next `days` days: lawful stay, appeal, report, work permission."""
+    day = day or timezone.localdate()
+    limit = day + timedelta(days=days)
+    plain_end = LegalStatusPeriod.objects.filter(
+        Q(renewal_filed_on__isnull=True) | ~Q(status_kind__in=rules.SPECIAL_PERIOD_KINDS),
+        applicant=OuterRef("pk"),
+        end_date__gte=day,
+        end_date__lte=limit,
+    )
+    # Renewal filed in time: lawful until the decision or end + 2 months, whichever is first.
+    special_limit = rules.latest_day_whose_months_later_is_on_or_before(limit, rules.SPECIAL_PERIOD_MONTHS)
+    special_start = rules.latest_day_whose_months_later_is_on_or_before(
+        day - timedelta(days=1), rules.SPECIAL_PERIOD_MONTHS
+    )
+    pending = LegalStatusPeriod.objects.filter(
+        applicant=OuterRef("pk"),
+        status_kind__in=rules.SPECIAL_PERIOD_KINDS,
+        renewal_filed_on__isnull=False,
+        renewal_decided_on__isnull=True,
+        end_date__gt=special_start,
+        end_date__lte=special_limit,
+    )
+    notice_from = day - timedelta(days=rules.APPEAL_WINDOW_DAYS)
+    notice_to = limit - timedelta(days=rules.APPEAL_WINDOW_DAYS)
+    appeal = ProcedureEvent.objects.filter(
+        procedure__applicant=OuterRef("pk"),
+        procedure__is_open=True,
+        kind=ProcedureEvent.Kind.REFUSAL_NOTICE,
+        date__gte=notice_from,
+        date__lte=notice_to,
+    ).exclude(procedure__events__kind=ProcedureEvent.Kind.APPEAL_FILED)
+    report = ReportingObligation.objects.filter(
+        applicant=OuterRef("pk"), is_active=True, next_report_date__gte=day, next_report_date__lte=limit
+    )
+    permission = WorkPermission.objects.filter(
+        applicant=OuterRef("pk"), end_date__gte=day, end_date__lte=limit
+    )
+    return (
+        Q(Exists(plain_end))
+        | Q(Exists(pending))
+        | Q(Exists(appeal))
+        | Q(Exists(report))
+        | Q(Exists(permission))
+    )
+
+
+def current_period(periods: list[LegalStatusPeriod], day: date) -> LegalStatusPeriod | None:
+    """The period covering the day; or the latest one whose renewal is pending past its end."""
+    covering = [p for p in periods if p.covers(day)]
+    if covering:
+        return max(covering, key=lambda p: p.start_date)
+    started = [p for p in periods if p.start_date <= day]
+    if started:
+        latest = max(started, key=lambda p: p.start_date)
+        until = latest.lawful_stay_until
+        if until and until >= day:
+            return latest
+    return None
+
+
+def may_work_on(periods: list[LegalStatusPeriod], permissions: list[WorkPermission], day: date) -> bool:
+    """The one answer to 'may this person work on this day' (matching, placements, share packet)."""
+    if any(p.covers(day) and p.grants_work for p in periods):
+        return True
+    return any(permission.covers(day) for permission in permissions)
+
+
+def applicant_may_work_on(applicant: Applicant, day: date) -> bool:
+    return may_work_on(list(applicant.periods.all()), list(applicant.work_permissions.all()), day)
+
+
+@dataclass(frozen=True)
+class AppealStatus:
+    procedure: RefugeeProcedure
+    refusal_notice_on: date
+    deadline: date
+    days_left: int
+    appeal_filed_on: date | None
+
+    @property
+    def filed_late(self) -> bool:
+        return self.appeal_filed_on is not None and self.appeal_filed_on > self.deadline
+
+    @property
+    def is_open(self) -> bool:
+        return self.appeal_filed_on is None
+
+
+def appeal_status(procedure: RefugeeProcedure, day: date) -> AppealStatus | None:
+    """The appeal deadline (refusal notice + 7 days) of a procedure, from its prefetched events."""
+    events = list(procedure.events.all())
+    notices = [e for e in events if e.kind == ProcedureEvent.Kind.REFUSAL_NOTICE]
+    if not notices:
+        return None
+    notice = max(notices, key=lambda e: e.date)
+    appeals = [e for e in events if e.kind == ProcedureEvent.Kind.APPEAL_FILED and e.date >= notice.date]
+    deadline = rules.appeal_deadline(notice.date)
+    return AppealStatus(
+        procedure=procedure,
+        refusal_notice_on=notice.date,
+        deadline=deadline,
+        days_left=(deadline - day).days,
+        appeal_filed_on=min(e.date for e in appeals) if appeals else None,
+    )

@@ -1,0 +1,358 @@
+"""The legal part of the applicant page: its context (current period, timeline, procedures), the in-place
+adding of records to the page's sections, and one status period's edit, delete and full card number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from casework import selectors, services
+from casework.audit import log_access
+from casework.forms.applicants import (
+    HouseholdMemberForm,
+)
+from casework.forms.base import apply_service_error, error_codes
+from casework.forms.legal import (
+    LegalStatusPeriodEditForm,
+    LegalStatusPeriodForm,
+    ProcedureEventForm,
+    RefugeeProcedureForm,
+    ReportingObligationForm,
+    WorkPermissionForm,
+    status_kind_choices,
+)
+from casework.models import (
+    AccessLogEntry,
+    Applicant,
+    LegalStatusPeriod,
+    RefugeeProcedure,
+)
+from casework.typing import AuthenticatedRequest
+from casework.ui import timeline
+from casework.views.base import detail_url, editable_applicant, may_edit, staff_required
+
+SECTION_TEMPLATES = {
+    "periods": "casework/applicants/sections/periods.html",
+    "work": "casework/applicants/sections/work.html",
+    "reporting": "casework/applicants/sections/reporting.html",
+    "procedures": "casework/applicants/sections/procedures.html",
+    "household": "casework/applicants/sections/household.html",
+}
+
+
+# Sections whose change moves the header's current status and "may work today".
+SECTIONS_IN_HEADER = {"periods", "work"}
+
+
+@dataclass(frozen=True)
+class ProcedureRow:
+    procedure: RefugeeProcedure
+    appeal: selectors.AppealStatus | None
+    event_form: forms.Form | None
+
+
+def _record_forms(applicant: Applicant, bound: dict[str, forms.Form]) -> dict[str, forms.Form]:
+    next_ordinal = max((p.ordinal for p in applicant.procedures.all()), default=0) + 1
+    return {
+        "periods": bound.get("periods") or LegalStatusPeriodForm(prefix="period"),
+        "work": bound.get("work") or WorkPermissionForm(prefix="work"),
+        "reporting": bound.get("reporting") or ReportingObligationForm(prefix="reporting"),
+        "procedures": bound.get("procedures")
+        or RefugeeProcedureForm(prefix="procedure", initial={"ordinal": next_ordinal}),
+        "household": bound.get("household") or HouseholdMemberForm(prefix="household"),
+    }
+
+
+def detail_context(
+    request: AuthenticatedRequest,
+    applicant: Applicant,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    """Everything the page and its sections show, derived from the prefetched rows (no queries)."""
+    user = request.user
+    today = timezone.localdate()
+    bound = bound or {}
+    can_edit = may_edit(user, applicant)
+    periods = list(applicant.periods.all())
+    permissions = list(applicant.work_permissions.all())
+    current = selectors.current_period(periods, today)
+    lawful_until = current.lawful_stay_until if current else None
+    record_forms = _record_forms(applicant, bound) if can_edit else {}
+    procedures = [
+        ProcedureRow(
+            procedure=procedure,
+            appeal=selectors.appeal_status(procedure, today),
+            event_form=(
+                bound.get(f"event-{procedure.pk}") or ProcedureEventForm(prefix=f"event-{procedure.pk}")
+            )
+            if can_edit
+            else None,
+        )
+        for procedure in applicant.procedures.all()
+    ]
+    return {
+        "applicant": applicant,
+        "today": today,
+        "can_edit": can_edit,
+        "can_show_card": can_edit,
+        "can_see_legal": applicant.__dict__.get("legal_visible", False),
+        "current_period": current,
+        "lawful_until": lawful_until,
+        "lawful_days_left": (lawful_until - today).days if lawful_until else None,
+        "renewal_pending": bool(current and current.renewal_filed_on and not current.renewal_decided_on),
+        "may_work_today": selectors.may_work_on(periods, permissions, today),
+        "periods": periods,
+        "timeline": timeline.timeline_svg(periods, today=today),
+        "gaps": timeline.gaps_between(periods, today),
+        "work_permissions": [(permission, permission.covers(today)) for permission in permissions],
+        "reporting": [
+            (obligation, (obligation.next_report_date - today).days)
+            for obligation in applicant.reporting_obligations.all()
+        ],
+        "procedures": procedures,
+        "forms": record_forms,
+        "notice": notice,
+        "status_kinds": status_kind_choices(),
+    }
+
+
+def render_section(
+    request: AuthenticatedRequest,
+    reference_code: str,
+    section: str,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    notice: str = "",
+) -> HttpResponse:
+    applicant = get_object_or_404(
+        selectors.applicant_detail_queryset(request.user), reference_code=reference_code
+    )
+    context = detail_context(request, applicant, bound=bound, notice=notice)
+    html = render_to_string(SECTION_TEMPLATES[section], context, request=request)
+    if section in SECTIONS_IN_HEADER and not bound:
+        html += render_to_string(
+            "casework/applicants/legal_summary.html", {**context, "oob": True}, request=request
+        )
+    return HttpResponse(html)
+
+
+def add_record(
+    request: AuthenticatedRequest,
+    reference_code: str,
+    *,
+    section: str,
+    form_key: str,
+    make_form: Callable[[QueryDict | None], forms.Form],
+    save: Callable[[forms.Form, Applicant], object],
+    on_error: Callable[[forms.Form, ValidationError], None] | None = None,
+    title: str,
+    done: str,
+    applicant: Applicant | None = None,
+) -> HttpResponse:
+    """Add one legal record: in place with htmx (the section comes back), or as a plain form post."""
+    applicant = applicant or editable_applicant(request.user, reference_code)
+    form = make_form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form, applicant)
+        except ValidationError as error:
+            apply_service_error(form, error)
+            if on_error is not None:
+                on_error(form, error)
+        else:
+            if request.htmx:  # type: ignore[attr-defined]
+                return render_section(request, reference_code, section, notice=done)
+            messages.success(request, done)
+            return redirect(detail_url(applicant, section))
+    if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
+        return render_section(request, reference_code, section, bound={form_key: form})
+    return render(
+        request,
+        "casework/applicants/record_form.html",
+        {"applicant": applicant, "form": form, "title": title, "section": section},
+    )
+
+
+def _show_card_confirm(form: forms.Form, error: ValidationError) -> None:
+    if "card_conflict" in error_codes(error, "card_number"):
+        form.show_card_confirm = True  # type: ignore[attr-defined]
+
+
+@staff_required
+def period_add(request: AuthenticatedRequest, reference_code: str) -> HttpResponse:
+    def save(form, applicant):
+        return services.legal_period_record(
+            by=request.user,
+            applicant=applicant,
+            data=form.period_data(),
+            card_number=form.cleaned_data["card_number"],
+            confirm_card_conflict=form.cleaned_data["confirm_card_conflict"],
+            end_current=form.cleaned_data["end_current"],
+        )
+
+    return add_record(
+        request,
+        reference_code,
+        section="periods",
+        form_key="periods",
+        make_form=lambda data: LegalStatusPeriodForm(data, prefix="period"),
+        save=save,
+        on_error=_show_card_confirm,
+        title=_("Add a status period"),
+        done=_("The status period is added."),
+    )
+
+
+@staff_required
+def work_permission_add(request: AuthenticatedRequest, reference_code: str) -> HttpResponse:
+    return add_record(
+        request,
+        reference_code,
+        section="work",
+        form_key="work",
+        make_form=lambda data: WorkPermissionForm(data, prefix="work"),
+        save=lambda form, applicant: services.work_permission_record(
+            by=request.user, applicant=applicant, data=form.cleaned_data
+        ),
+        title=_("Add a work permission"),
+        done=_("The work permission is added."),
+    )
+
+
+@staff_required
+def reporting_obligation_add(request: AuthenticatedRequest, reference_code: str) -> HttpResponse:
+    return add_record(
+        request,
+        reference_code,
+        section="reporting",
+        form_key="reporting",
+        make_form=lambda data: ReportingObligationForm(data, prefix="reporting"),
+        save=lambda form, applicant: services.reporting_obligation_record(
+            by=request.user, applicant=applicant, data=form.cleaned_data
+        ),
+        title=_("Add a reporting obligation"),
+        done=_("The reporting obligation is added."),
+    )
+
+
+@staff_required
+def procedure_add(request: AuthenticatedRequest, reference_code: str) -> HttpResponse:
+    return add_record(
+        request,
+        reference_code,
+        section="procedures",
+        form_key="procedures",
+        make_form=lambda data: RefugeeProcedureForm(data, prefix="procedure"),
+        save=lambda form, applicant: services.procedure_record(
+            by=request.user, applicant=applicant, data=form.cleaned_data
+        ),
+        title=_("Add a refugee status application"),
+        done=_("The application is added."),
+    )
+
+
+@staff_required
+def procedure_event_add(request: AuthenticatedRequest, reference_code: str, pk: int) -> HttpResponse:
+    applicant = editable_applicant(request.user, reference_code)
+    procedure = get_object_or_404(
+        RefugeeProcedure.objects.visible_to(request.user), pk=pk, applicant=applicant
+    )
+    prefix = f"event-{procedure.pk}"
+    return add_record(
+        request,
+        reference_code,
+        section="procedures",
+        form_key=prefix,
+        make_form=lambda data: ProcedureEventForm(data, prefix=prefix),
+        save=lambda form, _applicant: services.procedure_event_record(
+            by=request.user, procedure=procedure, data=form.cleaned_data
+        ),
+        title=_("Add an event to application %(number)d") % {"number": procedure.ordinal},
+        done=_("The event is added."),
+        applicant=applicant,
+    )
+
+
+def _period_of(user, applicant: Applicant, pk: int) -> LegalStatusPeriod:
+    return get_object_or_404(LegalStatusPeriod.objects.visible_to(user), pk=pk, applicant=applicant)
+
+
+@staff_required
+def period_edit(request: AuthenticatedRequest, reference_code: str, pk: int) -> HttpResponse:
+    user = request.user
+    applicant = editable_applicant(user, reference_code)
+    period = _period_of(user, applicant, pk)
+    form = LegalStatusPeriodEditForm(
+        request.POST if request.method == "POST" else None, period=period, prefix="period"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_period_update(
+                by=user,
+                period=period,
+                data=form.period_data(),
+                card_number=form.card_number_for_service(),
+                confirm_card_conflict=form.cleaned_data["confirm_card_conflict"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            _show_card_confirm(form, error)
+        else:
+            messages.success(request, _("The status period is saved."))
+            return redirect(detail_url(applicant, "periods"))
+    return render(
+        request,
+        "casework/applicants/period_edit.html",
+        {"applicant": applicant, "period": period, "form": form},
+    )
+
+
+@staff_required
+def period_delete(request: AuthenticatedRequest, reference_code: str, pk: int) -> HttpResponse:
+    user = request.user
+    applicant = editable_applicant(user, reference_code)
+    period = _period_of(user, applicant, pk)
+    if request.method == "POST":
+        services.legal_period_delete(by=user, period=period)
+        messages.success(request, _("The status period is deleted."))
+        return redirect(detail_url(applicant, "periods"))
+    return render(
+        request, "casework/applicants/period_delete.html", {"applicant": applicant, "period": period}
+    )
+
+
+@staff_required
+def period_card_number(request: AuthenticatedRequest, reference_code: str, pk: int) -> HttpResponse:
+    """The full residence card number, on an explicit request, for those who may change the case."""
+    user = request.user
+    applicant = editable_applicant(user, reference_code)
+    period = _period_of(user, applicant, pk)
+    template = (
+        "casework/applicants/card_number_cell.html"
+        if request.htmx  # type: ignore[attr-defined]
+        else "casework/applicants/card_number.html"
+    )
+    log_access(
+        actor=user,
+        kind=AccessLogEntry.Kind.CARD_NUMBER_VIEW,
+        applicant_id=applicant.pk,
+        object_label=str(period),
+        detail={"period": period.pk},
+    )
+    response = render(request, template, {"applicant": applicant, "period": period})
+    add_never_cache_headers(response)
+    return response

@@ -79,6 +79,7 @@ run: assets messages seed
 lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: dev-venv
 	$(VENV)/bin/mypy casework learning jobs config

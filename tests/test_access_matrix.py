@@ -561,7 +561,7 @@ def applicants_with_readable_documents(world: World, role: str) -> list[str]:
 
 # Reminders (issue 5). The inbox and the deadlines page are for casework staff. Acting on a reminder is
 # POST only: a GET is refused by the method check, after the role check and before any lookup, so it
-# tells nothing about the reminder (tests/casework/test_reminders_ui.py and test_api_reminders.py POST
+# tells nothing about the reminder (tests/casework/views/test_reminders.py and api/test_reminders.py POST
 # as every role: someone else's reminder is a 404). The API lists answer every member with their own
 # rows only (LIST_CONTENTS); trainers and employer users get empty lists and 403 on every POST.
 REMINDER_ACTIONS = ("reminder_acknowledge", "reminder_snooze", "reminder_task", "notification_read")

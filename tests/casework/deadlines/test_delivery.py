@@ -43,7 +43,7 @@ from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subproce
 
 JST = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 25)
-BACKEND = "tests.casework.test_reminder_delivery.ScriptedSMTP"
+BACKEND = "tests.casework.deadlines.test_delivery.ScriptedSMTP"
 
 
 def at(day: date, hour: int = 8, minute: int = 0, second: int = 0) -> datetime:

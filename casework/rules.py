@@ -152,6 +152,15 @@ STATUS_KIND_CHOICES = [(code, rule.label_en) for code, rule in STATUS_KINDS.item
 WORK_GRANTING_KINDS = frozenset(code for code, rule in STATUS_KINDS.items() if rule.grants_work)
 SPECIAL_PERIOD_KINDS = frozenset(code for code, rule in STATUS_KINDS.items() if rule.special_period_applies)
 
+# Work inside the special period (DOMAIN.md §3; DESIGN.md, WorkPermission) — **uncertain**. While a
+# period whose kind has a special period is extended by a renewal filed before its end, Tobira holds that
+# the work the kind grants by itself continues, and so do the designation-sheet and outside-status
+# permissions tied to that period (in force on its last day): both are part of the status being renewed.
+# A supervisory-measures work permit is a decision of its own and never extends. Change these two values
+# (not code elsewhere) when the Immigration Services Agency's reading is confirmed otherwise.
+WORK_CONTINUES_IN_SPECIAL_PERIOD = True
+PERMISSION_BASES_EXTENDED_BY_SPECIAL_PERIOD = frozenset({"designation_sheet", "outside_status"})
+
 # Refugee procedure (DOMAIN.md §2, §5).
 APPEAL_WINDOW_DAYS = 7  # request for examination within 7 days of receiving the refusal
 APPEAL_OFFSETS: tuple[int | str, ...] = (ON_RECORD, -4, -2)  # at once, day 3 and day 5 of 7
@@ -223,6 +232,18 @@ def lawful_stay_until(
         if renewal_decided_on is None:
             return limit
     return end
+
+
+def in_special_period(
+    *, kind: str, end: date | None, renewal_filed_on: date | None, renewal_decided_on: date | None, day: date
+) -> bool:
+    """Is `day` past the period's end but still lawful through its special period (renewal filed in time)?"""
+    if end is None or day <= end:
+        return False
+    until = lawful_stay_until(
+        kind=kind, end=end, renewal_filed_on=renewal_filed_on, renewal_decided_on=renewal_decided_on
+    )
+    return until is not None and day <= until
 
 
 def renewal_window_opens(*, start: date, end: date | None) -> date | None:

@@ -31,36 +31,54 @@ from casework.models import (
 from casework.roles import Role
 
 
-def current_period_subquery(day: date, field: str) -> Subquery:
-    """The current period as current_period() finds it: covering the day, or past its end but still
-    lawful through the special period (renewal filed by the end, end + 2 months not passed, no
-    decision before the day). A renewal filed long ago does not keep an old period current."""
+def _still_lawful_after_end(day: date) -> Q:
+    """Periods (past their end or not) still lawful on the day through the special period: a kind with
+    one, renewal filed by the end, end + 2 months not passed, no decision before the day."""
     special_after = rules.latest_day_whose_months_later_is_on_or_before(
         day - timedelta(days=1), rules.SPECIAL_PERIOD_MONTHS
     )
-    still_lawful = Q(
+    return Q(
         status_kind__in=rules.SPECIAL_PERIOD_KINDS,
         renewal_filed_on__isnull=False,
         renewal_filed_on__lte=F("end_date"),
         end_date__gt=special_after,
     ) & (Q(renewal_decided_on__isnull=True) | Q(renewal_decided_on__gte=day))
+
+
+def current_period_subquery(day: date, field: str) -> Subquery:
+    """The current period as current_period() finds it: covering the day, or past its end but still
+    lawful through the special period. A renewal filed long ago does not keep an old period current."""
     return Subquery(
         LegalStatusPeriod.objects.filter(applicant=OuterRef("pk"), start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day) | still_lawful)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day) | _still_lawful_after_end(day))
         .order_by("-start_date")
         .values(field)[:1]
     )
 
 
 def may_work_condition(day: date) -> Q:
-    """'May work on day' as a database condition: a covering period that grants work, or a permission."""
+    """'May work on day' as a database condition, the same answer as may_work_on(): a covering period that
+    grants work, or a permission covering the day, or — inside a period's special period — the work of
+    the kind itself or of a designation-sheet or outside-status permission in force on its last day."""
     covering = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
     granting = Q(status_kind__in=rules.WORK_GRANTING_KINDS) | Q(status_kind="other", other_grants_work=True)
     period = LegalStatusPeriod.objects.filter(covering & granting, applicant=OuterRef("pk"))
     permission = WorkPermission.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day), applicant=OuterRef("pk"), start_date__lte=day
     )
-    return Q(Exists(period)) | Q(Exists(permission))
+    condition = Q(Exists(period)) | Q(Exists(permission))
+    if rules.WORK_CONTINUES_IN_SPECIAL_PERIOD:
+        extended = LegalStatusPeriod.objects.filter(
+            _still_lawful_after_end(day), applicant=OuterRef("pk"), end_date__lt=day
+        )
+        tied = WorkPermission.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("end_date")),
+            applicant=OuterRef("applicant"),
+            basis__in=rules.PERMISSION_BASES_EXTENDED_BY_SPECIAL_PERIOD,
+            start_date__lte=OuterRef("end_date"),
+        )
+        condition |= Q(Exists(extended.filter(granting))) | Q(Exists(extended.filter(Exists(tied))))
+    return condition
 
 
 def legal_visibility(user) -> Exists | Value:
@@ -215,10 +233,36 @@ def current_period(periods: list[LegalStatusPeriod], day: date) -> LegalStatusPe
 
 
 def may_work_on(periods: list[LegalStatusPeriod], permissions: list[WorkPermission], day: date) -> bool:
-    """The one answer to 'may this person work on this day' (matching, placements, share packet)."""
+    """The one answer to 'may this person work on this day' (matching, placements, share packet).
+
+    A period covering the day that grants work by itself, or a permission covering the day; inside the
+    special period of a period whose renewal was filed in time (DOMAIN.md §3, **uncertain**, see
+    rules.WORK_CONTINUES_IN_SPECIAL_PERIOD) also the kind's own work and the designation-sheet and
+    outside-status permissions in force on the period's last day. may_work_condition() is the same
+    answer as a database condition.
+    """
     if any(p.covers(day) and p.grants_work for p in periods):
         return True
-    return any(permission.covers(day) for permission in permissions)
+    if any(permission.covers(day) for permission in permissions):
+        return True
+    if not rules.WORK_CONTINUES_IN_SPECIAL_PERIOD:
+        return False
+    for period in periods:
+        if not rules.in_special_period(
+            kind=period.status_kind,
+            end=period.end_date,
+            renewal_filed_on=period.renewal_filed_on,
+            renewal_decided_on=period.renewal_decided_on,
+            day=day,
+        ):
+            continue
+        if period.grants_work or any(
+            permission.basis in rules.PERMISSION_BASES_EXTENDED_BY_SPECIAL_PERIOD
+            and permission.covers(period.end_date)
+            for permission in permissions
+        ):
+            return True
+    return False
 
 
 def applicant_may_work_on(applicant: Applicant, day: date) -> bool:

@@ -195,6 +195,79 @@ def test_neither_a_granting_period_nor_a_permission(caseworker, person):
     assert may_work(other)
 
 
+def permit(by, applicant, basis, start, end):
+    return services.work_permission_record(
+        by=by, applicant=applicant, data={"basis": basis, "start_date": start, "end_date": end}
+    )
+
+
+@pytest.mark.django_db
+def test_a_kind_that_grants_work_keeps_granting_it_in_the_special_period(caseworker, person):
+    # Long-term resident until 31 May, renewal filed on 20 May, no decision yet: lawful until 31 July.
+    add_period(
+        caseworker, person, date(2025, 6, 1), date(2026, 5, 31), kind="long_term_resident",
+        renewal_filed_on=date(2026, 5, 20),
+    )  # fmt: skip
+    assert may_work(person, date(2026, 6, 15))
+    assert may_work(person, date(2026, 7, 31))
+    assert not may_work(person, date(2026, 8, 1)), "end + 2 months is the hard limit"
+
+
+@pytest.mark.django_db
+def test_the_special_period_ends_with_the_decision(caseworker, person):
+    add_period(
+        caseworker, person, date(2025, 6, 1), date(2026, 5, 31), kind="long_term_resident",
+        renewal_filed_on=date(2026, 5, 20), renewal_decision="refused", renewal_decided_on=date(2026, 6, 10),
+    )  # fmt: skip
+    assert may_work(person, date(2026, 6, 10))
+    assert not may_work(person, date(2026, 6, 11))
+
+
+@pytest.mark.django_db
+def test_a_renewal_filed_after_the_end_extends_nothing(caseworker, person):
+    add_period(
+        caseworker, person, date(2025, 6, 1), date(2026, 5, 31), kind="long_term_resident",
+        renewal_filed_on=date(2026, 6, 2),
+    )  # fmt: skip
+    assert not may_work(person, date(2026, 6, 15))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("basis", ["designation_sheet", "outside_status"])
+def test_a_permission_tied_to_the_period_continues_in_its_special_period(caseworker, person, basis):
+    add_period(caseworker, person, date(2025, 12, 1), date(2026, 5, 31), renewal_filed_on=date(2026, 5, 25))
+    permit(caseworker, person, basis, date(2026, 1, 1), date(2026, 5, 31))
+    assert may_work(person, date(2026, 5, 31))
+    assert may_work(person, date(2026, 6, 15)), "the designation-sheet work continues with the status"
+    assert not may_work(person, date(2026, 8, 1))
+
+
+@pytest.mark.django_db
+def test_a_permission_that_ended_before_the_period_does_not_come_back(caseworker, person):
+    add_period(caseworker, person, date(2025, 12, 1), date(2026, 5, 31), renewal_filed_on=date(2026, 5, 25))
+    permit(caseworker, person, "designation_sheet", date(2026, 1, 1), date(2026, 4, 30))
+    assert not may_work(person, date(2026, 5, 15))
+    assert not may_work(person, date(2026, 6, 15))
+
+
+@pytest.mark.django_db
+def test_a_supervisory_measures_permit_never_extends(caseworker, person):
+    add_period(caseworker, person, date(2025, 12, 1), date(2026, 5, 31), renewal_filed_on=date(2026, 5, 25))
+    permit(caseworker, person, "supervisory_permit", date(2026, 1, 1), date(2026, 5, 31))
+    assert may_work(person, date(2026, 5, 31))
+    assert not may_work(person, date(2026, 6, 1))
+
+
+@pytest.mark.django_db
+def test_no_special_period_for_provisional_release(caseworker, person):
+    add_period(
+        caseworker, person, date(2026, 3, 1), date(2026, 5, 31), kind="provisional_release",
+        renewal_filed_on=date(2026, 5, 20),
+    )  # fmt: skip
+    permit(caseworker, person, "outside_status", date(2026, 3, 1), date(2026, 5, 31))
+    assert not may_work(person, date(2026, 6, 1))
+
+
 # --- The legal summary ----------------------------------------------------------------------------------
 
 

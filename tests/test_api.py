@@ -70,6 +70,28 @@ def test_schema_is_an_openapi_document_of_our_endpoints(caseworker, client_for):
     assert as_json.json()["paths"].keys() == document["paths"].keys()
 
 
+@pytest.mark.parametrize(
+    ("path", "field", "response_component"),
+    [
+        ("/api/v1/documents/", "file", "Document"),
+        ("/api/v1/assessments/", "certificate", "Assessment"),
+    ],
+)
+def test_an_upload_is_a_binary_file_in_a_multipart_request(
+    caseworker, client_for, path, field, response_component
+):
+    document = yaml.safe_load(client_for(caseworker).get("/api/v1/schema/").content)
+    schemas = document["components"]["schemas"]
+    body = document["paths"][path]["post"]["requestBody"]["content"]
+    request_component = body["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert request_component != response_component, "requests and responses are their own components"
+    upload = schemas[request_component]["properties"][field]
+    assert upload == {**upload, "type": "string", "format": "binary"}
+    assert not upload.get("nullable"), "a part of a multipart body is there or not: never null"
+    stored = schemas[response_component]["properties"].get(field, {})
+    assert stored.get("format") != "binary", "a response says what was stored, not a file to send"
+
+
 def test_docs_load_only_our_own_static_files(caseworker, client_for):
     client = client_for(caseworker)
     response = client.get("/api/v1/docs/")

@@ -294,7 +294,6 @@ class DocumentCreateSerializer(serializers.Serializer):
     # Presence, emptiness, size, content and name are the service's questions (the page's messages).
     file = serializers.FileField(
         required=False,
-        allow_null=True,
         allow_empty_file=True,
         use_url=False,
         help_text=_("A PDF, JPEG or PNG file of at most 10 MB (checked by its content)."),

@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Case management for refugee-status applicants in Japan: casework, learning and jobs.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request and response bodies as their own components, so an upload is `format: binary` in the
+    # multipart request while the response shows what was stored.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

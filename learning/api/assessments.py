@@ -131,7 +131,6 @@ class AssessmentCreateSerializer(AssessmentFieldsSerializer):
     assessed_on = PlausibleDateField(required=False, allow_null=True)
     certificate = serializers.FileField(
         required=False,
-        allow_null=True,
         allow_empty_file=True,
         use_url=False,
         help_text=_("The certificate or score report: a PDF, JPEG or PNG file of at most 10 MB."),

@@ -1049,7 +1049,7 @@ def make_world(role_users: dict[str, User]) -> World:
     world = World(users={str(role): user for role, user in role_users.items()})
     administrator = world.users["administrator"]
     world.objects["service_account"], _token = account_services.service_account_create(
-        by=administrator, username="matrix-robot", role=Role.CASEWORKER
+        by=administrator, username="matrix-robot", role=Role.CASEWORKER, team=world.users["caseworker"].team
     )
     world.objects["team"] = world.users["caseworker"].team
     # Reset links are for someone who is not signing in (a sign-in would invalidate the token).

@@ -142,9 +142,9 @@ def test_a_service_account_token_authenticates_with_its_role(administrator):
     assert "sessionid" not in response.cookies
 
 
-def test_a_service_account_cannot_use_a_session_for_the_web_pages(administrator):
+def test_a_service_account_cannot_use_a_session_for_the_web_pages(administrator, team):
     account, _token = account_services.service_account_create(
-        by=administrator, username="reporting", role=Role.CASEWORKER
+        by=administrator, username="reporting", role=Role.CASEWORKER, team=team
     )
     client = Client()
     client.force_login(account)

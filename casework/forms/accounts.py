@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from casework.models import Team
 from casework.roles import Role
 
 
@@ -38,3 +42,21 @@ class ServiceAccountForm(forms.Form):
         choices=[(r.value, r.label) for r in Role if r != Role.ADMINISTRATOR],
         help_text=_("The service account can do through the API exactly what a person with this role can."),
     )
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        help_text=_("For the caseworker role: the team whose people it works with."),
+    )
+    led_teams = forms.ModelMultipleChoiceField(
+        label=_("Teams led"),
+        queryset=Team.objects.none(),
+        required=False,
+        help_text=_("For the supervisor role: the teams it oversees."),
+    )
+
+    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            self.fields["team"].queryset = teams
+            self.fields["led_teams"].queryset = teams

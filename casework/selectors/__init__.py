@@ -4,7 +4,7 @@ The names of accounts, applicants, legal, consent and records are re-exported he
 audit and reminders are read as their own modules (``casework.selectors.reminders``).
 """
 
-from casework.selectors.accounts import organisation_overview, team_of, teams_led_by
+from casework.selectors.accounts import assignment_gap, organisation_overview, team_of, teams_led_by
 from casework.selectors.applicants import (
     DUPLICATE_NAME_SIMILARITY,
     DuplicateCandidate,
@@ -53,6 +53,7 @@ from casework.selectors.records import (
 )
 
 __all__ = [
+    "assignment_gap",
     "AppealStatus",
     "ConsentCheck",
     "ConsentState",

@@ -52,3 +52,15 @@ def organisation_overview(*, user: User) -> dict[str, object]:
         "service_account_count": counts["service_accounts"],
         "teams": teams,
     }
+
+
+def assignment_gap(*, user: User) -> str | None:
+    """Why a staff user would see no one: "no_team" for a caseworker in no team, "no_led_team" for a
+    supervisor who leads none; None when neither (administrators see everyone). At most one query."""
+    if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
+        return None
+    if user.has_role(Role.CASEWORKER) and user.team_id is None:
+        return "no_team"
+    if user.has_role(Role.SUPERVISOR) and not user.led_teams.exists():
+        return "no_led_team"
+    return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -19,6 +21,21 @@ from casework.roles import Role
 def heartbeat_record(*, name: str) -> Heartbeat:
     heartbeat, _created = Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
     return heartbeat
+
+
+def role_assignment_check(*, roles: Iterable[str], team: Team | None, led_teams: Iterable[Team]) -> None:
+    """A caseworker belongs to a team and a supervisor leads at least one: without, they see nobody.
+
+    Raises a ValidationError naming `team` or `led_teams` (the user form, the admin and service accounts).
+    """
+    roles = set(roles)
+    errors: dict[str, str] = {}
+    if Role.CASEWORKER in roles and team is None:
+        errors["team"] = _("A caseworker must belong to a team: choose the team whose people they work with.")
+    if Role.SUPERVISOR in roles and not list(led_teams):
+        errors["led_teams"] = _("A supervisor must lead at least one team: choose the teams they lead.")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -77,18 +94,25 @@ def two_factor_disable(*, user: User) -> None:
 
 
 @transaction.atomic
-def service_account_create(*, by: User, username: str, role: str) -> tuple[User, str]:
+def service_account_create(
+    *, by: User, username: str, role: str, team: Team | None = None, led_teams: Iterable[Team] = ()
+) -> tuple[User, str]:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("A user with that name already exists.")})
+    led_teams = list(led_teams)
+    role_assignment_check(roles=[role], team=team, led_teams=led_teams)
     account = User(
         username=username,
         organisation_id=by.organisation_id,
         is_service_account=True,
         first_name=username,
+        team=team if role == Role.CASEWORKER else None,
     )
     account.set_unusable_password()
     account.save()
     user_set_roles(user=account, roles=[role])
+    if role == Role.SUPERVISOR:
+        account.led_teams.set(led_teams)
     token = Token.objects.create(user=account)
     return account, token.key
 

@@ -25,7 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from casework.access import role_required
 from casework.audit import log_access
 from casework.forms.accounts import ServiceAccountForm, SignInForm, TokenForm
-from casework.models import AccessLogEntry, User
+from casework.models import AccessLogEntry, Team, User
 from casework.roles import Role
 from casework.services import accounts as account_services
 from casework.typing import AuthenticatedRequest
@@ -216,13 +216,17 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMINISTRATOR)
 def service_accounts(request: AuthenticatedRequest) -> HttpResponse:
-    form = ServiceAccountForm(request.POST or None)
+    form = ServiceAccountForm(request.POST or None, teams=Team.objects.visible_to(request.user))
     new_token = None
     new_account = None
     if request.method == "POST" and form.is_valid():
         try:
             new_account, new_token = account_services.service_account_create(
-                by=request.user, username=form.cleaned_data["username"], role=form.cleaned_data["role"]
+                by=request.user,
+                username=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+                team=form.cleaned_data["team"],
+                led_teams=form.cleaned_data["led_teams"],
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -251,5 +255,10 @@ def service_account_rotate(request: AuthenticatedRequest, pk: int) -> HttpRespon
     return render(
         request,
         "casework/service_accounts.html",
-        {"form": ServiceAccountForm(), "accounts": accounts, "new_token": token, "new_account": account},
+        {
+            "form": ServiceAccountForm(teams=Team.objects.visible_to(request.user)),
+            "accounts": accounts,
+            "new_token": token,
+            "new_account": account,
+        },
     )

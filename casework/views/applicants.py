@@ -142,6 +142,8 @@ def _render_list(
             "bulk_form": bulk_form,
             "can_bulk": can_bulk and any(row.selectable for row in rows),
             "selected": selected,
+            # An empty list explains itself when the user's account is the reason (no team, none led).
+            "assignment_gap": None if rows else selectors.assignment_gap(user=user),
         },
     )
 

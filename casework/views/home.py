@@ -25,6 +25,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "is_caseworker": user.has_role(Role.CASEWORKER),
         "is_trainer": user.has_role(Role.TRAINER),
     }
+    context["assignment_gap"] = selectors.assignment_gap(user=user)
     if context["is_administrator"]:
         context["overview"] = selectors.organisation_overview(user=user)
     if context["is_supervisor"]:

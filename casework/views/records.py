@@ -368,6 +368,7 @@ def _render_my_tasks(
         "query": params.urlencode(),
         "today": today,
         "notice": notice,
+        "assignment_gap": None if rows else selectors.assignment_gap(user=user),
     }
     template = "casework/tasks/my_tasks_table.html" if partial else "casework/tasks/my_tasks.html"
     return render(request, template, context)

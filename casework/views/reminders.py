@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework import selectors as casework_selectors
 from casework import services
 from casework.access import role_required
 from casework.deadlines.chart import deadlines_chart_svg, deadlines_per_week
@@ -226,6 +227,7 @@ def deadlines(request: AuthenticatedRequest) -> HttpResponse:
         "query": request.GET,
         "oversees": selectors.may_oversee(user),
         "next_url": request.get_full_path(),
+        "assignment_gap": None if rows else casework_selectors.assignment_gap(user=user),
     }
     if context["oversees"]:
         unacknowledged = selectors.team_unacknowledged(user=user)

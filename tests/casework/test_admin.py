@@ -388,3 +388,90 @@ def test_procedures_and_events_in_the_admin_go_through_the_services(admin_client
     assert not third.is_missing_grounds
     event = ProcedureEvent.objects.get(procedure=third, kind="refusal_notice")
     assert event.recorded_by.username == "admin1"
+
+
+# --- Roles need teams ------------------------------------------------------------------------------------
+
+
+def user_form(username: str, role: str, **extra) -> dict:
+    group = Group.objects.get(name=role)
+    return {
+        "username": username,
+        "password1": "a-long-passphrase-2026",
+        "password2": "a-long-passphrase-2026",
+        "usable_password": "true",
+        "groups": [group.pk],
+        "language": "en",
+        **extra,
+    }
+
+
+@pytest.mark.django_db
+def test_a_caseworker_without_a_team_is_refused_in_the_admin(admin_client, team):
+    response = admin_client.post(reverse("admin:casework_user_add"), user_form("nobody", Role.CASEWORKER))
+    assert response.status_code == 200
+    assert "A caseworker must belong to a team" in response.content.decode()
+    assert not Organisation.objects.get().users.filter(username="nobody").exists()
+
+    response = admin_client.post(
+        reverse("admin:casework_user_add"), user_form("somebody", Role.CASEWORKER, team=team.pk)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Organisation.objects.get().users.get(username="somebody").team == team
+
+
+@pytest.mark.django_db
+def test_a_supervisor_leading_no_team_is_refused_in_the_admin(admin_client, team):
+    response = admin_client.post(reverse("admin:casework_user_add"), user_form("boss", Role.SUPERVISOR))
+    assert response.status_code == 200
+    assert "A supervisor must lead at least one team" in response.content.decode()
+
+    response = admin_client.post(
+        reverse("admin:casework_user_add"), user_form("boss", Role.SUPERVISOR, led_teams=[team.pk])
+    )
+    assert response.status_code == 302
+    boss = Organisation.objects.get().users.get(username="boss")
+    assert list(boss.led_teams.all()) == [team]
+
+
+@pytest.mark.django_db
+def test_taking_away_a_caseworkers_team_is_refused(admin_client, caseworker):
+    url = reverse("admin:casework_user_change", args=[caseworker.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        groups=[group.pk for group in caseworker.groups.all()],
+        user_permissions=[],
+        team="",
+        led_teams=[],
+        date_joined_0="2026-01-01",
+        date_joined_1="09:00:00",
+        last_login_0="",
+        last_login_1="",
+    )
+    data.pop("password", None)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "A caseworker must belong to a team" in response.content.decode()
+    caseworker.refresh_from_db()
+    assert caseworker.team_id is not None
+
+
+@pytest.mark.django_db
+def test_a_supervisors_last_team_cannot_be_taken_away(admin_client, supervisor, team):
+    url = reverse("admin:casework_team_change", args=[team.pk])
+    response = admin_client.post(
+        url, {"organisation": team.organisation_id, "name": team.name, "supervisors": []}
+    )
+    assert response.status_code == 200
+    assert "would lead no team" in response.content.decode()
+    assert list(team.supervisors.all()) == [supervisor]
+
+    other = TeamFactory(name="Kanagawa")
+    other.supervisors.add(supervisor)
+    response = admin_client.post(
+        url, {"organisation": team.organisation_id, "name": team.name, "supervisors": []}
+    )
+    assert response.status_code == 302
+    assert not team.supervisors.exists()
+

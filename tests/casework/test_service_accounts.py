@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from casework.models import Organisation, User
 from casework.roles import Role
 from casework.services import accounts as account_services
-from tests.casework.factories import UserFactory
+from tests.casework.factories import TeamFactory, UserFactory
 
 PAGE = "/accounts/service-accounts/"
 
@@ -35,11 +35,18 @@ def test_only_administrators_may_open_the_page(role_users, client_for, role):
     assert not User.objects.filter(username="sneaky").exists()
 
 
-def test_the_administrator_sees_the_organisations_service_accounts(administrator, client_for):
-    account_services.service_account_create(by=administrator, username="hr-sync", role=Role.CASEWORKER)
+def test_the_administrator_sees_the_organisations_service_accounts(administrator, team, client_for):
+    account_services.service_account_create(
+        by=administrator, username="hr-sync", role=Role.CASEWORKER, team=team
+    )
     elsewhere = Organisation.objects.create(name="Other NPO", slug="other")
     foreign_admin = UserFactory(organisation=elsewhere, roles=[Role.ADMINISTRATOR])
-    account_services.service_account_create(by=foreign_admin, username="their-robot", role=Role.CASEWORKER)
+    account_services.service_account_create(
+        by=foreign_admin,
+        username="their-robot",
+        role=Role.CASEWORKER,
+        team=TeamFactory(organisation=elsewhere, name="Their team"),
+    )
 
     response = client_for(administrator).get(PAGE)
     assert response.status_code == 200
@@ -49,9 +56,9 @@ def test_the_administrator_sees_the_organisations_service_accounts(administrator
     assert response.context["new_token"] is None
 
 
-def test_creating_a_service_account_shows_its_token_once(administrator, client_for):
+def test_creating_a_service_account_shows_its_token_once(administrator, team, client_for):
     client = client_for(administrator)
-    response = client.post(PAGE, {"username": "hr-sync", "role": Role.SUPERVISOR})
+    response = client.post(PAGE, {"username": "hr-sync", "role": Role.SUPERVISOR, "led_teams": [team.pk]})
     assert response.status_code == 200
 
     account = User.objects.get(username="hr-sync")
@@ -84,8 +91,10 @@ def test_administrator_role_cannot_be_given_to_a_service_account(administrator, 
 
 
 @pytest.mark.parametrize("name", ["hr-sync", "HR-Sync", "case1"])
-def test_a_name_already_taken_is_a_field_error(administrator, caseworker, client_for, name):
-    account_services.service_account_create(by=administrator, username="hr-sync", role=Role.CASEWORKER)
+def test_a_name_already_taken_is_a_field_error(administrator, caseworker, team, client_for, name):
+    account_services.service_account_create(
+        by=administrator, username="hr-sync", role=Role.CASEWORKER, team=team
+    )
     response = client_for(administrator).post(PAGE, {"username": name, "role": Role.CASEWORKER})
     assert response.status_code == 200
     form = response.context["form"]
@@ -101,9 +110,9 @@ def test_a_name_must_be_a_slug(administrator, client_for):
     assert not User.objects.filter(is_service_account=True).exists()
 
 
-def test_rotating_a_token_invalidates_the_old_one(administrator, client_for):
+def test_rotating_a_token_invalidates_the_old_one(administrator, team, client_for):
     account, old = account_services.service_account_create(
-        by=administrator, username="hr-sync", role=Role.CASEWORKER
+        by=administrator, username="hr-sync", role=Role.CASEWORKER, team=team
     )
     assert api_me(old)[0] == 200
 
@@ -124,10 +133,10 @@ def test_rotating_a_token_invalidates_the_old_one(administrator, client_for):
 
 
 def test_only_administrators_may_rotate_and_only_their_organisations_accounts(
-    administrator, supervisor, client_for
+    administrator, supervisor, team, client_for
 ):
     account, token = account_services.service_account_create(
-        by=administrator, username="hr-sync", role=Role.CASEWORKER
+        by=administrator, username="hr-sync", role=Role.CASEWORKER, team=team
     )
     assert client_for(supervisor).post(f"{PAGE}{account.pk}/rotate/").status_code == 403
     assert Client().post(f"{PAGE}{account.pk}/rotate/").status_code == 302
@@ -141,9 +150,9 @@ def test_only_administrators_may_rotate_and_only_their_organisations_accounts(
     assert Token.objects.get(user=account).key == token
 
 
-def test_a_service_account_cannot_use_the_web_pages(administrator):
+def test_a_service_account_cannot_use_the_web_pages(administrator, team):
     account, _token = account_services.service_account_create(
-        by=administrator, username="hr-sync", role=Role.CASEWORKER
+        by=administrator, username="hr-sync", role=Role.CASEWORKER, team=team
     )
     # It has no password, so the sign-in page refuses it...
     response = Client().post("/accounts/login/", {"username": "hr-sync", "password": ""})
@@ -159,9 +168,29 @@ def test_a_service_account_cannot_use_the_web_pages(administrator):
 
 
 @override_settings(REQUIRE_2FA=True)
-def test_a_token_works_when_two_factor_is_required(administrator):
+def test_a_token_works_when_two_factor_is_required(administrator, team):
     """Integrations cannot type a code: the token is their only factor, and it is enough for the API."""
     _account, token = account_services.service_account_create(
-        by=administrator, username="hr-sync", role=Role.CASEWORKER
+        by=administrator, username="hr-sync", role=Role.CASEWORKER, team=team
     )
     assert api_me(token)[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "field", "message"),
+    [
+        (Role.CASEWORKER, "team", "A caseworker must belong to a team"),
+        (Role.SUPERVISOR, "led_teams", "A supervisor must lead at least one team"),
+    ],
+)
+def test_a_role_that_needs_a_team_is_refused_without_one(administrator, client_for, role, field, message):
+    response = client_for(administrator).post(PAGE, {"username": "lonely-bot", "role": role})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not User.objects.filter(username="lonely-bot").exists()
+    assert not Token.objects.exists()
+
+
+def test_a_caseworker_service_account_joins_its_team(administrator, team, client_for):
+    client_for(administrator).post(PAGE, {"username": "intake-bot", "role": Role.CASEWORKER, "team": team.pk})
+    assert User.objects.get(username="intake-bot").team == team

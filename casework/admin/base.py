@@ -111,15 +111,10 @@ class VisibleAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             record_change(actor=request.user, instance=obj, before=before)
 
-    def delete_model(self, request, obj) -> None:
-        record_change(
-            actor=request.user, instance=obj, before=snapshot(obj), action=ChangeRecord.Action.DELETE
-        )
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        for obj in queryset:
-            self.delete_model(request, obj)
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """No delete button and no bulk delete for case records: a correction is an edit (in the history),
+        and erasing a person (APPI) is an audited service of its own, never a delete in the admin."""
+        return False
 
     def save_formset(self, request, form, formset, change) -> None:
         """Inline rows (aliases, household) are saved by the admin itself: record each change."""

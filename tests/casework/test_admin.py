@@ -475,3 +475,36 @@ def test_a_supervisors_last_team_cannot_be_taken_away(admin_client, supervisor, 
     assert response.status_code == 302
     assert not team.supervisors.exists()
 
+
+# --- No deletion of case records -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_no_case_record_can_be_deleted_in_the_admin(admin_client, caseworker):
+    from django.contrib import admin as django_admin
+
+    from casework.admin.base import VisibleAdmin
+
+    make_people(caseworker, 1)
+    case_admins = {
+        model: model_admin
+        for model, model_admin in django_admin.site._registry.items()
+        if isinstance(model_admin, VisibleAdmin)
+    }
+    labels = {model._meta.label_lower for model in case_admins}
+    assert {"casework.applicant", "casework.legalstatusperiod", "learning.assessment"} <= labels
+    for model, model_admin in case_admins.items():
+        assert not model_admin.has_delete_permission(None), model
+        row = model._default_manager.first()
+        info = (model._meta.app_label, model._meta.model_name)
+        listing = admin_client.get(reverse("admin:{}_{}_changelist".format(*info)))
+        assert b'value="delete_selected"' not in listing.content, model
+        if row is None:
+            continue
+        page = admin_client.get(reverse("admin:{}_{}_change".format(*info), args=[row.pk]))
+        assert reverse("admin:{}_{}_delete".format(*info), args=[row.pk]).encode() not in page.content
+        refused = admin_client.post(
+            reverse("admin:{}_{}_delete".format(*info), args=[row.pk]), {"post": "yes"}
+        )
+        assert refused.status_code == 403, model
+        assert model._default_manager.filter(pk=row.pk).exists(), model

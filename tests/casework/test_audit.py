@@ -386,14 +386,12 @@ def test_the_admins_add_and_change_paths_write_history(
     assert correction.actor == administrator
     assert correction.changes["hours_per_week"] == {"old": None, "new": 20}
     assert correction.changes["note"] == {"old": "", "new": "corrected"}
+    # Case records are corrected, never deleted, in the admin (erasure is an audited service).
     deleted = client.post(
         reverse("admin:casework_workpermission_delete", args=[permission.pk]), {"post": "yes"}
     )
-    assert deleted.status_code == 302
-    assert ChangeRecord.objects.filter(
-        model="casework.workpermission", object_id=str(permission.pk), action="delete"
-    ).exists()
-    assert not WorkPermission.objects.filter(pk=permission.pk).exists()
+    assert deleted.status_code == 403
+    assert WorkPermission.objects.filter(pk=permission.pk).exists()
 
 
 def test_the_admins_event_corrections_write_history(client_for, administrator, caseworker):

@@ -292,7 +292,16 @@ def assignable_teams(user: User) -> QuerySet[Team]:
     return teams.filter(Q(supervisors=user) | Q(pk=user.team_id or 0)).distinct().order_by("name")
 
 
-def assignable_caseworkers(user: User) -> QuerySet[User]:
+def reassignable_teams(user: User) -> QuerySet[Team]:
+    """Teams a user may move cases into (services.applicants_reassign): all for administrators, else only
+    the teams they lead — not a team they merely belong to."""
+    teams = Team.objects.visible_to(user)
+    if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
+        return teams.order_by("name")
+    return teams.filter(supervisors=user).order_by("name")
+
+
+def assignable_caseworkers(user: User, teams: QuerySet[Team] | None = None) -> QuerySet[User]:
     caseworkers = (
         User.objects.visible_to(user)
         .with_role(Role.CASEWORKER)
@@ -302,7 +311,7 @@ def assignable_caseworkers(user: User) -> QuerySet[User]:
     )
     if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
         return caseworkers
-    return caseworkers.filter(team__in=assignable_teams(user).values("pk"))
+    return caseworkers.filter(team__in=(teams if teams is not None else assignable_teams(user)).values("pk"))
 
 
 class CaseworkerChoiceField(forms.ModelChoiceField):
@@ -321,9 +330,10 @@ class AssignmentFieldsMixin(TobiraForm):
         ),
     )
 
-    def set_assignment_choices(self, user: User) -> None:
-        self.fields["team"].queryset = assignable_teams(user)  # type: ignore[attr-defined]
-        self.fields["caseworker"].queryset = assignable_caseworkers(user)  # type: ignore[attr-defined]
+    def set_assignment_choices(self, user: User, teams: QuerySet[Team] | None = None) -> None:
+        teams = teams if teams is not None else assignable_teams(user)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["caseworker"].queryset = assignable_caseworkers(user, teams)  # type: ignore[attr-defined]
 
 
 class ApplicantRegistrationForm(ApplicantProfileForm, AssignmentFieldsMixin):
@@ -366,7 +376,7 @@ class ReassignForm(AssignmentFieldsMixin):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.set_assignment_choices(user)
+        self.set_assignment_choices(user, reassignable_teams(user))
 
 
 class BulkReassignForm(ReassignForm):

@@ -23,6 +23,7 @@ from casework.models import (
 from casework.roles import Role
 from casework.ui import panels
 from casework.ui.timeline import timeline_svg
+from tests.casework.factories import TeamFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -709,6 +710,23 @@ def test_reassign_one_case(client_for, supervisor, teammate, cases):
     applicant = Applicant.objects.get(pk=cases["own"].pk)
     assert applicant.caseworker == teammate
     assert applicant.assignments.first().reason == "language match"
+
+
+@pytest.mark.django_db
+def test_the_reassign_form_offers_only_the_teams_the_user_may_move_cases_into(
+    client_for, supervisor, team, other_team, teammate, other_caseworker, cases
+):
+    # A supervisor who is also a member of a team they do not lead may not move cases into it.
+    supervisor.team = other_team
+    supervisor.save(update_fields=["team"])
+    third = TeamFactory(name="Saitama")
+    for page in (url("applicant_reassign", cases["own"]), reverse("applicant_list")):
+        response = client_for(supervisor).get(page)
+        form = response.context["form"] if "form" in response.context else response.context["bulk_form"]
+        assert list(form.fields["team"].queryset) == [team], page
+        assert other_caseworker not in form.fields["caseworker"].queryset, page
+        assert teammate in form.fields["caseworker"].queryset, page
+        assert third not in form.fields["team"].queryset, page
 
 
 # --- Legal records: bad input and the htmx path ---------------------------------------------------------------

@@ -66,7 +66,8 @@ class DemoCourse:
     starts_on: date
     ends_on: date
     completed: tuple[str, ...] = ()
-    cancelled_weeks_ago: int | None = None  # the session nearest this many weeks ago is cancelled
+    # The session nearest this many weeks ahead is cancelled (only what has not begun can be cancelled).
+    cancelled_weeks_ahead: int | None = None
 
 
 def _first_monday_of_next_month(today: date) -> date:
@@ -96,7 +97,7 @@ def demo_courses(today: date) -> tuple[DemoCourse, ...]:
             topic="Marugoto A1",
             starts_on=today - timedelta(days=70),
             ends_on=today + timedelta(days=35),
-            cancelled_weeks_ago=3,
+            cancelled_weeks_ahead=2,
         ),
         DemoCourse(
             name="Japanese A2 online",
@@ -370,9 +371,10 @@ class DemoLearning:
         )
         sessions = list(Session.objects.filter(course=course).order_by("starts_at"))
         self.counts["sessions"] += len(sessions)
-        if spec.cancelled_weeks_ago is not None:
-            target = self.today - timedelta(weeks=spec.cancelled_weeks_ago)
-            nearest = min(sessions, key=lambda s: abs((timezone.localtime(s.starts_at).date() - target).days))
+        if spec.cancelled_weeks_ahead is not None:
+            target = self.today + timedelta(weeks=spec.cancelled_weeks_ahead)
+            ahead = [s for s in sessions if not s.has_started]
+            nearest = min(ahead, key=lambda s: abs((timezone.localtime(s.starts_at).date() - target).days))
             services.session_cancel(
                 by=teacher, session=nearest, reason="Community centre closed for maintenance."
             )

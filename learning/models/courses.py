@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Organisation
@@ -137,3 +138,12 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def has_started(self) -> bool:
+        """Begun or over: it can be corrected (time, topic, attendance), no longer cancelled."""
+        return self.starts_at <= timezone.now()
+
+    @property
+    def may_be_cancelled(self) -> bool:
+        return not self.cancelled and not self.has_started

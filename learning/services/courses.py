@@ -190,8 +190,22 @@ def session_update(*, by: User, session: Session, data: dict[str, Any]) -> Sessi
 
 @transaction.atomic
 def session_cancel(*, by: User, session: Session, reason: str = "") -> Session:
-    """Cancel a session (it stays on the list, struck out); attendance cannot be taken for it."""
+    """Cancel a session (it stays on the list, struck out); attendance cannot be taken for it.
+
+    Only before it starts: a session that took place is corrected (time, topic, attendance), never
+    cancelled, so its marks and the attendance rates built on them stay true.
+    """
     require_course_editable(by, session.course)
+    if session.has_started:
+        raise ValidationError(
+            {
+                "session": _(
+                    "This session has already begun, so it cannot be cancelled. Correct its time or topic, "
+                    "or its attendance, instead."
+                )
+            },
+            code="started",
+        )
     before = snapshot(session)
     session.cancelled = True
     session.cancel_reason = str(reason or "").strip()[:200]

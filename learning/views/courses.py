@@ -243,15 +243,28 @@ def session_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     course = session.course
     if not _can_edit(request, course):
         raise PermissionDenied
+    back = reverse("learning:course_detail", kwargs={"pk": course.pk}) + "#sessions"
+    if session.has_started and not session.cancelled:
+        messages.error(
+            request,
+            _(
+                "This session has already begun, so it cannot be cancelled. Correct its time or topic, or its attendance, instead."
+            ),
+        )
+        return redirect(back)
     form = SessionCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if session.cancelled:
             messages.info(request, _("This session was already cancelled."))
         else:
-            services.session_cancel(by=request.user, session=session, reason=form.cleaned_data["reason"])
-            when = timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M")
-            messages.success(request, _("Session of %(when)s cancelled.") % {"when": when})
-        return redirect(reverse("learning:course_detail", kwargs={"pk": course.pk}) + "#sessions")
+            try:
+                services.session_cancel(by=request.user, session=session, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                when = timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M")
+                messages.success(request, _("Session of %(when)s cancelled.") % {"when": when})
+        return redirect(back)
     return render(
         request, "learning/session_cancel.html", {"form": form, "session": session, "course": course}
     )

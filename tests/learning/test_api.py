@@ -249,7 +249,13 @@ def test_sessions_are_added_moved_and_cancelled_by_the_courses_trainer(world, cl
     clash = post(client, SESSIONS, {"course": course.pk, "starts_at": world["session"].starts_at.isoformat()})
     assert clash.status_code == 400
     made = post(
-        client, SESSIONS, {"course": course.pk, "starts_at": at(today(), 10).isoformat(), "topic": "Numbers"}
+        client,
+        SESSIONS,
+        {
+            "course": course.pk,
+            "starts_at": at(today() + timedelta(days=1), 10).isoformat(),
+            "topic": "Numbers",
+        },
     )
     assert made.status_code == 201 and made.json()["topic"] == "Numbers"
     moved = patch(client, f"{SESSIONS}{made.json()['id']}/", {"duration_minutes": 60})
@@ -259,6 +265,13 @@ def test_sessions_are_added_moved_and_cancelled_by_the_courses_trainer(world, cl
     }
     cancelled = post(client, f"{SESSIONS}{made.json()['id']}/cancel/", {"reason": "Typhoon"})
     assert cancelled.status_code == 200 and cancelled.json()["cancelled"] is True
+    # One that took place is corrected, not cancelled.
+    held = post(
+        client, SESSIONS, {"course": course.pk, "starts_at": at(today() - timedelta(days=1), 10).isoformat()}
+    )
+    assert held.status_code == 201
+    refused = post(client, f"{SESSIONS}{held.json()['id']}/cancel/", {"reason": "Typhoon"})
+    assert refused.status_code == 400 and refused.json().keys() == {"session"}
     # Another trainer's course: not visible (404); a caseworker sees it but may not change it (403).
     assert (
         post(

@@ -187,7 +187,8 @@ def test_a_weekly_pattern_that_makes_no_session_is_refused_with_a_message(traine
     assert not course.sessions.exists()
 
 
-def test_cancelling_a_session(course, trainer, session, make_user):
+def test_cancelling_a_session(course, trainer, make_user):
+    session = SessionFactory(course=course, starts_at=at(today() + timedelta(days=1), 18))
     with pytest.raises(PermissionDenied):
         services.session_cancel(by=make_user(Role.TRAINER), session=session, reason="Typhoon")
     services.session_cancel(by=trainer, session=session, reason=" Typhoon ")
@@ -319,7 +320,18 @@ def test_attendance_for_a_learner_not_enrolled_in_the_course(session, trainer, c
     assert not Attendance.objects.exists()
 
 
-def test_attendance_for_a_cancelled_session(session, trainer, enrolled):
+def test_a_session_that_has_begun_cannot_be_cancelled(course, trainer, time_machine):
+    session = SessionFactory(course=course, starts_at=at(today(), 18))
+    time_machine.move_to(session.starts_at, tick=False)
+    with pytest.raises(ValidationError) as raised:
+        services.session_cancel(by=trainer, session=session, reason="Typhoon")
+    assert fields_of(raised) == {"session"}
+    session.refresh_from_db()
+    assert not session.cancelled
+
+
+def test_attendance_for_a_cancelled_session(course, trainer, enrolled):
+    session = SessionFactory(course=course, starts_at=at(today() + timedelta(days=1), 18))
     services.session_cancel(by=trainer, session=session)
     with pytest.raises(ValidationError) as raised:
         services.attendance_record(by=trainer, session=session, enrollment=enrolled, status="present")

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from learning.models import Course, EnrollmentStatus, Session
 from tests.learning.factories import AttendanceFactory, CourseFactory, EnrollmentFactory, SessionFactory, at
-from tests.learning.views_setup import learners, today
+from tests.learning.views_setup import future_session, learners, today
 
 pytestmark = pytest.mark.django_db
 
@@ -106,11 +106,13 @@ def roster(course, session, own_enrollment, other_enrollment, team, other_team, 
     AttendanceFactory(session=earlier, enrollment=other_enrollment, status="absent", recorded_by=trainer)
     AttendanceFactory(session=session, enrollment=own_enrollment, status="late", recorded_by=trainer)
     AttendanceFactory(session=earlier, enrollment=dropped, status="excused", recorded_by=trainer)
+    ahead = SessionFactory(course=course, starts_at=at(today() + timedelta(days=7), 18))
     return {
         "third": third,
         "waiting": [waiting_first, waiting_second],
         "dropped": dropped,
         "earlier": earlier,
+        "ahead": ahead,
     }
 
 
@@ -128,7 +130,9 @@ def test_trainer_and_administrator_see_the_whole_roster(request, client_for, who
     assert "Found a full-time job" in html
     assert (today() - timedelta(days=3)).isoformat() in html
     assert reverse("learning:course_edit", kwargs={"pk": course.pk}) in html
-    assert reverse("learning:session_cancel", kwargs={"pk": roster["earlier"].pk}) in html
+    # A session that took place is corrected, not cancelled: no Cancel link for it, one for what is ahead.
+    assert reverse("learning:session_cancel", kwargs={"pk": roster["earlier"].pk}) not in html
+    assert reverse("learning:session_cancel", kwargs={"pk": roster["ahead"].pk}) in html
     assert "Only the learners whose case you may change are shown." not in html
 
 
@@ -457,7 +461,8 @@ def test_weekly_pattern_errors_are_shown_next_to_the_fields(client_for, trainer,
     assert not Session.objects.exists()
 
 
-def test_trainer_cancels_a_session_with_a_reason(client_for, trainer, session, course):
+def test_trainer_cancels_a_session_with_a_reason(client_for, trainer, course):
+    session = future_session(course)
     url = reverse("learning:session_cancel", kwargs={"pk": session.pk})
     client = client_for(trainer)
     assert 'name="reason"' in client.get(url).content.decode()
@@ -467,6 +472,17 @@ def test_trainer_cancels_a_session_with_a_reason(client_for, trainer, session, c
     assert session.cancelled and session.cancel_reason == "Public holiday"
     page = client.get(detail(course)).content.decode()
     assert "Public holiday" in page
+
+
+def test_a_session_that_took_place_cannot_be_cancelled(client_for, trainer, course, roster):
+    earlier = roster["earlier"]
+    url = reverse("learning:session_cancel", kwargs={"pk": earlier.pk})
+    client = client_for(trainer)
+    for response in (client.get(url, follow=True), client.post(url, {"reason": "x"}, follow=True)):
+        assert response.redirect_chain[-1][0].endswith(detail(course) + "#sessions")
+        assert "already begun, so it cannot be cancelled" in response.content.decode()
+    earlier.refresh_from_db()
+    assert not earlier.cancelled
 
 
 def test_session_cancel_per_role(client_for, caseworker, other_trainer, employer, session):

@@ -39,7 +39,7 @@ class RoleAssignmentMixin(forms.ModelForm):
             self.fields["led_teams"].initial = list(self.instance.led_teams.all())
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         groups = cleaned.get("groups")
         roles = [group.name for group in groups] if groups is not None else list(self.instance.roles)
         try:

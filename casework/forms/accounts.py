@@ -58,5 +58,5 @@ class ServiceAccountForm(forms.Form):
     def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if teams is not None:
-            self.fields["team"].queryset = teams
-            self.fields["led_teams"].queryset = teams
+            self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+            self.fields["led_teams"].queryset = teams  # type: ignore[attr-defined]

@@ -807,6 +807,8 @@ def learning_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, An
     def kwargs(world: World, role: str) -> dict[str, Any]:
         if case in COURSE_CASES:
             keyed = f"session {case}" if name in SESSION_KEYED else case
+            if name == "learning:session_cancel":
+                keyed = f"session ahead {case}"  # only a session that has not begun can be cancelled
             return {"pk": world.objects[keyed].pk}
         if name in ("learning:learner_detail", "learning:assessment_add"):
             return {"reference_code": world.objects[f"applicant {case}"].reference_code}
@@ -1173,6 +1175,9 @@ def make_learning_world(world: World) -> None:
         world.objects[f"session {case}"] = learning_services.session_create(
             by=by, course=course, starts_at=at(today, 9), duration_minutes=90
         )
+        world.objects[f"session ahead {case}"] = learning_services.session_create(
+            by=by, course=course, starts_at=at(today + timedelta(days=1), 9), duration_minutes=90
+        )
     placement = {
         "own": "own course",
         "team": "own course",
@@ -1432,7 +1437,12 @@ def learning_rows(kind: str) -> Callable[[World, str], list[int]]:
 
 
 def readable_sessions(world: World, role: str) -> list[int]:
-    return [world.objects[f"session {case}"].pk for case in COURSE_CASES if case in COURSE_READS[role]]
+    return [
+        world.objects[f"session{kind} {case}"].pk
+        for case in COURSE_CASES
+        if case in COURSE_READS[role]
+        for kind in ("", " ahead")
+    ]
 
 
 LIST_CONTENTS.update(

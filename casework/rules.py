@@ -9,8 +9,10 @@ replace them without touching code. Offsets are signed days relative to the dead
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from django.utils.translation import get_language
 
@@ -232,6 +234,43 @@ def lawful_stay_until(
         if renewal_decided_on is None:
             return limit
     return end
+
+
+class PeriodDates(Protocol):
+    """What the rules read of a status period (a LegalStatusPeriod, or any row with these attributes)."""
+
+    status_kind: str
+    start_date: date
+    end_date: date | None
+    renewal_filed_on: date | None
+    renewal_decided_on: date | None
+
+
+def lawful_stay_until_chain(current: PeriodDates, later: Iterable[PeriodDates]) -> date | None:
+    """The last day of lawful stay from the current period on, None when it has no end.
+
+    A later period that starts by the day after the current one's lawful end continues it: an extension
+    recorded ahead of time (a provisional release extended, a renewal granted and entered as the next
+    period) keeps the person lawfully here until the end of the chain, not the end of the period that
+    happens to cover today.
+    """
+    until = lawful_stay_until(
+        kind=current.status_kind,
+        end=current.end_date,
+        renewal_filed_on=current.renewal_filed_on,
+        renewal_decided_on=current.renewal_decided_on,
+    )
+    for period in sorted(later, key=lambda row: row.start_date):
+        if until is None or period.start_date > until + timedelta(days=1):
+            break
+        following = lawful_stay_until(
+            kind=period.status_kind,
+            end=period.end_date,
+            renewal_filed_on=period.renewal_filed_on,
+            renewal_decided_on=period.renewal_decided_on,
+        )
+        until = None if following is None else max(until, following)
+    return until
 
 
 def in_special_period(

@@ -7,7 +7,6 @@ does not reveal how many people the organisation has registered.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -50,28 +49,16 @@ from casework.models import (
 # --- Output ---------------------------------------------------------------------------------------------
 
 
-def legal_summary(applicant: Applicant, day: date | None = None) -> selectors.LegalSummary:
-    """Today's legal summary of a row: from the list's annotations, or from the detail's prefetched rows."""
-    day = day or timezone.localdate()
+def legal_summary(applicant: Applicant, context: dict[str, Any]) -> selectors.LegalSummary:
+    """Today's legal summary of a row: computed for the whole page by the list, or from the detail's
+    prefetched rows (selectors.legal_summary either way: the header's and the list's computation)."""
+    page = context.get("legal_summaries")
+    if page is not None and applicant.pk in page:
+        return page[applicant.pk]
     if not applicant.__dict__.get("legal_visible", True):
-        return selectors.LegalSummary(None, "", None, None, None, False, False, hidden=True)
-    if "current_kind" in applicant.__dict__:
-        return selectors.legal_summary_from_annotations(applicant, day)
-    periods = list(applicant.periods.all())
-    may_work = selectors.may_work_on(periods, list(applicant.work_permissions.all()), day)
-    period = selectors.current_period(periods, day)
-    if period is None:
-        return selectors.LegalSummary(None, "", None, None, None, False, may_work)
-    until = period.lawful_stay_until
-    return selectors.LegalSummary(
-        kind=period.status_kind,
-        kind_label=period.kind_label,
-        lawful_until=until,
-        days_left=(until - day).days if until else None,
-        renewal_window_opens=period.renewal_window_opens,
-        renewal_pending=bool(period.renewal_filed_on and not period.renewal_decided_on),
-        may_work=may_work,
-    )
+        return selectors.HIDDEN_SUMMARY
+    day = context.get("today") or timezone.localdate()
+    return selectors.legal_summary(list(applicant.periods.all()), list(applicant.work_permissions.all()), day)
 
 
 class AliasSerializer(serializers.ModelSerializer):
@@ -181,7 +168,7 @@ class ApplicantSerializer(serializers.ModelSerializer):
         return not instance.legal_summary.hidden  # type: ignore[attr-defined]
 
     def to_representation(self, instance: Applicant) -> dict[str, Any]:
-        instance.legal_summary = legal_summary(instance, self.context.get("today"))  # type: ignore[attr-defined]
+        instance.legal_summary = legal_summary(instance, self.context)  # type: ignore[attr-defined]
         data = super().to_representation(instance)
         if instance.legal_summary.hidden:  # type: ignore[attr-defined]
             data["may_work_today"] = None
@@ -348,6 +335,17 @@ class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseRec
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def get_serializer(self, *args: Any, **kwargs: Any):
+        if kwargs.get("many") and args:
+            # A page of the list: every row's legal summary in two queries, as the HTML list does.
+            rows = list(args[0])
+            context = self.get_serializer_context()
+            context["legal_summaries"] = selectors.legal_summaries(
+                rows, user=self.request.user, day=context["today"]
+            )
+            return self.get_serializer_class()(rows, *args[1:], context=context, **kwargs)
+        return super().get_serializer(*args, **kwargs)
 
     def _output(self, pk: int) -> dict[str, Any]:
         applicant = self.visible_after_write(selectors.applicant_detail_queryset(self.request.user), pk)

@@ -31,6 +31,7 @@ from casework.selectors.consent import (
     sensitive_records_readable,
 )
 from casework.selectors.legal import (
+    HIDDEN_SUMMARY,
     AppealStatus,
     LegalSummary,
     appeal_status,
@@ -38,7 +39,8 @@ from casework.selectors.legal import (
     current_period,
     current_period_subquery,
     deadline_within_condition,
-    legal_summary_from_annotations,
+    legal_summaries,
+    legal_summary,
     legal_visibility,
     may_work_condition,
     may_work_on,
@@ -81,7 +83,9 @@ __all__ = [
     "duplicate_candidates",
     "duplicate_check_candidates",
     "duplicate_check_of",
-    "legal_summary_from_annotations",
+    "HIDDEN_SUMMARY",
+    "legal_summaries",
+    "legal_summary",
     "legal_visibility",
     "may_work_condition",
     "may_work_on",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -142,33 +143,47 @@ class LegalSummary:
         return self.days_left is not None and self.days_left <= 14
 
 
-def legal_summary_from_annotations(applicant: Applicant, day: date | None = None) -> LegalSummary:
-    day = day or timezone.localdate()
-    if not applicant.__dict__.get("legal_visible", True):
-        return LegalSummary(None, "", None, None, None, False, False, hidden=True)
-    kind = getattr(applicant, "current_kind", None)
-    if kind is None:
-        return LegalSummary(
-            None, "", None, None, None, False, bool(getattr(applicant, "may_work_now", False))
-        )
-    values = applicant.__dict__  # the annotations of with_legal_summary()
-    end, filed, decided = (
-        values["current_end"],
-        values["current_renewal_filed_on"],
-        values["current_renewal_decided_on"],
-    )
-    until = rules.lawful_stay_until(kind=kind, end=end, renewal_filed_on=filed, renewal_decided_on=decided)
-    other_label = values.get("current_other_label")
-    label = other_label if kind == "other" and other_label else rules.status_kind(kind).label
+def legal_summary(
+    periods: list[LegalStatusPeriod], permissions: list[WorkPermission], day: date
+) -> LegalSummary:
+    """The one computation of what a header, a list row and the API show of a person's legal situation
+    on a day, from their loaded periods and permissions (no query): the current period, lawful stay
+    until the end of the chain of periods that continue it, the renewal window, may work."""
+    may_work = may_work_on(periods, permissions, day)
+    current = current_period(periods, day)
+    if current is None:
+        return LegalSummary(None, "", None, None, None, False, may_work)
+    until = rules.lawful_stay_until_chain(current, [p for p in periods if p.start_date > current.start_date])
     return LegalSummary(
-        kind=kind,
-        kind_label=label,
+        kind=current.status_kind,
+        kind_label=current.kind_label,
         lawful_until=until,
         days_left=(until - day).days if until else None,
-        renewal_window_opens=rules.renewal_window_opens(start=values["current_start"], end=end),
-        renewal_pending=bool(filed and not decided),
-        may_work=bool(values.get("may_work_now")),
+        renewal_window_opens=current.renewal_window_opens,
+        renewal_pending=bool(current.renewal_filed_on and not current.renewal_decided_on),
+        may_work=may_work,
     )
+
+
+HIDDEN_SUMMARY = LegalSummary(None, "", None, None, None, False, False, hidden=True)
+
+
+def legal_summaries(applicants: Iterable[Applicant], *, user, day: date) -> dict[int, LegalSummary]:
+    """legal_summary() for a page of people in two queries (their periods, their permissions), each
+    through its own door; people whose legal records the user may not read get a hidden summary."""
+    rows = list(applicants)
+    readable = [a.pk for a in rows if a.__dict__.get("legal_visible", True)]
+    periods: dict[int, list[LegalStatusPeriod]] = {pk: [] for pk in readable}
+    permissions: dict[int, list[WorkPermission]] = {pk: [] for pk in readable}
+    if readable:
+        for period in LegalStatusPeriod.objects.visible_to(user).filter(applicant_id__in=readable):
+            periods[period.applicant_id].append(period)
+        for permission in WorkPermission.objects.visible_to(user).filter(applicant_id__in=readable):
+            permissions[permission.applicant_id].append(permission)
+    return {
+        a.pk: legal_summary(periods[a.pk], permissions[a.pk], day) if a.pk in periods else HIDDEN_SUMMARY
+        for a in rows
+    }
 
 
 def deadline_within_condition(days: int, day: date | None = None) -> Q:

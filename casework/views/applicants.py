@@ -117,10 +117,11 @@ def _render_list(
     led_team_ids: set[int] = set()
     if can_bulk and not is_administrator(user):
         led_team_ids = set(user.led_teams.values_list("pk", flat=True))
+    summaries = selectors.legal_summaries(page.object_list, user=user, day=today)
     rows = [
         ListRow(
             applicant=applicant,
-            legal=selectors.legal_summary_from_annotations(applicant, today),
+            legal=summaries[applicant.pk],
             selectable=can_bulk and (is_administrator(user) or applicant.team_id in led_team_ids),
         )
         for applicant in page.object_list

@@ -90,7 +90,7 @@ def detail_context(
     periods = list(applicant.periods.all())
     permissions = list(applicant.work_permissions.all())
     current = selectors.current_period(periods, today)
-    lawful_until = current.lawful_stay_until if current else None
+    summary = selectors.legal_summary(periods, permissions, today)  # the list's and the API's computation
     record_forms = _record_forms(applicant, bound) if can_edit else {}
     procedures = [
         ProcedureRow(
@@ -111,10 +111,10 @@ def detail_context(
         "can_show_card": can_edit,
         "can_see_legal": applicant.__dict__.get("legal_visible", False),
         "current_period": current,
-        "lawful_until": lawful_until,
-        "lawful_days_left": (lawful_until - today).days if lawful_until else None,
-        "renewal_pending": bool(current and current.renewal_filed_on and not current.renewal_decided_on),
-        "may_work_today": selectors.may_work_on(periods, permissions, today),
+        "lawful_until": summary.lawful_until,
+        "lawful_days_left": summary.days_left,
+        "renewal_pending": summary.renewal_pending,
+        "may_work_today": summary.may_work,
         "periods": periods,
         "timeline": timeline.timeline_svg(periods, today=today),
         "gaps": timeline.gaps_between(periods, today),

@@ -278,7 +278,7 @@ def test_the_list_summary_agrees_with_the_page(caseworker, person):
         caseworker, person, date(2026, 3, 1), date(2026, 5, 31), renewal_filed_on=date(2026, 5, 25)
     )
     row = selectors.applicants_for_list(user=caseworker, day=TODAY).get(pk=person.pk)
-    summary = selectors.legal_summary_from_annotations(row, TODAY)
+    summary = selectors.legal_summaries([row], user=caseworker, day=TODAY)[person.pk]
     assert selectors.current_period(list(person.periods.all()), TODAY) == current
     assert (summary.kind, summary.lawful_until, summary.days_left) == (DA, date(2026, 7, 31), 46)
     assert summary.renewal_pending and not summary.may_work
@@ -296,8 +296,25 @@ def test_an_old_renewal_does_not_keep_a_period_current(caseworker, person):
         renewal_decided_on=date(2025, 7, 15),
     )
     row = selectors.applicants_for_list(user=caseworker, day=TODAY).get(pk=person.pk)
-    assert selectors.legal_summary_from_annotations(row, TODAY).kind is None
+    assert selectors.legal_summaries([row], user=caseworker, day=TODAY)[person.pk].kind is None
+    assert row.current_kind is None, "the list's filter and sort annotations agree"
     assert selectors.current_period(list(person.periods.all()), TODAY) is None
+
+
+@pytest.mark.django_db
+def test_lawful_stay_runs_to_the_end_of_a_chain_of_periods(caseworker, person):
+    add_period(caseworker, person, date(2026, 5, 1), date(2026, 6, 30), kind="provisional_release")
+    add_period(caseworker, person, date(2026, 7, 1), date(2026, 8, 31), kind="provisional_release")
+    add_period(caseworker, person, date(2026, 9, 1), date(2026, 10, 31), kind="provisional_release")
+    summary = selectors.legal_summary(list(person.periods.all()), [], TODAY)
+    assert (summary.lawful_until, summary.days_left) == (date(2026, 10, 31), 138)
+
+
+@pytest.mark.django_db
+def test_a_gap_ends_the_chain(caseworker, person):
+    add_period(caseworker, person, date(2026, 5, 1), date(2026, 6, 30), kind="provisional_release")
+    add_period(caseworker, person, date(2026, 7, 2), date(2026, 8, 31), kind="provisional_release")
+    assert selectors.legal_summary(list(person.periods.all()), [], TODAY).lawful_until == date(2026, 6, 30)
 
 
 # --- Deadlines within N days ----------------------------------------------------------------------------

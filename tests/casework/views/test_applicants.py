@@ -729,6 +729,38 @@ def test_the_reassign_form_offers_only_the_teams_the_user_may_move_cases_into(
         assert third not in form.fields["team"].queryset, page
 
 
+@pytest.mark.django_db
+def test_a_recorded_extension_moves_lawful_stay_everywhere(client_for, caseworker):
+    """A provisional release extended ahead of time is recorded as the next period: the header, the list,
+    the API and the deadlines page all show lawful stay until its end (one computation)."""
+    person = register(caseworker, family_name="Yilmaz", given_name="Deniz")
+    first_end = today() + timedelta(days=10)
+    add_period(caseworker, person, today() - timedelta(days=50), first_end, kind="provisional_release")
+    client = client_for(caseworker)
+    extended_to = first_end + timedelta(days=60)
+    response = client.post(
+        url("applicant_period_add", person),
+        period_post(
+            status_kind="provisional_release",
+            start_date=ymd(first_end + timedelta(days=1)),
+            end_date=ymd(extended_to),
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    old, new = ymd(first_end), ymd(extended_to)
+
+    header = client.get(url("applicant_detail", person)).content.decode()
+    summary = header[header.index('id="legal-summary"') :][:1500]
+    assert new in summary and old not in summary
+    listed = client.get(url("applicant_list"), {"q": "Yilmaz"}).context["rows"]
+    assert [row.legal.lawful_until for row in listed] == [extended_to]
+    assert client.get(f"/api/v1/applicants/{person.reference_code}/").json()["lawful_stay_until"] == new
+    api_list = client.get("/api/v1/applicants/", {"q": "Yilmaz"}).json()["results"]
+    assert [row["lawful_stay_until"] for row in api_list] == [new]
+    deadlines = client.get(reverse("deadlines_ahead")).context["rows"]
+    assert [row.deadline_date for row in deadlines if row.applicant_id == person.pk] == [extended_to]
+
+
 # --- Legal records: bad input and the htmx path ---------------------------------------------------------------
 
 

@@ -25,7 +25,9 @@ WIDTH = 800
 LEFT, RIGHT = 8, 8
 BAR_Y, BAR_HEIGHT = 26, 26
 AXIS_Y = 64
-HEIGHT = 92
+# Month names on the first row under the axis, years on a row of their own: they never collide ("2026ep").
+MONTH_ROW_Y, YEAR_ROW_Y = AXIS_Y + 18, AXIS_Y + 33
+HEIGHT = 104
 OPEN_END_DAYS = 180  # how far an indefinite period is drawn past today
 
 
@@ -102,17 +104,17 @@ def _axis(scale: _Scale) -> list[str]:
             parts.append(f'<line class="tick tick-year" x1="{x}" y1="{AXIS_Y}" x2="{x}" y2="{AXIS_Y + 8}"/>')
             if (month.year - years[0].year) % year_step == 0:
                 parts.append(
-                    f'<text class="tick-label tick-label-year" x="{x}" y="{AXIS_Y + 20}">{month.year}</text>'
+                    f'<text class="tick-label tick-label-year" x="{x}" y="{YEAR_ROW_Y}">{month.year}</text>'
                 )
         elif show_month_ticks:
             parts.append(f'<line class="tick" x1="{x}" y1="{AXIS_Y}" x2="{x}" y2="{AXIS_Y + 4}"/>')
             if label_months:
                 label = escape(formats.date_format(month, "M"))
-                parts.append(f'<text class="tick-label" x="{x}" y="{AXIS_Y + 20}">{label}</text>')
+                parts.append(f'<text class="tick-label" x="{x}" y="{MONTH_ROW_Y}">{label}</text>')
     if not years:
         # Within one calendar year: name the year once at the left.
         parts.append(
-            f'<text class="tick-label tick-label-year" x="{LEFT}" y="{AXIS_Y + 20}" '
+            f'<text class="tick-label tick-label-year" x="{LEFT}" y="{YEAR_ROW_Y}" '
             f'text-anchor="start">{scale.first.year}</text>'
         )
     return parts

@@ -1163,6 +1163,40 @@ def test_household_member_links_only_to_a_visible_applicant(client_for, casework
 # --- The timeline -------------------------------------------------------------------------------------------
 
 
+def _axis_labels(svg: str) -> list[tuple[float, float, str, str]]:
+    pattern = r'<text class="tick-label[^"]*" x="([\d.]+)" y="([\d.]+)"( text-anchor="start")?>([^<]*)</text>'
+    return [(float(x), float(y), anchor, text) for x, y, anchor, text in re.findall(pattern, svg)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        # One calendar year whose axis starts on 31 January: "2026" at the left edge, "Feb" right on it.
+        (date(2026, 2, 15), date(2026, 10, 31)),
+        (date(2025, 12, 20), date(2026, 9, 30)),  # across a new year
+        (date(2024, 1, 3), date(2026, 12, 31)),  # years only
+    ],
+)
+def test_timeline_axis_labels_never_overlap(caseworker, own, start, end, settings):
+    settings.LANGUAGE_CODE = "en"
+    period = add_period(caseworker, own, start, end)
+    labels = _axis_labels(str(timeline_svg([period], today=start + timedelta(days=100))))
+    assert labels
+
+    def extent(label):  # about 7 px a character at the axis' font size
+        x, _y, anchor, text = label
+        width = 7 * len(text)
+        return (x, x + width) if anchor else (x - width / 2, x + width / 2)
+
+    for index, first in enumerate(labels):
+        for second in labels[index + 1 :]:
+            if first[1] != second[1]:
+                continue  # different rows
+            (a1, a2), (b1, b2) = extent(first), extent(second)
+            assert a2 <= b1 or b2 <= a1, (first, second)
+
+
 @pytest.mark.django_db
 def test_timeline_has_one_bar_per_period_a_red_gap_and_today(caseworker, own):
     first = add_period(caseworker, own, today() - timedelta(days=400), today() - timedelta(days=200))

@@ -71,10 +71,7 @@ run: assets messages seed
 	@echo "  Demo sign-ins (password tobira-demo-2026): admin, supervisor, caseworker, trainer, trainer2, employer"
 	@echo "  Ctrl-C stops the web server, the worker and beat."
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 --hostname=tobira-worker@%h & \
-	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py runtobira --host $(HOST) --port $(PORT)
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .

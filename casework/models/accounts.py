@@ -119,8 +119,12 @@ class User(AbstractUser):
         _("language"),
         max_length=8,
         choices=[("en", "English"), ("ja", "日本語")],
-        default="en",
-        help_text=_("Language of the interface and of e-mails sent to this person."),
+        blank=True,
+        default="",
+        help_text=_(
+            "Language of the interface and of e-mails sent to this person. Empty until they choose one: "
+            "the browser's language is used meanwhile (e-mails: the organisation's default)."
+        ),
     )
     is_service_account = models.BooleanField(
         _("service account"),

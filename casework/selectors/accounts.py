@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import (
     Count,
     Prefetch,
@@ -64,3 +67,30 @@ def assignment_gap(*, user: User) -> str | None:
     if user.has_role(Role.SUPERVISOR) and not user.led_teams.exists():
         return "no_led_team"
     return None
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    roles: list[str]  # labels, most powerful first
+    teams: list[str]  # the teams led, or the own team
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """The demo sign-ins a demo install shows: the users the seed commands made (their addresses are at
+    settings.DEMO_ACCOUNT_DOMAIN), most powerful role first. Three queries."""
+    rank = {role.value: index for index, role in enumerate(Role)}
+    users = (
+        User.objects.filter(
+            email__iendswith="@" + settings.DEMO_ACCOUNT_DOMAIN, is_active=True, is_service_account=False
+        )
+        .select_related("team")
+        .prefetch_related("groups", "led_teams")
+    )
+    ranked = []
+    for user in users:
+        roles = sorted((g.name for g in user.groups.all() if g.name in rank), key=rank.__getitem__)
+        teams = sorted(team.name for team in user.led_teams.all()) or ([user.team.name] if user.team else [])
+        account = DemoAccount(user.username, [str(Role(name).label) for name in roles], teams)
+        ranked.append(((rank[roles[0]] if roles else len(rank), user.username), account))
+    return [account for _key, account in sorted(ranked, key=lambda pair: pair[0])]

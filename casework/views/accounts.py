@@ -27,6 +27,7 @@ from casework.audit import log_access
 from casework.forms.accounts import ServiceAccountForm, SignInForm, TokenForm
 from casework.models import AccessLogEntry, Team, User
 from casework.roles import Role
+from casework.selectors.accounts import demo_accounts
 from casework.services import accounts as account_services
 from casework.typing import AuthenticatedRequest
 
@@ -64,10 +65,18 @@ class SignInView(auth_views.LoginView):
         if chosen in dict(settings.LANGUAGES) and chosen != user.language:
             # A language picked on the sign-in page itself wins, and is remembered for e-mails.
             User.objects.filter(pk=user.pk).update(language=chosen)
-        else:
+        elif user.language:
             # Otherwise the interface follows the language the person chose last time, on any device.
             _set_language_cookie(response, user.language)
+        # A person who never chose one gets their browser's language (Accept-Language).
         return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.SHOW_DEMO_ACCOUNTS:
+            context["demo_accounts"] = demo_accounts()
+            context["demo_password"] = settings.DEMO_PASSWORD
+        return context
 
 
 def admin_sign_in(request: HttpRequest) -> HttpResponse:

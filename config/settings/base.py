@@ -222,6 +222,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Two-factor: staff roles must use TOTP when this is on (production default: on).
 REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
+
+# A demo install (make run) lists its demo sign-ins on the sign-in page: the users the seed commands
+# made, recognised by their address at DEMO_ACCOUNT_DOMAIN. Never on in production.
+SHOW_DEMO_ACCOUNTS = env_bool("SHOW_DEMO_ACCOUNTS", False)
+DEMO_ACCOUNT_DOMAIN = "tobira.example"
+DEMO_PASSWORD = "tobira-demo-2026"  # noqa: S105 (the demo data's, printed in the README)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tobira")
 RECOVERY_CODE_COUNT = 10
 

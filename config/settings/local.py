@@ -11,6 +11,7 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")  # noqa: S105
 # Field encryption (residence card numbers): a key derived from the dev SECRET_KEY unless set.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [derive_development_key(SECRET_KEY)]
+SHOW_DEMO_ACCOUNTS = env_bool("SHOW_DEMO_ACCOUNTS", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
 for sub in ("cache", "broker/queue", "broker/processed", "media", "static", "documents"):

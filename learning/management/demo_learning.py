@@ -41,7 +41,7 @@ from learning.rules import Framework
 
 DEMO_SEED = 2026
 # A second trainer (README's demo accounts): made here, so casework's seed_demo knows nothing of learning.
-SECOND_TRAINER = ("trainer2", "Naoko", "Fujita", "en")
+SECOND_TRAINER = ("trainer2", "Naoko", "Fujita")
 # The demo learner whose page shows a clear progression (README: "see the learning panel").
 PROGRESS_LEARNER = "tharindu"
 ABSENT_LEARNER = "serhat"
@@ -279,7 +279,7 @@ def demo_assessments(today: date) -> tuple[DemoAssessment, ...]:
 
 
 def _second_trainer(organisation: Organisation) -> User:
-    username, first, last, language = SECOND_TRAINER
+    username, first, last = SECOND_TRAINER
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
@@ -287,7 +287,6 @@ def _second_trainer(organisation: Organisation) -> User:
             "last_name": last,
             "email": f"{username}@tobira.example",
             "organisation": organisation,
-            "language": language,
         },
     )
     if created:

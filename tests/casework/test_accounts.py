@@ -605,7 +605,7 @@ def test_admin_refuses_a_signed_in_person_without_admin_access_instead_of_loopin
 def test_language_chosen_on_the_sign_in_page_wins_and_is_remembered(client, caseworker):
     from django.conf import settings as django_settings
 
-    assert caseworker.language == "en"
+    assert caseworker.language == ""  # no choice made yet
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "ja"
     response = client.post(
         "/accounts/login/", {"username": caseworker.username, "password": "correct-horse-battery"}
@@ -614,3 +614,33 @@ def test_language_chosen_on_the_sign_in_page_wins_and_is_remembered(client, case
     caseworker.refresh_from_db()
     assert caseworker.language == "ja"
     assert client.get("/").content.count("ようこそ".encode()) == 1
+
+
+@pytest.mark.parametrize(("browser", "welcome"), [("en", "Welcome"), ("ja", "ようこそ")])
+def test_a_person_who_never_chose_a_language_gets_their_browsers(client, caseworker, browser, welcome):
+    from django.conf import settings as django_settings
+
+    assert caseworker.language == ""
+    response = client.post(
+        "/accounts/login/",
+        {"username": caseworker.username, "password": "correct-horse-battery"},
+        HTTP_ACCEPT_LANGUAGE=browser,
+    )
+    assert response.status_code == 302
+    assert django_settings.LANGUAGE_COOKIE_NAME not in response.cookies, "no choice is forced on them"
+    assert welcome in client.get("/", HTTP_ACCEPT_LANGUAGE=browser).content.decode()
+    caseworker.refresh_from_db()
+    assert caseworker.language == ""
+
+
+def test_a_language_once_chosen_follows_the_person_to_another_browser(client, caseworker):
+    from django.conf import settings as django_settings
+
+    caseworker.language = "ja"
+    caseworker.save(update_fields=["language"])
+    response = client.post(
+        "/accounts/login/",
+        {"username": caseworker.username, "password": "correct-horse-battery"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.cookies[django_settings.LANGUAGE_COOKIE_NAME].value == "ja"

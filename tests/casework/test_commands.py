@@ -243,3 +243,32 @@ def test_seed_bench_periods_satisfy_the_exclusion_constraint_on_postgresql():
         cursor.execute("SELECT conname FROM pg_constraint WHERE conname = 'period_no_overlap'")
         assert cursor.fetchone() is not None
     assert LegalStatusPeriod.objects.count() >= 100
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_of_a_demo_install_lists_every_demo_account(client, settings):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_learning", verbosity=0)
+    settings.SHOW_DEMO_ACCOUNTS = True
+    page = client.get("/accounts/login/").content.decode()
+    section = page[page.index('id="demo-accounts-heading"') :]
+    for username in (
+        "admin",
+        "supervisor",
+        "caseworker",
+        "caseworker2",
+        "caseworker3",
+        "trainer",
+        "trainer2",
+        "employer",
+    ):
+        assert f"<code>{username}</code>" in section, username
+    assert settings.DEMO_PASSWORD in section
+    assert "Kanagawa, Tokyo East" in section  # the teams the supervisor leads
+    # Demo users have chosen no language: the browser's is used until they pick one.
+    assert not User.objects.filter(email__endswith="@tobira.example").exclude(language="").exists()
+
+    settings.SHOW_DEMO_ACCOUNTS = False  # production's default
+    assert "demo-accounts-heading" not in client.get("/accounts/login/").content.decode()

@@ -6,6 +6,7 @@ import random
 from collections import Counter
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -30,16 +31,16 @@ from casework.roles import Role
 from casework.services import user_set_roles
 
 # The README lists these; they exist only in demo data.
-DEMO_PASSWORD = "tobira-demo-2026"  # noqa: S105
+DEMO_PASSWORD = settings.DEMO_PASSWORD
 DEMO_USERS = [
-    # username, first, last, roles, team, language
-    ("admin", "Aiko", "Sato", [Role.ADMINISTRATOR], None, "ja"),
-    ("supervisor", "Kenji", "Tanaka", [Role.SUPERVISOR], "Tokyo East", "ja"),
-    ("caseworker", "Maya", "Ito", [Role.CASEWORKER], "Tokyo East", "en"),
-    ("caseworker2", "Daniel", "Okafor", [Role.CASEWORKER], "Tokyo East", "en"),
-    ("caseworker3", "Yui", "Nakamura", [Role.CASEWORKER], "Kanagawa", "ja"),
-    ("trainer", "Hiroshi", "Kobayashi", [Role.TRAINER], None, "ja"),
-    ("employer", "Emi", "Yamada", [Role.EMPLOYER], None, "ja"),
+    # username, first, last, roles, team. No language: the browser's is used until the person picks one.
+    ("admin", "Aiko", "Sato", [Role.ADMINISTRATOR], None),
+    ("supervisor", "Kenji", "Tanaka", [Role.SUPERVISOR], "Tokyo East"),
+    ("caseworker", "Maya", "Ito", [Role.CASEWORKER], "Tokyo East"),
+    ("caseworker2", "Daniel", "Okafor", [Role.CASEWORKER], "Tokyo East"),
+    ("caseworker3", "Yui", "Nakamura", [Role.CASEWORKER], "Kanagawa"),
+    ("trainer", "Hiroshi", "Kobayashi", [Role.TRAINER], None),
+    ("employer", "Emi", "Yamada", [Role.EMPLOYER], None),
 ]
 DEMO_TEAMS = {"Tokyo East": ["supervisor"], "Kanagawa": ["supervisor"]}
 # Card numbers and phone numbers come from a generator seeded per person: the same on every run.
@@ -50,7 +51,7 @@ CARD_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 def demo_accounts(organisation: Organisation) -> tuple[dict[str, Team], dict[str, User]]:
     teams = {name: Team.objects.get_or_create(organisation=organisation, name=name)[0] for name in DEMO_TEAMS}
     users: dict[str, User] = {}
-    for username, first, last, roles, team_name, language in DEMO_USERS:
+    for username, first, last, roles, team_name in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -58,7 +59,6 @@ def demo_accounts(organisation: Organisation) -> tuple[dict[str, Team], dict[str
                 "last_name": last,
                 "email": f"{username}@tobira.example",
                 "organisation": organisation,
-                "language": language,
             },
         )
         user.team = teams[team_name] if team_name else None

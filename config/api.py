@@ -47,6 +47,10 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="casework/api_docs.html"),
+        name="api-docs",
+    ),
     path("", include(router.urls)),
 ]

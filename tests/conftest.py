@@ -199,12 +199,23 @@ def page(browser, live_server, request) -> Iterator[object]:
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Chromium reports every Content-Security-Policy violation on the console: any one fails the test,
+    # whichever page or in-place (htmx) update caused it.
+    csp_reports: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_reports.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    if failed is not None and failed.passed:
+        assert csp_reports == [], "Content-Security-Policy violations:\n" + "\n".join(csp_reports)
 
 
 @pytest.fixture

@@ -156,4 +156,15 @@ def session_attendance_mark(request: AuthenticatedRequest, pk: int) -> HttpRespo
         {"notice": notice, "oob": True, "is_error": bool(error)},
         request=request,
     )
+    # "Mark everyone present (N unmarked)" counts again after this mark.
+    sheet = selectors.attendance_sheet(user=request.user, session=session)
+    html += render_to_string(
+        "learning/attendance_all_present.html",
+        {
+            "oob": True,
+            "unmarked": sum(1 for row in sheet if row.status is None),
+            "is_future": context["is_future"],
+        },
+        request=request,
+    )
     return HttpResponse(html)

@@ -113,6 +113,20 @@ def test_a_tap_saves_and_returns_the_row_in_place(client_for, trainer, session, 
     assert Attendance.objects.get().recorded_by == trainer
 
 
+def test_the_unmarked_count_follows_each_tap(client_for, trainer, session, own_enrollment, other_enrollment):
+    client = client_for(trainer)
+    assert "Mark everyone present (2 unmarked)" in client.get(sheet_url(session)).content.decode()
+
+    first = client.post(mark_url(session), {"enrollment": own_enrollment.pk, "status": "present"}, **HTMX)
+    html = first.content.decode()
+    block = html[html.index('<div id="mark-all-present" hx-swap-oob="true">') :]
+    assert "Mark the 1 unmarked learner present" in block
+
+    last = client.post(mark_url(session), {"enrollment": other_enrollment.pk, "status": "late"}, **HTMX)
+    block = last.content.decode().split('<div id="mark-all-present" hx-swap-oob="true">', 1)[1]
+    assert "unmarked" not in block.split("</div>", 1)[0], "nothing left to mark: the button goes"
+
+
 def test_a_tap_without_javascript_redirects_back_with_a_message(client_for, trainer, session, own_enrollment):
     response = client_for(trainer).post(
         mark_url(session), {"enrollment": own_enrollment.pk, "status": "late"}, follow=True

@@ -245,7 +245,12 @@ AXES_VERBOSE = False
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
-LOCALE_PATHS = [Path(env_str("TOBIRA_LOCALE_DIR", str(BASE_DIR / "locale")))]
+# Tobira's catalogue first; then Japanese for third-party apps that ship none (django-otp, django-axes,
+# django-celery-beat in the admin), kept by hand in locale/third_party.
+LOCALE_PATHS = [
+    Path(env_str("TOBIRA_LOCALE_DIR", str(BASE_DIR / "locale"))),
+    BASE_DIR / "locale" / "third_party",
+]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

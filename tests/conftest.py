@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from casework.roles import Role
 from tests.casework.factories import TeamFactory, UserFactory
@@ -157,6 +159,19 @@ SEED_MIGRATIONS = (
     "casework.migrations.0005_casework_core_permissions",
     "learning.migrations.0002_role_permissions",
 )
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Start every test in the default language and leave none behind.
+
+    A request through the test client activates the language LocaleMiddleware chose for it on the
+    test thread and nothing deactivates it, so a Japanese request would make the next test's
+    messages Japanese: the outcome would depend on the order the tests run in.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -205,3 +205,27 @@ def test_the_admin_shows_third_party_pages_in_japanese(client, make_user):
     assert "位置引数" in page and "Positional Arguments" not in page
     attempts = client.get("/admin/axes/accessattempt/").content.decode()
     assert "アクセス試行" in attempts
+
+
+@pytest.mark.django_db
+def test_a_japanese_request_leaves_its_language_on_the_test_thread(client):
+    # Nothing in Django deactivates the language LocaleMiddleware chose once the response is made.
+    from django.utils import translation
+
+    client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert translation.get_language() == "ja"
+
+
+def test_the_next_test_starts_in_the_default_language_all_the_same():
+    # Runs after the test above (pytest keeps file order): the autouse fixture reset the language,
+    # so messages no longer depend on which test ran before.
+    from django.utils import translation
+
+    assert translation.get_language() == settings.LANGUAGE_CODE
+    from django.core.exceptions import ValidationError
+
+    from learning import rules
+
+    with pytest.raises(ValidationError) as raised:
+        rules.normalise_jlpt_level("N6")
+    assert "N5 to N1" in raised.value.message_dict["level"][0]

@@ -721,20 +721,20 @@ def test_the_schema_validates_without_warnings_and_documents_every_endpoint(tmp_
     def response_schema(path, method, code):
         return paths[path][method]["responses"][code]["content"]["application/json"]["schema"]["$ref"]
 
-    assert request_schema("/api/v1/applicants/", "post").endswith("/ApplicantCreate")
+    assert request_schema("/api/v1/applicants/", "post").endswith("/ApplicantCreateRequest")
     assert response_schema("/api/v1/applicants/", "post", "201").endswith("/Applicant")
     assert response_schema("/api/v1/applicants/", "get", "200").endswith("/PaginatedApplicantList")
     assert "409" in paths["/api/v1/applicants/{reference_code}/"]["patch"]["responses"]
     assert response_schema("/api/v1/applicants/duplicate-check/", "post", "200").endswith(
         "/DuplicateCheckResult"
     )
-    assert request_schema("/api/v1/legal-status-periods/", "post").endswith("/LegalStatusPeriodCreate")
+    assert request_schema("/api/v1/legal-status-periods/", "post").endswith("/LegalStatusPeriodCreateRequest")
     assert response_schema("/api/v1/procedures/{id}/events/", "post", "201").endswith("/ProcedureEvent")
     list_parameters = {p["name"] for p in paths["/api/v1/applicants/"]["get"]["parameters"]}
     assert {"q", "status_kind", "deadline_within", "may_work_now", "sort", "page"} <= list_parameters
 
     components = document["components"]["schemas"]
-    period_in = components["LegalStatusPeriodCreate"]["properties"]
+    period_in = components["LegalStatusPeriodCreateRequest"]["properties"]
     assert period_in["card_number"]["writeOnly"] is True
     assert {"confirm_card_conflict", "end_current"} <= set(period_in)
     period_out = components["LegalStatusPeriod"]["properties"]

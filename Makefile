@@ -44,12 +44,17 @@ system-deps:
 	  fi; \
 	fi
 
-# htmx and Pico CSS come from npm (package-lock.json) and are served as our own static files.
+# htmx and Tabler (Bootstrap 5 with Tabler's components and JS) come from npm (package-lock.json) and
+# are served as our own static files. The source maps go along: the manifest storage follows them.
+TABLER := node_modules/@tabler/core/dist
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)/htmx $(VENDOR)/pico
+	rm -rf $(VENDOR)/pico
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/tabler
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
-	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
+	cp $(TABLER)/css/tabler.min.css $(TABLER)/css/tabler.min.css.map $(VENDOR)/tabler/
+	cp $(TABLER)/js/tabler.min.js $(TABLER)/js/tabler.min.js.map $(VENDOR)/tabler/
+	$(PYTHON) scripts/build_icons.py node_modules/@tabler/icons/icons/outline $(VENDOR)/icons/sprite.svg
 	@touch $@
 
 assets: system-deps $(VENDOR)/.installed

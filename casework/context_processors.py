@@ -1,4 +1,9 @@
-"""Template context: the navigation that fits the signed-in user's roles."""
+"""Template context: the navigation that fits the signed-in user's roles, for the app shell.
+
+The sidebar (base.html) shows `nav_items` — the work — and, under them, `nav_admin_items` — the
+organisation's settings. Other apps add their pages through the navigation registry
+(casework/ui/panels.py: `register_nav_item`), casework imports none of them.
+"""
 
 from __future__ import annotations
 
@@ -11,41 +16,39 @@ from casework.selectors.reminders import UnreadBell
 from casework.ui.panels import nav_items_for
 
 
+def _item(label, url_name: str, icon: str, name: str | None = None) -> dict[str, str]:
+    return {"label": str(label), "url": reverse(url_name), "name": name or url_name, "icon": icon}
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     items: list[dict[str, str]] = []
+    admin_items: list[dict[str, str]] = []
     bell: UnreadBell | None = None  # the unread count: one query, only when a template shows it
+    can_search = False
     if user is not None and user.is_authenticated and not user.is_service_account:
         if user.has_role(Role.EMPLOYER) and not user.is_staff_role:
-            items.append(
-                {"label": str(_("Partner portal")), "url": reverse("partner_home"), "name": "partner_home"}
-            )
+            items.append(_item(_("Partner portal"), "partner_home", "building"))
         else:
-            items.append({"label": str(_("Home")), "url": reverse("home"), "name": "home"})
+            items.append(_item(_("Home"), "home", "home"))
         if user.has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR) or user.is_superuser:
-            items.append(
-                {"label": str(_("Applicants")), "url": reverse("applicant_list"), "name": "applicant_list"}
-            )
-            items.append({"label": str(_("My tasks")), "url": reverse("my_tasks"), "name": "my_tasks"})
-            items.append(
-                {"label": str(_("Deadlines")), "url": reverse("deadlines_ahead"), "name": "deadlines_ahead"}
-            )
+            items.append(_item(_("People"), "applicant_list", "users"))
+            items.append(_item(_("Deadlines"), "deadlines_ahead", "calendar-due"))
+            items.append(_item(_("My tasks"), "my_tasks", "checklist"))
             bell = UnreadBell(user)
+            can_search = True
         for extra in nav_items_for(user):  # other apps' pages (learning: courses), casework imports none
-            items.append({"label": str(extra.label), "url": reverse(extra.url_name), "name": extra.key})
+            items.append(_item(extra.label, extra.url_name, extra.icon or "chevron-right", extra.key))
         if user.is_staff_role:
-            items.append({"label": str(_("API")), "url": reverse("api-docs"), "name": "api-docs"})
+            admin_items.append(_item(_("API"), "api-docs", "api"))
         if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
-            items.append(
-                {
-                    "label": str(_("Service accounts")),
-                    "url": reverse("service_accounts"),
-                    "name": "service_accounts",
-                }
-            )
-            items.append({"label": str(_("Administration")), "url": reverse("admin:index"), "name": "admin"})
-        items.append(
-            {"label": str(_("Account")), "url": reverse("account_security"), "name": "account_security"}
-        )
+            admin_items.append(_item(_("Service accounts"), "service_accounts", "key"))
+            admin_items.append(_item(_("Administration"), "admin:index", "settings", "admin"))
     current = getattr(getattr(request, "resolver_match", None), "url_name", None)
-    return {"nav_items": items, "nav_current": current, "bell": bell}
+    return {
+        "nav_items": items,
+        "nav_admin_items": admin_items,
+        "nav_current": current,
+        "bell": bell,
+        "can_search": can_search,
+    }

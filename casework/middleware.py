@@ -14,7 +14,15 @@ from django_otp import user_has_device
 
 # Pages a half-signed-in user may still reach.
 TWO_FACTOR_EXEMPT = frozenset(
-    {"login", "logout", "two_factor_setup", "two_factor_verify", "set_language", "javascript-catalog"}
+    {
+        "login",
+        "logout",
+        "two_factor_setup",
+        "two_factor_verify",
+        "set_language",
+        "javascript-catalog",
+        "web_manifest",
+    }
 )
 
 

@@ -7,6 +7,7 @@ from casework.views import accounts, applicants, audit, consent, home, legal, re
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("manifest.webmanifest", home.web_manifest, name="web_manifest"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -54,6 +55,7 @@ urlpatterns = [
     # Applicants
     path("applicants/", applicants.applicant_list, name="applicant_list"),
     path("applicants/new/", applicants.applicant_register, name="applicant_register"),
+    path("applicants/search/", applicants.applicant_quick_search, name="applicant_quick_search"),
     path("applicants/reassign/", applicants.applicant_bulk_reassign, name="applicant_bulk_reassign"),
     path("applicants/<str:reference_code>/", applicants.applicant_detail, name="applicant_detail"),
     path("applicants/<str:reference_code>/edit/", applicants.applicant_edit, name="applicant_edit"),

@@ -8,6 +8,9 @@ from casework.views.accounts import admin_sign_in
 admin.site.site_header = "Tobira"
 admin.site.site_title = "Tobira"
 
+# 500 inside the app shell when it can be drawn (400, 403 and 404 use the templates of the same name).
+handler500 = "casework.views.home.server_error"
+
 urlpatterns = [
     # The admin signs in through our sign-in page, so two-factor and throttling apply there too.
     path("admin/login/", admin_sign_in, name="admin_sign_in"),

@@ -31,6 +31,7 @@ def _register() -> None:
             url_name="learning:course_list",
             roles=(Role.ADMINISTRATOR, Role.SUPERVISOR, Role.CASEWORKER, Role.TRAINER),
             order=40,
+            icon="school",
         )
     )
     # Panels and the absence deadline source are registered below as they are built.
@@ -60,6 +61,7 @@ def _register() -> None:
             url_name="learning:teaching",
             roles=(Role.TRAINER,),
             order=39,
+            icon="calendar-event",
         )
     )
     register_panel(

@@ -243,3 +243,13 @@ def sign_in(page) -> Callable[[str, str], None]:
         page.wait_for_load_state()
 
     return do
+
+
+def user_menu_item(page, name: str):
+    """Open the top bar's user menu (it holds Account and Sign out) and return the item named `name`."""
+    page.locator(".user-menu > button").click()
+    return (
+        page.locator(".user-menu")
+        .get_by_role("button", name=name)
+        .or_(page.locator(".user-menu").get_by_role("link", name=name))
+    )

@@ -269,6 +269,8 @@ def reads_of(name: str) -> dict[str, frozenset[str]]:
 APPLICANT_ROWS: dict[Row, dict[str, Outcome]] = {
     # Pages
     "applicant_list": staff_only(administrator=OK, supervisor=OK, caseworker=OK),
+    # The top bar's search as you type: the same people the list shows (tests/casework/views/test_shell.py).
+    "applicant_quick_search": staff_only(administrator=OK, supervisor=OK, caseworker=OK),
     "applicant_register": staff_only(administrator=OK, supervisor=OK, caseworker=OK),
     "applicant_bulk_reassign": staff_only(administrator=POST_ONLY, supervisor=POST_ONLY, caseworker=DENIED),
     **{("applicant_detail", case): applicant_page(case) for case in APPLICANT_CASES},
@@ -853,6 +855,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
         trainer=DENIED,
         employer=OK,
     ),
+    # The web app manifest is public: a browser fetches it without the session cookie.
+    "web_manifest": everyone(OK),
     # Accounts
     "login": signed_in(to("home"), anonymous=OK),
     "logout": everyone(POST_ONLY),
@@ -1550,7 +1554,14 @@ def test_a_team_caseload_that_is_not_shared_is_not_readable(world):
 
 # --- With two-factor required, a signed-in staff user without a device reaches only these ---------------
 
-TWO_FACTOR_REACHABLE = {"login", "logout", "set_language", "two_factor_setup", "two_factor_verify"}
+TWO_FACTOR_REACHABLE = {
+    "login",
+    "logout",
+    "set_language",
+    "two_factor_setup",
+    "two_factor_verify",
+    "web_manifest",
+}
 
 
 @pytest.mark.django_db

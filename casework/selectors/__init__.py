@@ -13,6 +13,7 @@ from casework.selectors.applicants import (
     duplicate_candidates,
     duplicate_check_candidates,
     duplicate_check_of,
+    quick_search,
     search_applicants,
 )
 from casework.selectors.consent import (
@@ -90,6 +91,7 @@ __all__ = [
     "may_work_condition",
     "may_work_on",
     "organisation_overview",
+    "quick_search",
     "search_applicants",
     "sensitive_access_allowed",
     "sensitive_records_readable",

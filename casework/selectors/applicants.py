@@ -169,6 +169,33 @@ def duplicate_candidates(
     return list(found.values())[:limit]
 
 
+QUICK_SEARCH_LIMIT = 8
+
+
+def quick_search(*, user, query: str, limit: int = QUICK_SEARCH_LIMIT) -> list[Applicant]:
+    """The first matches of the top bar's search as you type: any name form, reference or card number.
+
+    One query; the full list (`applicant_list?q=`) shows every match. Fewer than 2 characters find
+    nothing here (a one-letter prefix matches half the organisation and helps nobody).
+    """
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    queryset = search_applicants(Applicant.objects.visible_to(user), query)
+    return list(
+        queryset.only(
+            "pk",
+            "reference_code",
+            "family_name",
+            "given_name",
+            "name_native",
+            "name_katakana",
+            "date_of_birth",
+            "birth_date_precision",
+        ).order_by("name_key", "pk")[:limit]
+    )
+
+
 def applicants_for_list(*, user, day: date | None = None) -> QuerySet[Applicant]:
     """The applicant list (UI and API): visible rows with the legal summary annotated, one query a page."""
     queryset = Applicant.objects.visible_to(user).select_related("team", "caseworker")

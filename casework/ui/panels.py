@@ -56,6 +56,7 @@ class NavItem:
     url_name: str
     roles: tuple[str, ...]
     order: int = 100
+    icon: str = ""  # a name in the icon sprite (scripts/build_icons.py)
 
 
 _NAV: dict[str, NavItem] = {}

@@ -95,6 +95,18 @@ def applicant_list(request: AuthenticatedRequest) -> HttpResponse:
     return _render_list(request, request.GET)
 
 
+@staff_required
+def applicant_quick_search(request: AuthenticatedRequest) -> HttpResponse:
+    """The top bar's results as you type (htmx); without JavaScript the form opens the full list."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.quick_search(user=request.user, query=query)
+    return render(
+        request,
+        "casework/applicants/_global_search_results.html",
+        {"results": results, "query": query, "searched": len(query) >= 2},
+    )
+
+
 def _render_list(
     request: AuthenticatedRequest, params: QueryDict, *, bulk_form: BulkReassignForm | None = None
 ) -> HttpResponse:

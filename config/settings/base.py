@@ -255,6 +255,9 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 
+# Every widget gets the design system's class (casework/forms/renderer.py).
+FORM_RENDERER = "casework.forms.renderer.FormRenderer"
+
 # --- Static and uploaded files ------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))

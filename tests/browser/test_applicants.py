@@ -61,7 +61,7 @@ def test_register_with_a_duplicate_warning(page, sign_in, caseworker, colleague_
         },
     )
     sign_in(caseworker.username)
-    page.get_by_role("link", name="Applicants").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
     page.get_by_role("button", name="Register a person").click()
 
     page.get_by_label("Family name", exact=True).fill("Nguyen")

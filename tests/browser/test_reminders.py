@@ -11,6 +11,7 @@ from casework.models import DeadlineState, Notification
 from tests.browser.test_applicants import blocking_violations, expect, ymd
 from tests.casework.applicant_factories import ApplicantFactory, LegalStatusPeriodFactory
 from tests.casework.reminder_factories import failed_email, make_reminder
+from tests.conftest import user_menu_item
 
 # No django_db mark: the page fixture brings live_server (transactional).
 pytestmark = pytest.mark.browser
@@ -68,7 +69,7 @@ def test_inbox_and_deadlines_pages_have_no_serious_accessibility_violation(
     page.goto("/deadlines/")
     expect(page.get_by_role("img", name="Deadlines per week")).to_be_visible()
     assert blocking_violations(page) == []
-    page.get_by_role("button", name="Sign out").click()
+    user_menu_item(page, "Sign out").click()
     sign_in(supervisor.username)
     page.goto("/deadlines/")
     expect(page.get_by_role("heading", name="E-mails that failed")).to_be_visible()

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.conftest import user_menu_item
+
 # No django_db mark: the page fixture brings live_server (transactional) and serialized rollback,
 # and a mark without serialized_rollback=True would stop pytest-django from serializing the database.
 pytestmark = pytest.mark.browser
@@ -38,7 +40,8 @@ def test_each_role_signs_in_and_lands_on_its_home(role, request, page, sign_in, 
         "Partner portal" if role == "employer" else "Welcome"
     )
     expect(page.get_by_role("main")).to_contain_text(landmark_text)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.locator(".user-menu > button")).to_have_text(user.username)
+    expect(user_menu_item(page, "Sign out")).to_be_visible()
     expect(page.get_by_role("contentinfo")).to_contain_text(f"Signed in as {user.username}")
 
 
@@ -58,14 +61,16 @@ def test_language_switch_turns_the_interface_japanese_and_back(page, sign_in, ca
 
     page.get_by_role("button", name="日本語").click()
     expect(page.locator("html")).to_have_attribute("lang", "ja")
-    expect(page.get_by_role("button", name="サインアウト")).to_be_visible()
+    expect(user_menu_item(page, "サインアウト")).to_be_visible()
+    page.keyboard.press("Escape")
     expect(page.get_by_role("heading", level=1)).to_contain_text("ようこそ")
     expect(page.get_by_role("main")).to_contain_text("ケースワーカー")
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(user_menu_item(page, "Sign out")).to_be_visible()
+    page.keyboard.press("Escape")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     expect(page.get_by_role("button", name="サインアウト")).to_have_count(0)
 
@@ -73,15 +78,14 @@ def test_language_switch_turns_the_interface_japanese_and_back(page, sign_in, ca
 def test_language_choice_is_remembered_at_the_next_sign_in(page, sign_in, caseworker):
     sign_in(caseworker.username)
     page.get_by_role("button", name="日本語").click()
-    expect(page.get_by_role("button", name="サインアウト")).to_be_visible()
-    page.get_by_role("button", name="サインアウト").click()
+    user_menu_item(page, "サインアウト").click()
 
     # A fresh browser (no language cookie) shows English until the person signs in.
     page.context.clear_cookies()
     sign_in(caseworker.username)
 
     expect(page.locator("html")).to_have_attribute("lang", "ja")
-    expect(page.get_by_role("button", name="サインアウト")).to_be_visible()
+    expect(user_menu_item(page, "サインアウト")).to_be_visible()
 
 
 def test_signing_in_works_in_japanese(page, caseworker):
@@ -101,14 +105,12 @@ def test_signing_in_works_in_japanese(page, caseworker):
     page.get_by_role("button", name="サインイン").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("ようこそ")
-    expect(page.get_by_role("button", name="サインアウト")).to_be_visible()
+    expect(user_menu_item(page, "サインアウト")).to_be_visible()
 
 
 def test_sign_out_returns_to_the_sign_in_page(page, sign_in, caseworker, live_server):
     sign_in(caseworker.username)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-    page.get_by_role("button", name="Sign out").click()
+    user_menu_item(page, "Sign out").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
@@ -153,5 +155,5 @@ def test_sign_in_error_has_no_serious_accessibility_violation(page, sign_in, cas
 def test_home_page_has_no_serious_accessibility_violation(role, request, page, sign_in):
     user = request.getfixturevalue(role)
     sign_in(user.username)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.locator(".user-menu > button")).to_be_visible()
     assert _blocking_violations(page) == []

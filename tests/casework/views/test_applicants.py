@@ -213,7 +213,7 @@ def test_list_shows_the_columns_and_marks_urgent_deadlines(client_for, caseworke
     assert "Long-Term Resident" in page
     rows = re.findall(r"<tr[^>]*>.*?</tr>", page, flags=re.S)
     rahimi = next(row for row in rows if "Rahimi".upper() in row)
-    assert '<span class="yes">yes</span>' in rahimi  # long-term residents may work
+    assert '<span class="badge bg-green-lt yes">yes</span>' in rahimi  # long-term residents may work
 
 
 @pytest.mark.django_db

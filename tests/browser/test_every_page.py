@@ -390,6 +390,31 @@ def blocking_violations(page: Any) -> list[str]:
     ]
 
 
+# What makes a page wider than its window: elements past the right edge that no scrolling or clipping
+# box holds (an absolutely positioned one escapes a box that is not positioned), outermost first.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const held = (element) => {
+    const escapes = ['absolute', 'fixed'].includes(getComputedStyle(element).position);
+    for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (escapes && style.position === 'static') continue;
+      if (style.overflowX !== 'visible') return box.getBoundingClientRect().right <= width + 1;
+    }
+    return false;
+  };
+  const found = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    const right = element.getBoundingClientRect().right;
+    if (right <= width + 1 || held(element)) continue;
+    if (found.some((outer) => outer.element.contains(element))) continue;
+    const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+      + [...element.classList].map((c) => '.' + c).join('');
+    found.push({element, text: `${name} (right edge ${Math.round(right)} px)`});
+  }
+  return found.slice(0, 4).map((item) => item.text).join(', ') || 'nothing visible';
+}"""
+
 # (label, viewport, language, run axe)
 CONFIGURATIONS = [
     ("1366 en", DESKTOP, "en", True),
@@ -426,7 +451,10 @@ def check_page(site: Site, name: str) -> list[str]:
             found.append(f"<html lang={page.locator('html').get_attribute('lang')!r}>")
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         if widths[0] > widths[1]:
-            found.append(f"horizontal overflow: the page is {widths[0]} px wide in a {widths[1]} px window")
+            found.append(
+                f"horizontal overflow: the page is {widths[0]} px wide in a {widths[1]} px window; "
+                f"sticking out: {page.evaluate(STICKING_OUT)}"
+            )
         if run_axe:
             found += blocking_violations(page)
         for text in tab.take_console_errors():

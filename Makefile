@@ -9,7 +9,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo "sudo -n"))
 VENDOR := casework/static/vendor
 
-.PHONY: run test lint typecheck pytest assets messages migrate seed venv dev-venv system-deps bench clean help
+.PHONY: run test lint typecheck pytest assets messages migrate seed venv dev-venv system-deps bench clean help screenshots
 
 help:
 	@echo "make run    set up everything and run Tobira (web, worker, beat) on the embedded default"
@@ -29,12 +29,14 @@ venv: $(VENV)/.base-installed
 dev-venv: $(VENV)/.dev-installed
 
 # Debian packages the project needs: gettext (compilemessages), Node.js/npm (front-end assets)
-# and, for the browser tests, Chromium. Installed only when missing and when we may.
+# and, for the browser tests and screenshots, Chromium and Japanese fonts (Japanese as text, not boxes).
+# Installed only when missing and when we may.
 system-deps:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ "$(WITH_BROWSER)" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing="$$missing chromium"; fi; \
+	if [ "$(WITH_BROWSER)" = 1 ] && ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then missing="$$missing fonts-noto-cjk"; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ -n "$(SUDO)" ] || [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -77,6 +79,12 @@ run: assets messages seed
 	@echo "  Ctrl-C stops the web server, the worker and beat."
 	@echo ""
 	@$(PY) manage.py runtobira --host $(HOST) --port $(PORT)
+
+# The main pages of each demo role at 1366 and 375 px, English and Japanese, into docs/screenshots/
+# (on make run's database; the script runs its own server on a free port and stops it).
+screenshots: dev-venv assets messages seed
+	$(MAKE) system-deps WITH_BROWSER=1
+	$(PY) scripts/screenshots.py
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .

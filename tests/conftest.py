@@ -184,10 +184,15 @@ def _roles_in_transactional_tests(request: pytest.FixtureRequest) -> None:
     once Playwright's sync API has run, asgiref hands the test thread a new database connection
     object, which lacks the serialized copy of the database.
     """
-    global _migration_state_apps
     if not _is_transactional(request):
         return
     request.getfixturevalue("transactional_db")
+    restore_migration_rows()
+
+
+def restore_migration_rows() -> None:
+    """Re-create the rows SEED_MIGRATIONS make (roles, permissions, the default organisation)."""
+    global _migration_state_apps
     import importlib
 
     from django.db.migrations.loader import MigrationLoader
@@ -207,6 +212,11 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def is_csp_report(console_text: str) -> bool:
+    """Chromium reports every Content-Security-Policy violation on the console with these words."""
+    return "Content Security Policy" in console_text
+
+
 @pytest.fixture
 def page(browser, live_server, request) -> Iterator[object]:
     context = browser.new_context(
@@ -219,9 +229,7 @@ def page(browser, live_server, request) -> Iterator[object]:
     csp_reports: list[str] = []
     page.on(
         "console",
-        lambda message: (
-            csp_reports.append(message.text) if "Content Security Policy" in message.text else None
-        ),
+        lambda message: csp_reports.append(message.text) if is_csp_report(message.text) else None,
     )
     yield page
     failed = getattr(request.node, "rep_call", None)

@@ -43,6 +43,12 @@ from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import ARTIFACTS, is_csp_report, restore_migration_rows
 
+# The pages need the test database: a test marked django_db is what makes pytest-django create it
+# (run alone, unmarked tests would seed and read the development database instead). Each page test is
+# wrapped in a transaction on the test thread, which only drives the browser; the live server reads
+# what the module's fixture committed.
+pytestmark = pytest.mark.django_db
+
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 812}
 BLOCKING_IMPACTS = {"serious", "critical"}

@@ -3,7 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from casework.views import accounts, applicants, audit, consent, home, legal, records, reminders
+from casework.views import (
+    accounts,
+    applicant_page,
+    applicants,
+    audit,
+    consent,
+    home,
+    legal,
+    records,
+    reminders,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -57,7 +67,7 @@ urlpatterns = [
     path("applicants/new/", applicants.applicant_register, name="applicant_register"),
     path("applicants/search/", applicants.applicant_quick_search, name="applicant_quick_search"),
     path("applicants/reassign/", applicants.applicant_bulk_reassign, name="applicant_bulk_reassign"),
-    path("applicants/<str:reference_code>/", applicants.applicant_detail, name="applicant_detail"),
+    path("applicants/<str:reference_code>/", applicant_page.applicant_detail, name="applicant_detail"),
     path("applicants/<str:reference_code>/edit/", applicants.applicant_edit, name="applicant_edit"),
     path(
         "applicants/<str:reference_code>/reassign/",

@@ -43,6 +43,7 @@ def _register() -> None:
             template="learning/panel_learning.html",
             context=_applicant_learning_context,
             order=20,
+            tab="learning",  # the applicant page's Learning tab
         ),
     )
     register_source(

@@ -6,9 +6,11 @@ audit and reminders are read as their own modules (``casework.selectors.reminder
 
 from casework.selectors.accounts import assignment_gap, organisation_overview, team_of, teams_led_by
 from casework.selectors.applicants import (
+    APPLICANT_TABS,
     DUPLICATE_NAME_SIMILARITY,
     DuplicateCandidate,
     applicant_detail_queryset,
+    applicant_page_queryset,
     applicants_for_list,
     duplicate_candidates,
     duplicate_check_candidates,
@@ -45,6 +47,7 @@ from casework.selectors.legal import (
     legal_visibility,
     may_work_condition,
     may_work_on,
+    may_work_until,
     with_legal_summary,
 )
 from casework.selectors.records import (
@@ -56,6 +59,9 @@ from casework.selectors.records import (
 )
 
 __all__ = [
+    "APPLICANT_TABS",
+    "applicant_page_queryset",
+    "may_work_until",
     "assignment_gap",
     "AppealStatus",
     "ConsentCheck",

@@ -24,11 +24,12 @@ from casework.models import (
     ProcedureEvent,
     RefugeeProcedure,
     ReportingObligation,
+    Task,
     WorkPermission,
 )
 from casework.selectors.consent import applicant_consent_prefetches
 from casework.selectors.legal import legal_visibility, with_legal_summary
-from casework.selectors.records import applicant_record_prefetches
+from casework.selectors.records import applicant_record_prefetches, task_order
 
 DUPLICATE_NAME_SIMILARITY = 0.82
 
@@ -87,6 +88,74 @@ def applicant_detail_queryset(user) -> QuerySet[Applicant]:
             *applicant_consent_prefetches(user),
             *applicant_record_prefetches(user),
         )
+    )
+
+
+# The tabs of the applicant page (casework/ui/applicant_page.py), in the order they are shown.
+APPLICANT_TABS = ("overview", "legal", "learning", "employment", "documents", "notes", "history")
+
+
+def _legal_prefetches(user) -> list[Prefetch]:
+    # Through their own visible_to: empty for a shared team case.
+    return [
+        Prefetch("periods", queryset=LegalStatusPeriod.objects.visible_to(user).order_by("start_date")),
+        Prefetch("work_permissions", queryset=WorkPermission.objects.visible_to(user).order_by("start_date")),
+    ]
+
+
+def _tab_prefetches(user, tab: str) -> list[Prefetch | str]:
+    if tab == "overview":
+        return [
+            "aliases",
+            Prefetch("household", queryset=_household_queryset()),
+            *applicant_consent_prefetches(user),
+            Prefetch(
+                "tasks",
+                queryset=Task.objects.filter(done=False).select_related("assignee").order_by(*task_order()),
+                to_attr="open_tasks",
+            ),
+        ]
+    if tab == "legal":
+        return [
+            Prefetch(
+                "reporting_obligations",
+                queryset=ReportingObligation.objects.visible_to(user).order_by("next_report_date"),
+            ),
+            Prefetch(
+                "procedures",
+                queryset=RefugeeProcedure.objects.visible_to(user)
+                .order_by("ordinal")
+                .prefetch_related(Prefetch("events", queryset=ProcedureEvent.objects.order_by("date", "pk"))),
+            ),
+        ]
+    if tab in ("documents", "notes"):
+        # The records sections read their own rows (notes, hidden notes, tasks, documents); only the
+        # shown tab's are loaded.
+        wanted = {"documents": {"documents"}, "notes": {"notes", "tasks"}}[tab]
+        return [
+            lookup
+            for lookup in applicant_record_prefetches(user)
+            if isinstance(lookup, Prefetch) and lookup.prefetch_through in wanted
+        ]
+    if tab == "history":
+        return [Prefetch("assignments", queryset=_assignment_queryset())]
+    return []  # learning, employment: the registered panels read what they show
+
+
+def applicant_page_queryset(user, *, tab: str, header: bool = True) -> QuerySet[Applicant]:
+    """The applicant page: the header (periods and permissions for its legal summary) when asked, and
+    what one tab shows, nothing of the other tabs. A fixed number of queries per tab."""
+    if tab not in APPLICANT_TABS:
+        raise ValueError(tab)
+    lookups: list[Prefetch | str] = []
+    if header or tab == "legal":
+        lookups += _legal_prefetches(user)
+    lookups += _tab_prefetches(user, tab)
+    return (
+        Applicant.objects.visible_to(user)
+        .annotate(legal_visible=legal_visibility(user))
+        .select_related("team", "caseworker", "organisation")
+        .prefetch_related(*lookups)
     )
 
 

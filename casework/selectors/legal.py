@@ -137,6 +137,9 @@ class LegalSummary:
     renewal_pending: bool
     may_work: bool
     hidden: bool = False  # the user may not read this person's legal records
+    # The last day of the unbroken run of days from today on which the person may work; None when
+    # they may not work today, or may work with no end in sight (may_work says which).
+    may_work_until: date | None = None
 
     @property
     def is_urgent(self) -> bool:
@@ -150,9 +153,10 @@ def legal_summary(
     on a day, from their loaded periods and permissions (no query): the current period, lawful stay
     until the end of the chain of periods that continue it, the renewal window, may work."""
     may_work = may_work_on(periods, permissions, day)
+    work_until = may_work_until(periods, permissions, day) if may_work else None
     current = current_period(periods, day)
     if current is None:
-        return LegalSummary(None, "", None, None, None, False, may_work)
+        return LegalSummary(None, "", None, None, None, False, may_work, may_work_until=work_until)
     until = rules.lawful_stay_until_chain(current, [p for p in periods if p.start_date > current.start_date])
     return LegalSummary(
         kind=current.status_kind,
@@ -162,6 +166,7 @@ def legal_summary(
         renewal_window_opens=current.renewal_window_opens,
         renewal_pending=bool(current.renewal_filed_on and not current.renewal_decided_on),
         may_work=may_work,
+        may_work_until=work_until,
     )
 
 
@@ -278,6 +283,30 @@ def may_work_on(periods: list[LegalStatusPeriod], permissions: list[WorkPermissi
         ):
             return True
     return False
+
+
+def may_work_until(
+    periods: list[LegalStatusPeriod], permissions: list[WorkPermission], day: date
+) -> date | None:
+    """The last day of the unbroken run of days from `day` on which may_work_on() holds, or None when
+    it holds with no end (or does not hold on `day`). may_work_on() only changes on the days a period
+    or a permission starts or ends, or a special period ends, so only those days are asked about."""
+    if not may_work_on(periods, permissions, day):
+        return None
+    changes: set[date] = set()
+    for period in periods:
+        changes.add(period.start_date)
+        for last in (period.end_date, period.lawful_stay_until):
+            if last is not None:
+                changes.add(last + timedelta(days=1))
+    for permission in permissions:
+        changes.add(permission.start_date)
+        if permission.end_date is not None:
+            changes.add(permission.end_date + timedelta(days=1))
+    for change in sorted(change for change in changes if change > day):
+        if not may_work_on(periods, permissions, change):
+            return change - timedelta(days=1)
+    return None
 
 
 def applicant_may_work_on(applicant: Applicant, day: date) -> bool:

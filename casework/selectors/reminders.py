@@ -305,6 +305,26 @@ def deadlines_ahead(
     return found
 
 
+def next_deadline_of(*, user: User, applicant: Applicant, today: date | None = None) -> DeadlineAhead | None:
+    """The most pressing live deadline of one person (an overdue one within the grace days first, then
+    the soonest), as the deadlines page computes it: one query per deadline source; None when the user
+    may not read the person's legal records or nothing is due."""
+    today = today or timezone.localdate()
+    applicants = _legal_applicants(user).filter(pk=applicant.pk)
+    found = []
+    for source_kind, source in sorted(registry.sources().items()):
+        for deadline in source.live(
+            today=today, grace_days=settings.REMINDER_GRACE_DAYS, source_ids=None, applicants=applicants
+        ):
+            due = deadline.overdue_after or deadline.deadline_date
+            found.append(
+                DeadlineAhead(
+                    source_kind, deadline.source_id, deadline.applicant_id, deadline.deadline_date, due, today
+                )
+            )
+    return min(found, key=lambda row: (row.due_date, row.kind, row.source_id), default=None)
+
+
 def with_details(rows: list[DeadlineAhead], *, user: User) -> list[DeadlineAhead]:
     """Fill in the applicant (two queries whatever the number of rows); drop what the user may not read."""
     if not rows:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from casework.models import LanguageLevel
+from casework.ui import applicant_page
 
 register = template.Library()
 
@@ -29,6 +30,12 @@ def days_left(days: int | None) -> SafeString | str:
         text = ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
         css = "days-left urgent" if days <= URGENT_DAYS else "days-left"
     return format_html('<span class="{}">{}</span>', css, text)
+
+
+@register.simple_tag
+def applicant_url(reference_code: str, anchor: str = "") -> str:
+    """The applicant page on the tab that shows the section `anchor` (`?tab=legal#periods`)."""
+    return applicant_page.applicant_url(reference_code, anchor)
 
 
 @register.filter

@@ -1,9 +1,10 @@
 """The panel registry: other apps add sections to casework pages without casework importing them.
 
-An app registers a panel in its AppConfig.ready(); the applicant page renders every registered panel
-server-side (so it reads without JavaScript and its query count includes the panels). A panel's
-`context` gets the applicant (with casework's prefetches) and the user, and returns the template
-context, or None to hide the panel for that user.
+An app registers a panel in its AppConfig.ready(); the applicant page renders the panels of the tab it
+shows (`Panel.tab`: "overview", "legal", "learning", "employment", "documents", "notes", "history")
+server-side, so it reads without JavaScript and its query count includes them; the panels of the other
+tabs are not computed. A panel's `context` gets the applicant (with the shown tab's prefetches) and the
+user, and returns the template context, or None to hide the panel for that user.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Panel:
     template: str
     context: Callable[..., dict[str, Any] | None]
     order: int = 100
+    tab: str = "overview"  # the applicant page's tab it belongs to (pages without tabs ignore it)
 
 
 _PANELS: dict[str, dict[str, Panel]] = {"applicant": {}}
@@ -36,8 +38,12 @@ def unregister_panel(page: str, key: str) -> None:
     _PANELS.get(page, {}).pop(key, None)
 
 
-def panels_for(page: str) -> list[Panel]:
-    return sorted(_PANELS.get(page, {}).values(), key=lambda panel: (panel.order, panel.key))
+def panels_for(page: str, *, tab: str | None = None) -> list[Panel]:
+    """The panels of a page, in order; of one tab only when `tab` is given."""
+    return sorted(
+        (panel for panel in _PANELS.get(page, {}).values() if tab is None or panel.tab == tab),
+        key=lambda panel: (panel.order, panel.key),
+    )
 
 
 @dataclass(frozen=True)
@@ -73,9 +79,10 @@ def nav_items_for(user) -> list[NavItem]:
     )
 
 
-def render_panels(page: str, *, request, **objects: Any) -> list[RenderedPanel]:
+def render_panels(page: str, *, request, tab: str | None = None, **objects: Any) -> list[RenderedPanel]:
+    """Render the panels of a page (of one of its tabs): only theirs run their context's queries."""
     rendered = []
-    for panel in panels_for(page):
+    for panel in panels_for(page, tab=tab):
         context = panel.context(user=request.user, **objects)
         if context is None:
             continue

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from casework import crypto, names, selectors, services
-from casework.audit import log_access
 from casework.filtersets.applicants import ApplicantFilterSet
 from casework.forms.applicants import (
     GENDER_SUGGESTIONS,
@@ -42,24 +41,21 @@ from casework.forms.legal import (
     status_kind_choices,
 )
 from casework.models import (
-    AccessLogEntry,
     Applicant,
     DuplicateCheck,
 )
 from casework.roles import Role
 from casework.typing import AuthenticatedRequest
-from casework.ui import panels
-from casework.views import audit as audit_views
-from casework.views import consent as consent_views
 from casework.views.base import (
     detail_url,
     editable_applicant,
     is_administrator,
+    may_reassign,
     reassigner_required,
     staff_required,
     visible_applicant,
 )
-from casework.views.legal import add_record, detail_context
+from casework.views.legal import add_record
 
 PAGE_SIZE = 25
 
@@ -75,12 +71,6 @@ SORT_LABELS = [
     ("-intake", gettext_lazy("Intake date, newest first")),
     ("stage", gettext_lazy("Case stage")),
 ]
-
-
-def _can_reassign(user, applicant: Applicant) -> bool:
-    if is_administrator(user):
-        return True
-    return user.has_role(Role.SUPERVISOR) and user.led_teams.filter(pk=applicant.team_id).exists()
 
 
 @dataclass(frozen=True)
@@ -369,7 +359,7 @@ def applicant_edit(request: AuthenticatedRequest, reference_code: str) -> HttpRe
 def applicant_reassign(request: AuthenticatedRequest, reference_code: str) -> HttpResponse:
     user = request.user
     applicant = visible_applicant(user, reference_code)
-    if not _can_reassign(user, applicant):
+    if not may_reassign(user, applicant):
         raise PermissionDenied
     form = ReassignForm(
         request.POST or None,
@@ -391,28 +381,6 @@ def applicant_reassign(request: AuthenticatedRequest, reference_code: str) -> Ht
             messages.success(request, _("The case is reassigned."))
             return redirect(detail_url(applicant))
     return render(request, "casework/applicants/reassign.html", {"applicant": applicant, "form": form})
-
-
-@staff_required
-def applicant_detail(request: AuthenticatedRequest, reference_code: str) -> HttpResponse:
-    user = request.user
-    applicant = get_object_or_404(selectors.applicant_detail_queryset(user), reference_code=reference_code)
-    context = detail_context(request, applicant)
-    context["can_reassign"] = _can_reassign(user, applicant)
-    context["panels"] = panels.render_panels("applicant", request=request, applicant=applicant)
-    log_access(
-        actor=user,
-        kind=AccessLogEntry.Kind.APPLICANT_VIEW,
-        applicant_id=applicant.pk,
-        object_label=applicant.reference_code,
-    )
-    context.update(
-        audit_views.applicant_audit_context(
-            request, applicant, can_edit=context["can_edit"], can_read_access_log=context["can_reassign"]
-        )
-    )
-    context.update(consent_views.applicant_page_context(request, applicant, can_edit=context["can_edit"]))
-    return render(request, "casework/applicants/detail.html", context)
 
 
 @staff_required

@@ -28,6 +28,17 @@ def _visible_applicant(user, reference_code: str) -> Applicant:
     )
 
 
+def history_page(request: AuthenticatedRequest, applicant: Applicant) -> dict[str, Any]:
+    """One page (`?page=`) of a person's change history, as the history page and the applicant page's
+    History tab show it: `page_obj` and its `entries`. Two queries (the count, the page) and what
+    present_history needs, whatever the number of changes."""
+    page = Paginator(
+        audit_selectors.history_of(applicant=applicant), audit_selectors.HISTORY_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    entries = audit_selectors.present_history(page.object_list, user=request.user, applicant=applicant)
+    return {"page_obj": page, "entries": entries}
+
+
 def applicant_audit_context(
     request: AuthenticatedRequest,
     applicant: Applicant,
@@ -35,8 +46,8 @@ def applicant_audit_context(
     can_edit: bool,
     can_read_access_log: bool | None = None,
 ) -> dict[str, Any]:
-    """The applicant page's history section (the last 50 changes) and, for supervisors of the team and
-    administrators, the "who saw this file" summary of the last 90 days. A fixed number of queries.
+    """The applicant page's History tab: a page of the change history and, for supervisors of the team
+    and administrators, the "who saw this file" summary of the last 90 days. A fixed number of queries.
 
     The page passes what it already knows: ``can_edit`` (editable_by: who reads the history) and
     ``can_read_access_log`` (administrator, or supervisor of the person's team: its "may reassign").
@@ -46,13 +57,7 @@ def applicant_audit_context(
         can_read_access_log = audit_selectors.may_see_access_log(user, applicant)
     context: dict[str, Any] = {"history_visible": can_edit, "access_log_visible": False}
     if can_edit:  # may_see_history: the page has already asked editable_by
-        records = list(
-            audit_selectors.history_of(applicant=applicant)[: audit_selectors.HISTORY_SECTION_SIZE + 1]
-        )
-        context["history_entries"] = audit_selectors.present_history(
-            records[: audit_selectors.HISTORY_SECTION_SIZE], user=user, applicant=applicant
-        )
-        context["history_more"] = len(records) > audit_selectors.HISTORY_SECTION_SIZE
+        context.update(history_page(request, applicant))
     if can_read_access_log:
         days = audit_selectors.ACCESS_LOG_DEFAULT_DAYS
         entries = audit_selectors.access_log_of(
@@ -78,10 +83,8 @@ def applicant_history(request: AuthenticatedRequest, reference_code: str) -> Htt
     applicant = _visible_applicant(user, reference_code)
     if not audit_selectors.may_see_history(user, applicant):
         raise PermissionDenied
-    page = Paginator(
-        audit_selectors.history_of(applicant=applicant), audit_selectors.HISTORY_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    entries = audit_selectors.present_history(page.object_list, user=user, applicant=applicant)
+    context = history_page(request, applicant)
+    page = context["page_obj"]
     # Past values are part of the person's file: reading them is a read of the file.
     log_access(
         actor=user,
@@ -93,7 +96,7 @@ def applicant_history(request: AuthenticatedRequest, reference_code: str) -> Htt
     return render(
         request,
         "casework/applicants/history.html",
-        {"applicant": applicant, "page_obj": page, "entries": entries},
+        {"applicant": applicant, **context},
     )
 
 

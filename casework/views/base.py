@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from casework.access import role_required
 from casework.models import (
     Applicant,
 )
 from casework.roles import Role
+from casework.ui.applicant_page import applicant_url
 
 staff_required = role_required(Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -20,6 +20,13 @@ reassigner_required = role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 def is_administrator(user) -> bool:
     return user.has_role(Role.ADMINISTRATOR) or user.is_superuser
+
+
+def may_reassign(user, applicant: Applicant) -> bool:
+    """Administrators, and supervisors of the person's team."""
+    if is_administrator(user):
+        return True
+    return user.has_role(Role.SUPERVISOR) and user.led_teams.filter(pk=applicant.team_id).exists()
 
 
 def may_edit(user, applicant: Applicant) -> bool:
@@ -40,6 +47,6 @@ def editable_applicant(user, reference_code: str) -> Applicant:
     return applicant
 
 
-def detail_url(applicant: Applicant, anchor: str = "") -> str:
-    url = reverse("applicant_detail", kwargs={"reference_code": applicant.reference_code})
-    return f"{url}#{anchor}" if anchor else url
+def detail_url(applicant: Applicant, anchor: str = "", *, tab: str = "") -> str:
+    """The applicant page; with an anchor, on the tab that shows that section (`?tab=legal#periods`)."""
+    return applicant_url(applicant.reference_code, anchor, tab=tab)

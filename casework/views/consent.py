@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,6 +32,7 @@ from casework.models import AccessLogEntry, Applicant, Consent, ConsentPurpose, 
 from casework.roles import Role
 from casework.services.consent import sensitive_consent_message
 from casework.typing import AuthenticatedRequest
+from casework.views.base import detail_url
 
 staff_required = role_required(Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -43,8 +43,7 @@ STATE_LABELS = dict(selectors.ConsentState.choices)
 
 
 def _detail_url(applicant: Applicant, anchor: str = "") -> str:
-    url = reverse("applicant_detail", kwargs={"reference_code": applicant.reference_code})
-    return f"{url}#{anchor}" if anchor else url
+    return detail_url(applicant, anchor)  # on the tab that shows the section
 
 
 def _visible_applicant(user, reference_code: str) -> Applicant:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -39,8 +40,10 @@ from casework.models import (
     LegalStatusPeriod,
     RefugeeProcedure,
 )
+from casework.selectors import reminders as reminder_selectors
 from casework.typing import AuthenticatedRequest
 from casework.ui import timeline
+from casework.ui.applicant_page import section_tab
 from casework.views.base import detail_url, editable_applicant, may_edit, staff_required
 
 SECTION_TEMPLATES = {
@@ -52,8 +55,8 @@ SECTION_TEMPLATES = {
 }
 
 
-# Sections whose change moves the header's current status and "may work today".
-SECTIONS_IN_HEADER = {"periods", "work"}
+# Sections whose change moves the header's legal summary (current status, may work, next deadline).
+SECTIONS_IN_HEADER = {"periods", "work", "reporting", "procedures"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,30 @@ def _record_forms(applicant: Applicant, bound: dict[str, forms.Form]) -> dict[st
         "reporting": bound.get("reporting") or ReportingObligationForm(prefix="reporting"),
         "procedures": bound.get("procedures")
         or RefugeeProcedureForm(prefix="procedure", initial={"ordinal": next_ordinal}),
-        "household": bound.get("household") or HouseholdMemberForm(prefix="household"),
+    }
+
+
+def summary_context(request: AuthenticatedRequest, applicant: Applicant, *, today: date) -> dict[str, Any]:
+    """The header's legal summary: selectors.legal_summary (the list's and the API's computation) from
+    the prefetched periods and permissions, and the next deadline (one query per deadline source).
+    Nothing for a user who may not read the person's legal records."""
+    if not applicant.__dict__.get("legal_visible", False):
+        return {"can_see_legal": False}
+    periods = list(applicant.periods.all())
+    summary = selectors.legal_summary(periods, list(applicant.work_permissions.all()), today)
+    return {
+        "can_see_legal": True,
+        "legal": summary,
+        "current_period": selectors.current_period(periods, today),
+        "lawful_until": summary.lawful_until,
+        "lawful_days_left": summary.days_left,
+        "renewal_pending": summary.renewal_pending,
+        "may_work_today": summary.may_work,
+        "may_work_until": summary.may_work_until,
+        "may_work_days_left": (summary.may_work_until - today).days if summary.may_work_until else None,
+        "next_deadline": reminder_selectors.next_deadline_of(
+            user=request.user, applicant=applicant, today=today
+        ),
     }
 
 
@@ -82,7 +108,7 @@ def detail_context(
     bound: dict[str, forms.Form] | None = None,
     notice: str = "",
 ) -> dict[str, Any]:
-    """Everything the page and its sections show, derived from the prefetched rows (no queries)."""
+    """The Legal status tab and its sections, from the prefetched rows (no queries)."""
     user = request.user
     today = timezone.localdate()
     bound = bound or {}
@@ -90,8 +116,6 @@ def detail_context(
     periods = list(applicant.periods.all())
     permissions = list(applicant.work_permissions.all())
     current = selectors.current_period(periods, today)
-    summary = selectors.legal_summary(periods, permissions, today)  # the list's and the API's computation
-    record_forms = _record_forms(applicant, bound) if can_edit else {}
     procedures = [
         ProcedureRow(
             procedure=procedure,
@@ -111,10 +135,6 @@ def detail_context(
         "can_show_card": can_edit,
         "can_see_legal": applicant.__dict__.get("legal_visible", False),
         "current_period": current,
-        "lawful_until": summary.lawful_until,
-        "lawful_days_left": summary.days_left,
-        "renewal_pending": summary.renewal_pending,
-        "may_work_today": summary.may_work,
         "periods": periods,
         "timeline": timeline.timeline_svg(periods, today=today),
         "gaps": timeline.gaps_between(periods, today),
@@ -124,9 +144,29 @@ def detail_context(
             for obligation in applicant.reporting_obligations.all()
         ],
         "procedures": procedures,
-        "forms": record_forms,
+        "forms": _record_forms(applicant, bound) if can_edit else {},
         "notice": notice,
         "status_kinds": status_kind_choices(),
+    }
+
+
+def household_context(
+    request: AuthenticatedRequest,
+    applicant: Applicant,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    notice: str = "",
+    can_edit: bool | None = None,
+) -> dict[str, Any]:
+    """The household section (on the Overview tab) from the prefetched members."""
+    if can_edit is None:
+        can_edit = may_edit(request.user, applicant)
+    form = (bound or {}).get("household") or HouseholdMemberForm(prefix="household")
+    return {
+        "applicant": applicant,
+        "can_edit": can_edit,
+        "forms": {"household": form} if can_edit else {},
+        "notice": notice,
     }
 
 
@@ -138,14 +178,20 @@ def render_section(
     bound: dict[str, forms.Form] | None = None,
     notice: str = "",
 ) -> HttpResponse:
+    """One section in place (htmx), with the header's legal summary out of band when it changed."""
+    tab = section_tab(section)
     applicant = get_object_or_404(
-        selectors.applicant_detail_queryset(request.user), reference_code=reference_code
+        selectors.applicant_page_queryset(request.user, tab=tab, header=False), reference_code=reference_code
     )
-    context = detail_context(request, applicant, bound=bound, notice=notice)
+    if tab == "overview":
+        context = household_context(request, applicant, bound=bound, notice=notice)
+    else:
+        context = detail_context(request, applicant, bound=bound, notice=notice)
     html = render_to_string(SECTION_TEMPLATES[section], context, request=request)
     if section in SECTIONS_IN_HEADER and not bound:
+        summary = summary_context(request, applicant, today=timezone.localdate())
         html += render_to_string(
-            "casework/applicants/legal_summary.html", {**context, "oob": True}, request=request
+            "casework/applicants/legal_summary.html", {**context, **summary, "oob": True}, request=request
         )
     return HttpResponse(html)
 

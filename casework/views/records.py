@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,6 +36,7 @@ from casework.models import AccessLogEntry, Applicant, CaseNote, Document, Task
 from casework.roles import Role
 from casework.typing import AuthenticatedRequest
 from casework.ui.records import task_row
+from casework.views.base import detail_url
 
 PAGE_SIZE = 25
 
@@ -66,8 +66,7 @@ def _visible_applicant(user, reference_code: str) -> Applicant:
 
 
 def _detail_url(applicant: Applicant, anchor: str = "") -> str:
-    url = reverse("applicant_detail", kwargs={"reference_code": applicant.reference_code})
-    return f"{url}#{anchor}" if anchor else url
+    return detail_url(applicant, anchor)  # on the tab that shows the section
 
 
 def _render_section(

@@ -174,7 +174,7 @@ def applicant_panel_context(*, user, applicant: Applicant, **_objects: Any) -> d
         enrol_url = ""
     return {
         "learning": overview,
-        "learning_next": f"{next_url}#panel-learning",
+        "learning_next": f"{next_url}?tab=learning#panel-learning",
         "can_record_assessment": True,
         "can_change_assessments": True,  # the same people (editable_by): links per row, no query each
         "enrol_url": enrol_url,

@@ -96,7 +96,7 @@ def test_add_two_periods_in_place_and_see_the_overlap_error(page, sign_in, casew
     today = timezone.localdate()
     first_start, first_end = today - timedelta(days=60), today + timedelta(days=120)
     sign_in(caseworker.username)
-    page.goto(f"/applicants/{own_applicant.reference_code}/")
+    page.goto(f"/applicants/{own_applicant.reference_code}/?tab=legal")
     page.evaluate("window.tobiraMarker = 'no reload'")
     section = page.locator("#periods")
 
@@ -122,7 +122,7 @@ def test_add_two_periods_in_place_and_see_the_overlap_error(page, sign_in, casew
     expect(page.locator("svg.timeline .period-bar")).to_have_count(1)
     # Both answers came in place: the page never reloaded.
     assert page.evaluate("window.tobiraMarker") == "no reload"
-    assert page.url.endswith(f"/applicants/{own_applicant.reference_code}/")
+    assert page.url.endswith(f"/applicants/{own_applicant.reference_code}/?tab=legal")
 
     # The replacement, with the running period ended the day before.
     page.locator("#add-period-form").get_by_label("This replaces the current status").check()
@@ -130,7 +130,7 @@ def test_add_two_periods_in_place_and_see_the_overlap_error(page, sign_in, casew
     expect(section.get_by_role("status")).to_have_text("The status period is added.")
     expect(page.locator("svg.timeline .period-bar")).to_have_count(2)
     expect(page.locator("#legal-summary")).to_contain_text("Long-Term Resident")
-    expect(page.locator("#legal-summary")).to_contain_text("yes")
+    expect(page.locator("#legal-summary .work-badge")).to_have_text("may work")
     assert page.evaluate("window.tobiraMarker") == "no reload"
     assert blocking_violations(page) == []
 
@@ -151,7 +151,7 @@ def test_timeline_has_one_bar_per_period(page, sign_in, caseworker, own_applican
         for start, end in spans
     ]
     sign_in(caseworker.username)
-    page.goto(f"/applicants/{own_applicant.reference_code}/")
+    page.goto(f"/applicants/{own_applicant.reference_code}/?tab=legal")
 
     svg = page.locator("svg.timeline")
     expect(svg).to_have_attribute("role", "img")
@@ -174,3 +174,78 @@ def test_applicant_list_has_no_serious_accessibility_violation(
     page.goto("/applicants/")
     expect(page.get_by_role("link", name=own_applicant.reference_code)).to_be_visible()
     assert blocking_violations(page) == []
+
+
+def _with_records(caseworker, applicant) -> None:
+    """Enough on every tab to make it wide and long: periods, consents, notes, tasks, history."""
+    today = timezone.localdate()
+    services.legal_period_record(
+        by=caseworker,
+        applicant=applicant,
+        data={
+            "status_kind": "da_refugee_applicant",
+            "start_date": today - timedelta(days=200),
+            "end_date": today + timedelta(days=40),
+        },
+        card_number="AB12345678CD",
+    )
+    from casework.models import ConsentPurpose
+
+    for purpose in (ConsentPurpose.RESEARCH, ConsentPurpose.SENSITIVE_INFORMATION):
+        services.consent_record(
+            by=caseworker,
+            applicant=applicant,
+            data={"purpose": purpose, "granted_on": today, "scope": [], "note": "Signed at the office"},
+        )
+    for index in range(3):
+        services.note_add(by=caseworker, applicant=applicant, text=f"Note {index}", confidential=False)
+
+
+def test_the_header_card_and_the_tabs_are_on_the_first_screen_and_tabs_swap_in_place(
+    page, sign_in, caseworker, own_applicant
+):
+    _with_records(caseworker, own_applicant)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(caseworker.username)
+    page.goto(f"/applicants/{own_applicant.reference_code}/")
+    header = page.locator("#applicant-header")
+    tabs = page.locator(".applicant-tab-nav")
+    expect(header).to_contain_text(own_applicant.reference_code)
+    for box in (header.bounding_box(), tabs.bounding_box()):
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 768, box
+    page.evaluate("window.tobiraMarker = 'no reload'")
+
+    page.locator(".applicant-tab-nav").get_by_role("link", name="Legal status").click()
+    expect(page.locator("#periods")).to_be_visible()
+    expect(page.locator("#applicant-tab-panel")).to_have_attribute("data-tab", "legal")
+    expect(page.locator('.applicant-tab-nav [aria-current="page"]')).to_have_text("Legal status")
+    assert page.url.endswith(f"/applicants/{own_applicant.reference_code}/?tab=legal")
+    assert page.evaluate("window.tobiraMarker") == "no reload"  # swapped, not reloaded
+    expect(page.locator("#profile")).to_have_count(0)
+
+    page.locator(".applicant-tab-nav").get_by_role("link", name="Notes & tasks").click()
+    expect(page.locator("#notes")).to_contain_text("Note 2")
+    assert page.url.endswith("?tab=notes")
+    assert blocking_violations(page) == []
+    # The browser's back button brings the previous tab back.
+    page.go_back()
+    expect(page.locator("#periods")).to_be_visible()
+
+
+@pytest.mark.parametrize("tab", ["overview", "legal", "notes", "history"])
+def test_no_tab_is_wider_than_a_phone(page, sign_in, caseworker, own_applicant, tab):
+    _with_records(caseworker, own_applicant)
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(caseworker.username)
+    page.goto(f"/applicants/{own_applicant.reference_code}/?tab={tab}")
+    expect(page.locator("#applicant-tab-panel")).to_have_attribute("data-tab", tab)
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], width
+    if tab == "overview":
+        # The consent revoke form stays inside its scrolling table, at 375 px as at 1366 px.
+        expect(page.locator(".revoke-form").first).to_be_attached()
+        page.set_viewport_size({"width": 1366, "height": 768})
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1], width
+    if tab == "legal":
+        assert blocking_violations(page) == []

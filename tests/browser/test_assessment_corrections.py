@@ -27,7 +27,7 @@ def test_caseworker_corrects_a_jlpt_score_then_deletes_the_result(page, sign_in,
         assessed_on=timezone.localdate() - timedelta(days=5),
     )
     sign_in(caseworker.username)
-    page.goto(f"/applicants/{applicant.reference_code}/")
+    page.goto(f"/applicants/{applicant.reference_code}/?tab=learning")
     panel = page.locator("#panel-learning")
     expect(panel.locator(".cefr-level")).to_have_text("A2")
     row = panel.locator(f'tr[data-assessment-id="{result.pk}"]')

@@ -37,14 +37,14 @@ def test_a_supervisor_sees_who_saw_the_file_and_the_history(
 
     # The caseworker opens the file and shows the full card number.
     sign_in(caseworker.username)
-    page.goto(f"/applicants/{applicant.reference_code}/")
+    page.goto(f"/applicants/{applicant.reference_code}/?tab=legal")
     page.get_by_role("link", name="Show the full card number").first.click()
     expect(page.get_by_text("AB12345678CD")).to_be_visible()
     page.context.clear_cookies()
 
     # The supervisor finds both reads under "Who saw this file", and the change in the history.
     sign_in(supervisor.username)
-    page.goto(f"/applicants/{applicant.reference_code}/")
+    page.goto(f"/applicants/{applicant.reference_code}/?tab=history")
     box = page.get_by_role("region", name="Who saw this file")
     expect(box).to_contain_text(str(caseworker))
     expect(box).to_contain_text("Full residence card number viewed")

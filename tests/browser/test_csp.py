@@ -46,7 +46,7 @@ def test_in_place_updates_cause_no_csp_violation(watched, sign_in, caseworker):
               "end_date": today + timedelta(days=150)},
     )  # fmt: skip
     sign_in(caseworker.username)
-    page.goto(f"/applicants/{person.reference_code}/")
+    page.goto(f"/applicants/{person.reference_code}/?tab=notes")
     page.locator("#notes summary").click()
     note = page.locator("#notes textarea").first
     note.fill("Called about the renewal.")

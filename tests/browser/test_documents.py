@@ -38,7 +38,7 @@ def test_upload_a_document_and_download_it(page, sign_in, caseworker):
     )
     content = tiny_pdf("Residence card, front")
     sign_in(caseworker.username)
-    page.goto(f"/applicants/{applicant.reference_code}/")
+    page.goto(f"/applicants/{applicant.reference_code}/?tab=documents")
     page.evaluate("window.tobiraMarker = 'no reload'")
     section = page.locator("#documents")
     expect(section).to_contain_text("No document uploaded.")
@@ -71,7 +71,7 @@ def test_upload_a_document_and_download_it(page, sign_in, caseworker):
 def test_a_disguised_file_is_refused_in_place(page, sign_in, caseworker):
     applicant = services.applicant_register(by=caseworker, data={"given_name": "Meron"})
     sign_in(caseworker.username)
-    page.goto(f"/applicants/{applicant.reference_code}/")
+    page.goto(f"/applicants/{applicant.reference_code}/?tab=documents")
     section = page.locator("#documents")
     section.get_by_text("Upload a document").click()
     section.get_by_label("Kind").select_option("other")

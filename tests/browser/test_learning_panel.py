@@ -55,7 +55,7 @@ def demo_learner(caseworker, trainer):
 def test_caseworker_sees_the_chart_and_records_a_jft_basic_result(page, sign_in, caseworker, trainer):
     applicant = demo_learner(caseworker, trainer)
     sign_in(caseworker.username)
-    page.goto(f"/applicants/{applicant.reference_code}/")
+    page.goto(f"/applicants/{applicant.reference_code}/?tab=learning")
     panel = page.locator("#panel-learning")
     expect(panel.get_by_role("heading", name="Learning")).to_be_visible()
     chart = panel.locator("svg.progress-chart")

@@ -516,3 +516,36 @@ def test_work_permission_rows_are_explicit(caseworker, person):
     add_period(caseworker, person, date(2026, 1, 1), date(2026, 12, 31), kind="da_humanitarian")
     assert not WorkPermission.objects.filter(applicant=person).exists()
     assert not may_work(person)  # humanitarian: read the designation sheet, record a permission
+
+
+def test_may_work_until_is_the_end_of_the_unbroken_run_of_working_days():
+    from casework.models import LegalStatusPeriod, WorkPermission
+
+    def period(kind, start, end, **extra):
+        return LegalStatusPeriod(status_kind=kind, start_date=start, end_date=end, **extra)
+
+    def permission(start, end):
+        return WorkPermission(
+            basis="permission_outside_status", scope="hours", start_date=start, end_date=end
+        )
+
+    day = TODAY
+    # A status without work of its own: the permission's end is the last working day.
+    refugee = period(DA, day - timedelta(days=30), day + timedelta(days=100))
+    allowed = permission(day - timedelta(days=10), day + timedelta(days=20))
+    assert selectors.may_work_until([refugee], [allowed], day) == day + timedelta(days=20)
+    # Two permissions back to back are one run; a gap ends it.
+    following = permission(day + timedelta(days=21), day + timedelta(days=50))
+    assert selectors.may_work_until([refugee], [allowed, following], day) == day + timedelta(days=50)
+    later = permission(day + timedelta(days=60), day + timedelta(days=90))
+    assert selectors.may_work_until([refugee], [allowed, later], day) == day + timedelta(days=20)
+    # A status that grants work, continued by the next period: the end of the chain.
+    resident = period("long_term_resident", day - timedelta(days=5), day + timedelta(days=30))
+    next_one = period("long_term_resident", day + timedelta(days=31), day + timedelta(days=400))
+    assert selectors.may_work_until([resident, next_one], [], day) == day + timedelta(days=400)
+    # No end in sight, and no work at all.
+    assert selectors.may_work_until([period("long_term_resident", day, None)], [], day) is None
+    assert selectors.may_work_until([refugee], [], day) is None
+    # legal_summary carries it: the header and the list read the same computation.
+    summary = selectors.legal_summary([refugee], [allowed], day)
+    assert summary.may_work and summary.may_work_until == day + timedelta(days=20)

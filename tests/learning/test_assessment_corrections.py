@@ -403,10 +403,10 @@ def test_learner_page_has_links_per_row_for_the_trainer(client_for, trainer, wor
 
 def test_applicant_page_links_come_back_to_the_panel(client_for, caseworker, world):
     path = reverse("applicant_detail", kwargs={"reference_code": world["own"].reference_code})
-    html = client_for(caseworker).get(path).content.decode()
+    html = client_for(caseworker).get(path + "?tab=learning").content.decode()
     result = world["results"]["own"]
     assert f'href="{edit_url(result)}?next=' in html
-    assert "%23panel-learning" in html.split(edit_url(result), 1)[1][:200]
+    assert "%3Ftab%3Dlearning%23panel-learning" in html.split(edit_url(result), 1)[1][:200]
 
 
 def test_no_links_without_the_flag():
@@ -454,7 +454,10 @@ def test_applicant_page_query_count_is_the_same_for_1_and_12_results(
                 course=course,
                 assessed_on=today() - timedelta(days=index + 1),
             )
-    paths = [reverse("applicant_detail", kwargs={"reference_code": p.reference_code}) for p in (few, many)]
+    paths = [
+        reverse("applicant_detail", kwargs={"reference_code": p.reference_code}) + "?tab=learning"
+        for p in (few, many)
+    ]
     client.get(paths[0])  # warm the session
     with CaptureQueriesContext(connection) as small:
         client.get(paths[0])

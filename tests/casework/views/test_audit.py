@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from casework import audit, services
 from casework.models import (
@@ -37,6 +38,11 @@ def today() -> date:
 
 def url(name: str, applicant: Applicant, **kwargs) -> str:
     return reverse(name, kwargs={"reference_code": applicant.reference_code, **kwargs})
+
+
+def history_tab(applicant: Applicant, **params) -> str:
+    """The applicant page's History tab (the audit trail is never inline on the other tabs)."""
+    return f"{url('applicant_detail', applicant)}?{urlencode({'tab': 'history', **params})}"
 
 
 @pytest.fixture
@@ -111,7 +117,7 @@ def test_reading_the_full_history_is_logged(client_for, caseworker, own):
 
 
 def test_the_history_section_says_who_changed_what_newest_first(client_for, caseworker, own):
-    html = page_of(client_for(caseworker), url("applicant_detail", own))
+    html = page_of(client_for(caseworker), history_tab(own))
     assert 'id="history"' in html
     section = html[html.index('id="history"') :]
     # Field labels from the model, old → new, the person who changed it.
@@ -125,9 +131,10 @@ def test_the_history_section_says_who_changed_what_newest_first(client_for, case
 
 def test_who_sees_the_history_section(client_for, caseworker, supervisor, administrator, teammate, own):
     for user in (caseworker, supervisor, administrator):
-        assert 'id="history"' in page_of(client_for(user), url("applicant_detail", own)), user
+        assert 'id="history"' in page_of(client_for(user), history_tab(own)), user
+        assert 'id="history"' not in page_of(client_for(user), url("applicant_detail", own)), user
     # A teammate reading the shared case sees its current record, not its past values.
-    assert 'id="history"' not in page_of(client_for(teammate), url("applicant_detail", own))
+    assert 'id="history"' not in page_of(client_for(teammate), history_tab(own))
 
 
 def _bulk_history(applicant: Applicant, actors: list[User], count: int, *, start: int = 0) -> None:
@@ -161,16 +168,20 @@ def _bulk_history(applicant: Applicant, actors: list[User], count: int, *, start
     ChangeRecord.objects.bulk_create(rows)
 
 
-def test_the_section_shows_the_last_50_and_links_to_the_full_history(client_for, caseworker, own):
+def test_the_history_tab_is_paginated_50_a_page(client_for, caseworker, own):
     client = client_for(caseworker)
-    assert reverse("applicant_history", kwargs={"reference_code": own.reference_code}) not in page_of(
-        client, url("applicant_detail", own)
-    )
+    assert 'rel="next"' not in page_of(client, history_tab(own))
     _bulk_history(own, [caseworker], 60)
-    response = client.get(url("applicant_detail", own))
-    assert len(response.context["history_entries"]) == 50
-    assert response.context["history_more"]
-    assert url("applicant_history", own) in response.content.decode()
+    response = client.get(history_tab(own))
+    assert len(response.context["entries"]) == 50
+    html = response.content.decode()
+    assert 'rel="next"' in html and "tab=history" in html.split('rel="next"')[0].rsplit("href=", 1)[1]
+    second = client.get(history_tab(own, page=2))
+    assert len(second.context["entries"]) > 0 and second.context["page_obj"].number == 2
+    assert 'rel="prev"' in second.content.decode()
+    # Reading a page of past values is logged as a read of the file, with its tab and page.
+    entry = AccessLogEntry.objects.filter(kind=AccessLogEntry.Kind.APPLICANT_VIEW).latest("pk")
+    assert entry.detail == {"tab": "history", "page_number": 2}
 
 
 def test_the_full_history_is_paginated_50_a_page(client_for, caseworker, own):
@@ -263,7 +274,7 @@ SECRETS = ("Treated for PTSD", "Detained in Ushiku", "brother&#x27;s arrest", "S
 @pytest.mark.parametrize("role", ["caseworker", "supervisor"])
 def test_those_who_may_read_restricted_records_see_their_history(request, client_for, own, restricted, role):
     client = client_for(request.getfixturevalue(role))
-    for path in (url("applicant_detail", own), url("applicant_history", own)):
+    for path in (history_tab(own), url("applicant_history", own)):
         html = page_of(client, path)
         for text in ("Treated for PTSD", "Detained in Ushiku", "Called about the bus pass"):
             assert text in html, (role, path, text)
@@ -274,7 +285,7 @@ def test_administrators_see_that_restricted_records_changed_not_what_they_say(
     client_for, administrator, own, restricted
 ):
     client = client_for(administrator)
-    for path in (url("applicant_detail", own), url("applicant_history", own)):
+    for path in (history_tab(own), url("applicant_history", own)):
         html = page_of(client, path)
         for secret in SECRETS:
             assert secret not in html, (path, secret)
@@ -361,12 +372,12 @@ def test_the_summary_box_is_for_supervisors_and_administrators(
 ):
     client_for(caseworker).get(url("applicant_detail", own))
     for user in (supervisor, administrator):
-        response = client_for(user).get(url("applicant_detail", own))
+        response = client_for(user).get(history_tab(own))
         html = response.content.decode()
         assert 'id="access-log"' in html and "Who saw this file" in html
         assert url("applicant_access_log", own) in html
         assert any(row.username == "case1" for row in response.context["access_summary"])
-    caseworker_page = page_of(client_for(caseworker), url("applicant_detail", own))
+    caseworker_page = page_of(client_for(caseworker), history_tab(own))
     assert 'id="access-log"' not in caseworker_page
     assert url("applicant_access_log", own) not in caseworker_page
 
@@ -447,11 +458,11 @@ def test_the_applicant_page_runs_the_same_queries_with_25_and_500_audit_rows(
     actors = [caseworker, supervisor, teammate]
     _bulk_history(own, actors, 25)
     _bulk_reads(own, actors, 25)
-    client.get(url("applicant_detail", own))
-    few = count_queries(client, url("applicant_detail", own))
+    client.get(history_tab(own))
+    few = count_queries(client, history_tab(own))
     _bulk_history(own, actors, 475, start=25)
     _bulk_reads(own, actors, 475)
-    many = count_queries(client, url("applicant_detail", own))
+    many = count_queries(client, history_tab(own))
     assert many == few
     print(f"\napplicant page queries for {role} with the audit sections: {few}")
 

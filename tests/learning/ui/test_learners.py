@@ -31,8 +31,13 @@ def today() -> date:
     return timezone.localdate()
 
 
+def learning_tab(applicant) -> str:
+    """The applicant page's Learning tab, where learning registers its panel."""
+    return reverse("applicant_detail", kwargs={"reference_code": applicant.reference_code}) + "?tab=learning"
+
+
 def page(client, applicant) -> str:
-    response = client.get(reverse("applicant_detail", kwargs={"reference_code": applicant.reference_code}))
+    response = client.get(learning_tab(applicant))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -100,8 +105,8 @@ def test_applicant_page_query_count_is_fixed_with_the_panel_populated(
     populate(few, enrolments=1, assessments=1, attendance=1, trainer=trainer)
     populate(many, enrolments=6, assessments=12, attendance=200, trainer=trainer)
     page(client, few)  # warm the session
-    path_few = reverse("applicant_detail", kwargs={"reference_code": few.reference_code})
-    path_many = reverse("applicant_detail", kwargs={"reference_code": many.reference_code})
+    path_few = learning_tab(few)
+    path_many = learning_tab(many)
     with CaptureQueriesContext(connection) as small:
         client.get(path_few)
     with CaptureQueriesContext(connection) as large:
@@ -185,9 +190,7 @@ def test_panel_content(client_for, caseworker, trainer, own):
 @pytest.mark.parametrize("who", ["teammate", "other_caseworker", "other_supervisor"])
 def test_no_panel_for_users_who_may_not_see_the_learning_data(who, request, client_for, own, trainer):
     EnrollmentFactory(course=CourseFactory(trainers=[trainer], name="Japanese A2 evening"), applicant=own)
-    response = client_for(request.getfixturevalue(who)).get(
-        reverse("applicant_detail", kwargs={"reference_code": own.reference_code})
-    )
+    response = client_for(request.getfixturevalue(who)).get(learning_tab(own))
     if response.status_code == 200:  # a teammate reads a shared case: the profile, without learning
         html = response.content.decode()
         assert 'id="panel-learning"' not in html and "Japanese A2 evening" not in html

@@ -117,8 +117,8 @@ def test_the_history_section_says_who_changed_what_newest_first(client_for, case
     # Field labels from the model, old → new, the person who changed it.
     assert "City" in section and "<ins>Warabi</ins>" in section
     assert str(caseworker) in section
-    # Newest first: the update comes before the registration.
-    assert section.index("Changed") < section.index("Created")
+    # Newest first, with a title per event: the update comes before the registration.
+    assert section.index("Profile changed") < section.index("Person registered")
     # Ids are shown as names, choices by their label.
     assert "Tokyo East" in section and "Intake" in section
 

@@ -38,8 +38,8 @@ from casework.models import (
     Applicant,
     ChangeRecord,
     Consent,
-    FieldGroup,
     ConsentPurpose,
+    FieldGroup,
     Team,
     User,
 )

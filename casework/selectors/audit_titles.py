@@ -109,7 +109,9 @@ def _task(action: str, changes: Changes) -> Promise | None:
 
 
 def _document(action: str, changes: Changes) -> Promise | None:
-    return {"create": gettext_lazy("Document uploaded"), "delete": gettext_lazy("Document deleted")}.get(action)
+    return {"create": gettext_lazy("Document uploaded"), "delete": gettext_lazy("Document deleted")}.get(
+        action
+    )
 
 
 def _procedure(action: str, changes: Changes) -> Promise | None:

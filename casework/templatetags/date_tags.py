@@ -133,7 +133,11 @@ def relative_date(
     today = timezone.localdate() if days_left is None else date.fromordinal(target.toordinal() - days_left)
     days = (target - today).days
     css = URGENCY_CLASSES["" if plain else urgency(days, urgent_days=urgent_days)]
-    text = date_phrase(target, today, overdue=overdue) if with_date else distance_phrase(target, today, overdue=overdue)
+    text = (
+        date_phrase(target, today, overdue=overdue)
+        if with_date
+        else distance_phrase(target, today, overdue=overdue)
+    )
     return format_html('<time class="{}" datetime="{}">{}</time>', css, target.isoformat(), text)
 
 
@@ -153,7 +157,9 @@ def as_time(value: date | datetime | None, format_string: str | None = None) -> 
     if not isinstance(value, date):
         return str(value)
     return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), formats.date_format(value, format_string or ISO_DATE)
+        '<time datetime="{}">{}</time>',
+        value.isoformat(),
+        formats.date_format(value, format_string or ISO_DATE),
     )
 
 

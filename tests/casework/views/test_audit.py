@@ -515,12 +515,12 @@ def test_each_event_has_a_readable_title_not_a_code(caseworker, own):
     with translation.override("ja"):
         japanese = [entry.title for entry in _present(caseworker, own)]
     assert japanese[:6] == [
-        "修了",
-        "担当の変更",
+        "講座を修了",
+        "担当を変更",
         "メモを追加",
-        "在留資格の期間を追加",
+        "在留資格等の期間を追加",
         "タスクを完了",
-        "同意の撤回",
+        "同意を撤回",
     ]
 
 

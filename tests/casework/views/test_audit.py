@@ -592,7 +592,7 @@ def test_the_history_is_grouped_by_day_in_tokyo_with_who_did_it(client_for, case
     fourth = html.index('<time datetime="2025-03-14">Friday, 14 March 2025</time>')
     assert fifth < fourth
     assert re.search(r"<h2 [^>]*><time datetime=\"2025-03-15\">", html)
-    night = html.index('datetime="2025-03-15T00:30:00+09:00"')
+    night = html.index('<time datetime="2025-03-15T00:30:00+09:00">12:30 a.m.</time>')
     evening = html.index('datetime="2025-03-14T23:30:00+09:00"')
     assert fifth < night < fourth < evening
     # Who: "system" for the sweep and the worker, the person's name otherwise.

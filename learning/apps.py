@@ -75,6 +75,35 @@ def _register() -> None:
             order=10,
         ),
     )
+    # Titles of learning's rows in a person's change history ("Course completed", not "Enrolment changed").
+    from casework.selectors.audit_titles import register_history_titles
+
+    register_history_titles("learning.enrollment", _enrolment_history_title)
+    register_history_titles("learning.assessment", _assessment_history_title)
+
+
+def _enrolment_history_title(action, changes):
+    from casework.selectors.audit_titles import became
+
+    if action == "create":
+        if (changes.get("status") or {}).get("new") == "waitlisted":
+            return _("Put on a course's waiting list")
+        return _("Enrolled in a course")
+    if became(changes, "status", "completed"):
+        return _("Course completed")
+    if became(changes, "status", "dropped"):
+        return _("Dropped out of a course")
+    if became(changes, "status", "enrolled"):
+        return _("Moved from the waiting list into the course")
+    return None
+
+
+def _assessment_history_title(action, changes):
+    return {
+        "create": _("Assessment recorded"),
+        "update": _("Assessment corrected"),
+        "delete": _("Assessment deleted"),
+    }.get(action)
 
 
 def _home_teaching_context(*, user, **objects):

@@ -14,21 +14,24 @@ Who reads what (DESIGN.md, Audit and Access matrix):
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework.audit import RESTRICTED_MODELS
+from casework.deadlines import registry as deadline_registry
 from casework.models import (
     ERASED_MARKER,
     AccessLogEntry,
@@ -36,10 +39,12 @@ from casework.models import (
     ChangeRecord,
     Consent,
     ConsentPurpose,
+    FieldGroup,
     Team,
     User,
 )
 from casework.roles import Role
+from casework.selectors.audit_titles import history_title
 
 HISTORY_SECTION_SIZE = 50
 HISTORY_PAGE_SIZE = 50
@@ -55,6 +60,22 @@ PSEUDO_FIELD_LABELS = {
     "aliases": gettext_lazy("other names"),
     "card_number": gettext_lazy("residence card number"),
 }
+# Labels for fields whose model gives none of its own (internal bookkeeping that a history still shows).
+MODEL_FIELD_LABELS: dict[str, dict[str, Any]] = {
+    "casework.deadlinestate": {
+        "source_kind": gettext_lazy("deadline"),
+        "deadline_date": gettext_lazy("deadline date"),
+        "acknowledged_at": gettext_lazy("acknowledged at"),
+        "acknowledged_by_id": gettext_lazy("acknowledged by"),
+        "snoozed_until": gettext_lazy("escalation paused until"),
+        "snoozed_by_id": gettext_lazy("paused by"),
+        "escalated_at": gettext_lazy("escalated at"),
+    },
+}
+# Bookkeeping a reader has no use for (a storage path, a checksum): kept in the audit, not shown.
+HIDDEN_FIELDS: dict[str, set[str]] = {"casework.document": {"file", "sha256", "content_type", "size"}}
+# Lists of codes stored in a JSON field, shown by their labels ("contact, nationality" → "Contact, Nationality").
+LIST_CHOICES: dict[tuple[str, str], Any] = {("casework.consent", "scope"): FieldGroup}
 
 
 def _is_administrator(user) -> bool:
@@ -104,12 +125,19 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One history row as people read it. ``title`` says what happened ("Consent revoked"), ``actor_name``
+    who did it ("system" for the sweep and the worker), ``at`` when (in Tokyo) and ``day`` groups rows."""
+
     record: ChangeRecord
     record_kind: str
     action: str
     object_label: str
     changes: list[FieldChange]
     values_hidden: bool
+    title: str = ""
+    actor_name: str = ""
+    at: datetime | None = None
+    day: date | None = None
 
 
 def _led_team_ids(user) -> set[int]:
@@ -227,11 +255,32 @@ def record_kind(label: str) -> str:
 
 @dataclass
 class _Names:
-    """Names for the ids a history shows (caseworkers, teams, linked people), gathered once a page."""
+    """Names for the ids a history shows (caseworkers, teams, courses, linked people), gathered once a
+    page: one query per kind of record named, whatever the number of rows."""
 
-    users: dict[int, str]
-    teams: dict[int, str]
-    applicants: dict[int, str]
+    by_model: dict[type[models.Model], dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
+
+    @property
+    def users(self) -> dict[int, str]:
+        return self.by_model[User]
+
+    @property
+    def teams(self) -> dict[int, str]:
+        return self.by_model[Team]
+
+    def name(self, model: type[models.Model] | None, pk: int) -> str | None:
+        return self.by_model.get(model, {}).get(pk) if model is not None else None  # type: ignore[arg-type]
+
+
+def _name_query(model: type[models.Model], ids: set[int]) -> dict[int, str]:
+    """One query for the names of ``ids``: str() of each row, with what its str() reads joined in."""
+    if model is Team:
+        return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if model is Applicant:
+        return dict(Applicant.objects.filter(pk__in=ids).values_list("pk", "reference_code"))
+    # select_related() follows every required foreign key, so str() of a session ("Course 2026-12-01")
+    # or an enrolment reads no further row.
+    return {row.pk: str(row) for row in model._default_manager.filter(pk__in=ids).select_related()}
 
 
 def _gather_names(records: list[ChangeRecord], applicant: Applicant | None) -> _Names:
@@ -239,13 +288,13 @@ def _gather_names(records: list[ChangeRecord], applicant: Applicant | None) -> _
     for record in records:
         _model, fields = _model_fields(record.model)
         for key, change in record.changes.items():
-            field = fields.get(key)
-            if field is None or not field.is_relation or key in STRUCTURAL_FIELDS:
+            model_field = fields.get(key)
+            if model_field is None or not model_field.is_relation or key in STRUCTURAL_FIELDS:
                 continue
             for value in (change.get("old"), change.get("new")):
-                if isinstance(value, int):
-                    wanted[field.related_model].add(value)  # type: ignore[index]
-    names = _Names(users={}, teams={}, applicants={})
+                if isinstance(value, int) and not isinstance(value, bool):
+                    wanted[model_field.related_model].add(value)  # type: ignore[index]
+    names = _Names()
     # What the page already holds needs no query: the people who made the changes, the person's team.
     for record in records:
         if record.actor is not None:
@@ -261,34 +310,41 @@ def _gather_names(records: list[ChangeRecord], applicant: Applicant | None) -> _
             for user in (assignment.caseworker, assignment.assigned_by):
                 if user is not None:
                     names.users[user.pk] = str(user)
-    missing_users = wanted.get(User, set()) - set(names.users)
-    if missing_users:
-        names.users.update({user.pk: str(user) for user in User.objects.filter(pk__in=missing_users)})
-    missing_teams = wanted.get(Team, set()) - set(names.teams)
-    if missing_teams:
-        names.teams.update(dict(Team.objects.filter(pk__in=missing_teams).values_list("pk", "name")))
-    if wanted.get(Applicant):
-        names.applicants.update(
-            dict(Applicant.objects.filter(pk__in=wanted[Applicant]).values_list("pk", "reference_code"))
-        )
+    for model, ids in wanted.items():
+        missing = ids - set(names.by_model.get(model, {}))
+        if missing:
+            names.by_model[model].update(_name_query(model, missing))
     return names
 
 
-def _format_value(value: Any, field: models.Field | None, names: _Names) -> str:
+def _format_moment(value: str) -> str:
+    moment = parse_datetime(value)
+    if moment is None:
+        return value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "Y-m-d H:i")
+
+
+def _format_value(value: Any, model_field: models.Field | None, names: _Names, choices: Any = None) -> str:
     if value == ERASED_MARKER:
         return _("[erased]")
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if field is not None and field.is_relation and isinstance(value, int):
-        related = field.related_model
-        table = {User: names.users, Team: names.teams, Applicant: names.applicants}.get(related)  # type: ignore[call-overload,arg-type]
-        return table.get(value, f"#{value}") if table is not None else f"#{value}"
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+    if model_field is not None and model_field.is_relation and isinstance(value, int):
+        # A record gone since (deleted, or never seen by this reader's query): say what it was, not its id.
+        return names.name(model_field.related_model, value) or _("a record since deleted")  # type: ignore[arg-type]
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+        return _format_moment(value)
     if isinstance(value, list):
-        return ", ".join(_format_item(item) for item in value)
+        labels = dict(choices.choices) if choices is not None else {}
+        return ", ".join(
+            str(labels.get(item, item)) if isinstance(item, str) else _format_item(item) for item in value
+        )
     if isinstance(value, dict):
         return ", ".join(f"{key}: {item}" for key, item in value.items())
     return str(value)
@@ -302,19 +358,54 @@ def _format_item(item: Any) -> str:
     return str(item)
 
 
-def _field_label(key: str, field: models.Field | None) -> str:
-    if field is not None:
-        return capfirst(str(field.verbose_name))
+def _field_label(key: str, model_field: models.Field | None, model_label: str = "") -> str:
+    override = MODEL_FIELD_LABELS.get(model_label, {}).get(key)
+    if override is not None:
+        return capfirst(str(override))
+    if model_field is not None:
+        return capfirst(str(model_field.verbose_name))
     if key in PSEUDO_FIELD_LABELS:
         return capfirst(str(PSEUDO_FIELD_LABELS[key]))
-    return key
+    return capfirst(key.replace("_", " "))
+
+
+_PROCEDURE_LABEL = re.compile(r"^#(?P<number>\d+) (?P<date>\S+)$")
+_DEADLINE_LABEL = re.compile(r"^(?P<kind>[a-z_]+)#\d+ (?P<date>\S+)$")
+
+
+def _object_label(record: ChangeRecord) -> str:
+    """What the row calls its record, in words: the stored label, except the few models whose str() is
+    a code ("#2 2025-10-31" for a refugee application, "period_end#3 2026-12-01" for a reminder) and
+    restricted records, labelled only "case note #4" (the title already says what it is)."""
+    label = record.object_label
+    if label == ERASED_MARKER:
+        return _("[erased]")
+    if record.model in RESTRICTED_MODELS and label.endswith(f" #{record.object_id}"):
+        return ""  # written in the writer's language: "case note #4", "ケースノート #4"
+    if record.model == "casework.refugeeprocedure" and (match := _PROCEDURE_LABEL.match(label)):
+        return _("Application no. %(number)s, filed %(date)s") % match.groupdict()
+    if record.model == "casework.deadlinestate" and (match := _DEADLINE_LABEL.match(label)):
+        try:
+            kind = str(deadline_registry.source(match["kind"]).label)
+        except KeyError:
+            return label
+        return _("%(deadline)s on %(date)s") % {"deadline": kind, "date": match["date"]}
+    return label
+
+
+def _actor_name(record: ChangeRecord) -> str:
+    """Who made the change: the person's name, or "system" for the daily sweep and the worker."""
+    if record.actor_id is None:
+        return _("system")
+    return str(record.actor)
 
 
 def present_history(
     records: Iterable[ChangeRecord], *, user, applicant: Applicant | None = None
 ) -> list[HistoryEntry]:
-    """History rows as people read them: field labels, names for ids, choice labels; restricted values
-    hidden from those who may not read the record. Queries: a fixed few, whatever the number of rows."""
+    """History rows as people read them: a title per event, field labels, names for ids, choice labels,
+    times in Tokyo; restricted values hidden from those who may not read the record. Queries: a fixed
+    few (one per kind of record named), whatever the number of rows."""
     rows = list(records)
     applicants: dict[int, Applicant | None] = {}
     for record in rows:
@@ -326,28 +417,36 @@ def present_history(
     names = _gather_names([row for row in rows if row.pk not in hidden], applicant)
     entries = []
     for record in rows:
-        _model, fields = _model_fields(record.model)
+        model, fields = _model_fields(record.model)
+        kind = str(model._meta.verbose_name) if model is not None else record.model
         values_hidden = record.pk in hidden
         changes = []
         if not values_hidden:
             for key, change in record.changes.items():
-                if key in STRUCTURAL_FIELDS:
+                if key in STRUCTURAL_FIELDS or key in HIDDEN_FIELDS.get(record.model, ()):
                     continue
-                field = fields.get(key)
-                old = _format_value(change.get("old"), field, names)
-                new = _format_value(change.get("new"), field, names)
+                model_field = fields.get(key)
+                choices = LIST_CHOICES.get((record.model, key))
+                old = _format_value(change.get("old"), model_field, names, choices)
+                new = _format_value(change.get("new"), model_field, names, choices)
                 if old == new:  # an empty field of a record created or deleted: nothing to read
                     continue
-                changes.append(FieldChange(field=key, label=_field_label(key, field), old=old, new=new))
+                label = _field_label(key, model_field, record.model)
+                changes.append(FieldChange(field=key, label=label, old=old, new=new))
             changes.sort(key=lambda item: item.label.lower())
+        at = timezone.localtime(record.at)
         entries.append(
             HistoryEntry(
                 record=record,
-                record_kind=record_kind(record.model),
+                record_kind=capfirst(kind),
                 action=record.get_action_display(),
-                object_label="" if values_hidden else record.object_label,
+                object_label="" if values_hidden else _object_label(record),
                 changes=changes,
                 values_hidden=values_hidden,
+                title=history_title(record.model, record.action, record.changes, kind),
+                actor_name=_actor_name(record),
+                at=at,
+                day=at.date(),
             )
         )
     return entries
@@ -356,7 +455,7 @@ def present_history(
 def field_label(model_label: str, key: str) -> str:
     """The human label of a stored field (the API gives it next to the field's name)."""
     _model, fields = _model_fields(model_label)
-    return _field_label(key, fields.get(key))
+    return _field_label(key, fields.get(key), model_label)
 
 
 # --- Access log ----------------------------------------------------------------------------------------

@@ -1,35 +1,28 @@
-"""Template helpers of the applicant pages: days left, language levels, form fields."""
+"""Template helpers of the applicant pages: days left (see date_tags), language levels, form fields."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import template
-from django.utils.html import format_html
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from casework.models import LanguageLevel
+from casework.templatetags.date_tags import relative_date
 from casework.ui import applicant_page
 
 register = template.Library()
 
-URGENT_DAYS = 14
-
 
 @register.simple_tag
 def days_left(days: int | None) -> SafeString | str:
-    """'in 12 days' / 'today' / '3 days ago', marked urgent at 14 days or fewer."""
+    """The distance of a date N days from today, as people say it (kept for templates that have only the
+    number; prefer ``{% relative_date day days_left %}`` from date_tags, which knows the date)."""
     if days is None:
         return ""
-    if days < 0:
-        text = ngettext("%(days)d day ago", "%(days)d days ago", -days) % {"days": -days}
-        css = "days-left overdue"
-    elif days == 0:
-        text, css = _("today"), "days-left urgent"
-    else:
-        text = ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
-        css = "days-left urgent" if days <= URGENT_DAYS else "days-left"
-    return format_html('<span class="{}">{}</span>', css, text)
+    return relative_date(timezone.localdate() + timedelta(days=days), days)
 
 
 @register.simple_tag

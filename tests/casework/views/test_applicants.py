@@ -32,6 +32,15 @@ def today() -> date:
     return timezone.localdate()
 
 
+def relative_date(day: date, text: str, urgency: str | None = None) -> re.Pattern[str]:
+    """A date as the pages show it: <time datetime="2026-12-17" …>in 12 days (2026-12-17)</time>,
+    with the urgency class ('urgent', 'overdue') or none."""
+    classes = rf'[^"]*\b{urgency}\b[^"]*' if urgency else r"days-left"
+    return re.compile(
+        rf'<time class="{classes}" datetime="{ymd(day)}">{re.escape(text)} \({ymd(day)}\)</time>'
+    )
+
+
 def ymd(day: date) -> str:
     return day.strftime("%Y-%m-%d")
 
@@ -212,9 +221,9 @@ def test_list_shows_the_columns_and_marks_urgent_deadlines(client_for, caseworke
 
     page = client_for(caseworker).get(url("applicant_list")).content.decode()
     assert soon.reference_code in page and "グエン・ヴァン・ア" in page and "Vietnam" in page
-    assert ymd(today() + timedelta(days=10)) in page
-    assert '<span class="days-left urgent">in 10 days</span>' in page
-    assert '<span class="days-left">in 300 days</span>' in page
+    assert relative_date(today() + timedelta(days=10), "in 10 days", "urgent").search(page)
+    # 300 days are always 9 whole months; far enough not to be marked.
+    assert relative_date(today() + timedelta(days=300), "in 9 months").search(page)
     assert "Long-Term Resident" in page
     rows = re.findall(r"<tr[^>]*>.*?</tr>", page, flags=re.S)
     rahimi = next(row for row in rows if "Rahimi".upper() in row)
@@ -1055,7 +1064,8 @@ def test_work_permission_and_reporting_obligation(client_for, caseworker, own):
     )
     assert response.status_code == 302
     page = client.get(tab_url(own, "legal")).content.decode()
-    assert "Tokyo Immigration Bureau" in page and '<span class="days-left urgent">in 5 days</span>' in page
+    assert "Tokyo Immigration Bureau" in page
+    assert relative_date(today() + timedelta(days=5), "in 5 days", "urgent").search(page)
 
 
 @pytest.mark.django_db
@@ -1088,7 +1098,7 @@ def test_appeal_after_the_deadline_is_accepted_and_flagged(client_for, caseworke
     client = client_for(caseworker)
     page = client.get(tab_url(own, "legal")).content.decode()
     deadline = notice + timedelta(days=7)
-    assert f"appeal deadline {ymd(deadline)}" in page
+    assert f'appeal deadline <time datetime="{ymd(deadline)}">{ymd(deadline)}</time>' in page
     prefix = f"event-{procedure.pk}"
     response = client.post(
         url("applicant_procedure_event_add", own, pk=procedure.pk),
@@ -1112,7 +1122,9 @@ def test_open_appeal_window_shows_days_left(client_for, caseworker, own):
         data={"kind": "refusal_notice", "date": today() - timedelta(days=2)},
     )
     page = client_for(caseworker).get(tab_url(own, "legal")).content.decode()
-    assert '<span class="days-left urgent">in 5 days</span>' in page
+    # The sentence says the deadline; the phrase after it says how far it is.
+    deadline = ymd(today() + timedelta(days=5))
+    assert re.search(rf'<time class="[^"]*\burgent\b[^"]*" datetime="{deadline}">in 5 days</time>', page)
 
 
 @pytest.mark.django_db

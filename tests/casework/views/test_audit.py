@@ -3,15 +3,17 @@ access per role, restricted values kept from those who may not read them, and fi
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 from itertools import cycle
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from casework import audit, services
@@ -123,8 +125,8 @@ def test_the_history_section_says_who_changed_what_newest_first(client_for, case
     # Field labels from the model, old → new, the person who changed it.
     assert "City" in section and "<ins>Warabi</ins>" in section
     assert str(caseworker) in section
-    # Newest first: the update comes before the registration.
-    assert section.index("Changed") < section.index("Created")
+    # Newest first, with a title per event: the update comes before the registration.
+    assert section.index("Profile changed") < section.index("Person registered")
     # Ids are shown as names, choices by their label.
     assert "Tokyo East" in section and "Intake" in section
 
@@ -475,3 +477,180 @@ def test_revoking_the_sensitive_consent_hides_the_texts_from_the_history(
     assert "Treated for PTSD" not in html and "Detained in Ushiku" not in html
     # Notes do not depend on that consent.
     assert "Spoke of his brother" in html and "Called about the bus pass" in html
+
+
+# --- History written for people ----------------------------------------------------------------------------
+
+
+def _change(
+    applicant: Applicant, model: str, changes: dict, *, action: str = "update", **fields
+) -> ChangeRecord:
+    values = {
+        "organisation_id": applicant.organisation_id,
+        "applicant": applicant,
+        "model": model,
+        "object_id": "1",
+        "action": action,
+        "changes": changes,
+        **fields,
+    }
+    return ChangeRecord.objects.create(**values)
+
+
+def _present(user, applicant: Applicant):
+    from casework.selectors.audit import history_of, present_history
+
+    return present_history(history_of(applicant=applicant), user=user, applicant=applicant)
+
+
+def test_each_event_has_a_readable_title_not_a_code(caseworker, own):
+    _change(own, "casework.consent", {"revoked_on": {"old": None, "new": "2026-12-01"}}, actor=caseworker)
+    _change(own, "casework.task", {"done": {"old": False, "new": True}}, actor=caseworker)
+    _change(
+        own, "casework.legalstatusperiod", {"end_date": {"old": None, "new": "2027-01-01"}}, action="create"
+    )
+    _change(own, "casework.casenote", {"text": {"old": None, "new": "Called."}}, action="create")
+    _change(own, "casework.applicant", {"team_id": {"old": 1, "new": 2}}, actor=caseworker)
+    _change(own, "learning.enrollment", {"status": {"old": "enrolled", "new": "completed"}})
+    titles = [entry.title for entry in _present(caseworker, own)]
+    assert titles[:6] == [
+        "Course completed",
+        "Case reassigned",
+        "Note added",
+        "Legal status period added",
+        "Task completed",
+        "Consent revoked",
+    ]
+    # The fixture's own rows: the registration and the profile change.
+    assert titles[6:] == ["Profile changed", "Person registered"]
+    with translation.override("ja"):
+        japanese = [entry.title for entry in _present(caseworker, own)]
+    assert japanese[:6] == [
+        "講座を修了",
+        "担当を変更",
+        "メモを追加",
+        "在留資格等の期間を追加",
+        "タスクを完了",
+        "同意を撤回",
+    ]
+
+
+def test_ids_are_shown_as_names_and_codes_as_labels(caseworker, own):
+    from tests.learning.factories import CourseFactory
+
+    course = CourseFactory(name="Japanese A1 evening course")
+    _change(own, "learning.enrollment", {"course_id": {"old": None, "new": course.pk}}, action="create")
+    _change(
+        own, "casework.consent", {"scope": {"old": [], "new": ["contact", "nationality"]}}, action="create"
+    )
+    _change(own, "learning.enrollment", {"course_id": {"old": None, "new": 999999}}, action="create")
+    _change(
+        own,
+        "casework.refugeeprocedure",
+        {"is_open": {"old": True, "new": False}},
+        object_label="#2 2025-10-31",
+    )
+    _change(
+        own,
+        "casework.deadlinestate",
+        {"acknowledged_at": {"old": None, "new": "2026-12-04T15:30:00+00:00"}},
+        object_label="period_end#3 2026-12-20",
+    )
+    gone, scope, enrolled = [entry.changes[0] for entry in _present(caseworker, own)[2:5]]
+    assert (enrolled.label, enrolled.new) == ("Course", "Japanese A1 evening course")
+    assert (scope.label, scope.new) == ("Covers", "Contact details, Nationality")
+    assert gone.new == "a record since deleted"
+    reminder, procedure = _present(caseworker, own)[:2]
+    assert procedure.title == "Refugee procedure closed"
+    assert procedure.object_label == "Application no. 2, filed 2025-10-31"
+    assert (
+        reminder.title == "Reminder acknowledged"
+        and reminder.object_label == "Period of stay ends on 2026-12-20"
+    )
+    assert (reminder.changes[0].label, reminder.changes[0].new) == ("Acknowledged at", "2026-12-05 00:30")
+    page = page_of(client_for_user(caseworker), url("applicant_history", own))
+    assert "#" + str(course.pk) not in page and "Japanese A1 evening course" in page
+    assert "period_end" not in page and "nationality" not in page
+
+
+def client_for_user(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_history_is_grouped_by_day_in_tokyo_with_who_did_it(client_for, caseworker, own):
+    utc = ZoneInfo("UTC")
+    # 14:30 UTC is 23:30 in Tokyo on 14 March; 15:30 UTC is 00:30 on 15 March.
+    _change(
+        own,
+        "casework.task",
+        {"title": {"old": "a", "new": "b"}},
+        actor=caseworker,
+        at=datetime(2025, 3, 14, 14, 30, tzinfo=utc),
+    )
+    _change(
+        own,
+        "casework.task",
+        {"title": {"old": "b", "new": "c"}},
+        actor=None,
+        at=datetime(2025, 3, 14, 15, 30, tzinfo=utc),
+    )
+    html = page_of(client_for(caseworker), url("applicant_history", own))
+    fifth = html.index('<time datetime="2025-03-15">Saturday, 15 March 2025</time>')
+    fourth = html.index('<time datetime="2025-03-14">Friday, 14 March 2025</time>')
+    assert fifth < fourth
+    assert re.search(r"<h2 [^>]*><time datetime=\"2025-03-15\">", html)
+    night = html.index('<time datetime="2025-03-15T00:30:00+09:00">12:30 a.m.</time>')
+    evening = html.index('datetime="2025-03-14T23:30:00+09:00"')
+    assert fifth < night < fourth < evening
+    # Who: "system" for the sweep and the worker, the person's name otherwise.
+    assert fifth < html.index("by system", fifth) < fourth < html.index(f"by {caseworker}", fourth)
+    assert "Task changed" in html
+    client = client_for(caseworker)
+    with translation.override("ja"):
+        japanese = client.get(url("applicant_history", own), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "2025年3月15日（土曜日）" in japanese and "タスクを変更" in japanese
+
+
+def test_history_names_every_kind_of_record_with_a_fixed_number_of_queries(
+    client_for, caseworker, supervisor, own
+):
+    from learning.models import Course
+    from tests.learning.factories import CourseFactory
+
+    def bulk(count: int, start: int) -> None:
+        courses = list(Course.objects.values_list("pk", flat=True))
+        now = timezone.now()
+        ChangeRecord.objects.bulk_create(
+            ChangeRecord(
+                organisation_id=own.organisation_id,
+                at=now - timedelta(hours=start + index),  # several days of history
+                actor=caseworker if index % 2 else None,
+                applicant=own,
+                model=model,
+                object_id=str(index),
+                action="update",
+                changes=changes,
+            )
+            for index in range(count)
+            for model, changes in [
+                ("learning.enrollment", {"course_id": {"old": None, "new": courses[index % len(courses)]}}),
+                ("casework.task", {"assignee_id": {"old": caseworker.pk, "new": supervisor.pk}}),
+            ][index % 2 : index % 2 + 1]
+        )
+
+    client = client_for(caseworker)
+    CourseFactory.create_batch(2)
+    bulk(25, 0)
+    client.get(url("applicant_history", own))
+    few = count_queries(client, url("applicant_history", own))
+    CourseFactory.create_batch(30)
+    bulk(475, 25)
+    many = count_queries(client, url("applicant_history", own))
+    assert many == few and few <= 16, (few, many)
+    response = client.get(url("applicant_history", own))
+    assert len(response.context["entries"]) == 50
+    assert "a record since deleted" not in response.content.decode()

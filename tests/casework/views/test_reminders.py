@@ -303,7 +303,9 @@ def test_snooze_until_a_valid_day_pauses_escalation(client_for, caseworker, own)
     state = DeadlineState.objects.get(source_id=reminder.source_id)
     assert state.snoozed_until == until and state.snoozed_by == caseworker
     assert state.acknowledged_at is None
-    assert f"Escalation paused until {ymd(until)}" in page(client_for(caseworker), "reminder_inbox")
+    assert f'Escalation paused until <time datetime="{ymd(until)}">{ymd(until)}</time>' in page(
+        client_for(caseworker), "reminder_inbox"
+    )
 
 
 @pytest.mark.django_db
@@ -468,6 +470,23 @@ def test_the_deadlines_page_lists_the_next_90_days_and_draws_a_bar_per_week(
     assert svg.count("<title>") == len(bars) + 1
     assert "Week of" in svg
     assert "style=" not in svg
+
+
+@pytest.mark.django_db
+def test_the_deadlines_page_says_how_far_each_deadline_is_in_words_and_in_a_time_element(
+    client_for, caseworker, team, own
+):
+    soon, later = today() + timedelta(days=12), today() + timedelta(days=70)
+    _period_ending(own, soon)
+    _period_ending(ApplicantFactory(team=team, caseworker=caseworker), later)
+    content = page(client_for(caseworker), "deadlines_ahead")
+    # 12 days: urgent, a Tabler badge; 70 days are always two whole months.
+    assert re.search(
+        rf'<time class="days-left urgent badge[^"]*" datetime="{ymd(soon)}">in 12 days \({ymd(soon)}\)</time>',
+        content,
+    )
+    assert f'<time class="days-left" datetime="{ymd(later)}">in 2 months ({ymd(later)})</time>' in content
+    assert "in 70 days" not in content
 
 
 @pytest.mark.django_db

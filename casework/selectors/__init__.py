@@ -43,8 +43,10 @@ from casework.selectors.legal import (
     legal_summary,
     legal_visibility,
     may_work_condition,
+    may_work_now_condition,
     may_work_on,
     with_legal_summary,
+    with_list_annotations,
 )
 from casework.selectors.records import (
     applicant_record_prefetches,
@@ -88,6 +90,7 @@ __all__ = [
     "legal_summary",
     "legal_visibility",
     "may_work_condition",
+    "may_work_now_condition",
     "may_work_on",
     "organisation_overview",
     "search_applicants",
@@ -99,4 +102,5 @@ __all__ = [
     "team_of",
     "teams_led_by",
     "with_legal_summary",
+    "with_list_annotations",
 ]

@@ -11,9 +11,9 @@ everything (it must know where the end is).
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -28,14 +28,15 @@ class CappedCountPaginator(Paginator):
         self, object_list: QuerySet[Any], per_page: int, *, limit: int | None, **kwargs: Any
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
+        self.rows = object_list
         self.limit = limit
 
     @cached_property
     def counted(self) -> int:
         """The rows, up to limit + 1 (one more says there are more than the limit); all without a limit."""
         if self.limit is None:
-            return self.object_list.count()
-        return self.object_list.order_by()[: self.limit + 1].count()
+            return self.rows.count()
+        return self.rows.order_by()[: self.limit + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -71,7 +72,8 @@ class CappedCountPagination(PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
-        response.data["count_capped"] = self.page.paginator.capped
+        paginator = cast(CappedCountPaginator, cast(Page, self.page).paginator)
+        response.data["count_capped"] = paginator.capped
         return response
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:

@@ -154,6 +154,8 @@ def test_database_and_redis_urls_switch_backends_with_timeouts(production_env):
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database["HOST"] == "db.internal"
     assert database["OPTIONS"]["connect_timeout"] <= 10
+    # Short OLTP queries: JIT compilation cost seconds on large counts (issue 14).
+    assert "-c jit=off" in database["OPTIONS"]["options"]
     cache = values["CACHES"]["default"]
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["OPTIONS"]["socket_connect_timeout"] <= 5

@@ -31,8 +31,10 @@ class Deadline:
 class DeadlineSource:
     kind: str
     label: Any  # lazy translation
-    # live(today=, grace_days=, source_ids=None, applicants=None): applicants, an Applicant queryset,
-    # restricts the answer to their records (the deadlines page asks for a user's caseload only).
+    # live(today=, grace_days=, source_ids=None, applicants=None, due_between=None): applicants, an
+    # Applicant queryset, restricts the answer to their records (the deadlines page asks for a user's
+    # caseload only); due_between, (first, last) days, lets a source skip records that cannot fall due
+    # in that window (a hint: the caller checks each due date; a source may ignore it).
     live: Callable[..., Iterable[Deadline]]
     urgent: bool = False  # delivered at once, bypassing the digest (appeal, "on record")
     # Unacknowledged at T-7 or nearer, the team's supervisors are told (legal deadlines); a signal that

@@ -32,6 +32,20 @@ from casework.models.reminders import DeadlineState
 # record" reminder belongs to stays shorter than 6 months).
 LOOKAHEAD_DAYS = 200
 SPECIAL_PERIOD_DAYS_MAX = 62
+SPECIAL_PERIOD_DAYS_MIN = 59  # 2 months after 31 December (clamped to 28 February)
+
+# due_between: an optional (first, last) day. A source then reads only the records whose deadline can
+# fall due in that window (the deadlines page asks for today .. today + 90 days, not every live record
+# of the next 200 days); the caller still checks each answer's due date. None (the sweep): all live.
+DueWindow = tuple[date, date] | None
+
+
+def _bounded(low: date, high: date, due_between: DueWindow) -> tuple[date, date]:
+    """A source's [low, high] range of its date column, narrowed to the window."""
+    if due_between is None:
+        return low, high
+    first, last = due_between
+    return max(low, first), min(high, last)
 
 
 def _recorded_on() -> TruncDate:
@@ -60,12 +74,17 @@ def _latest_period() -> Q:
     return ~Q(Exists(later))
 
 
-def _period_rows(kinds_included: bool, today: date, grace_days: int, source_ids, applicants=None):
+def _period_rows(
+    kinds_included: bool, today: date, grace_days: int, source_ids, applicants=None, due_between=None
+):
+    first, last = _bounded(
+        today - timedelta(days=grace_days), today + timedelta(days=LOOKAHEAD_DAYS), due_between
+    )
     rows = LegalStatusPeriod.objects.filter(
         _latest_period(),
         end_date__isnull=False,
-        end_date__gte=today - timedelta(days=grace_days),
-        end_date__lte=today + timedelta(days=LOOKAHEAD_DAYS),
+        end_date__gte=first,
+        end_date__lte=last,
         renewal_filed_on__isnull=True,
     )
     rows = (
@@ -100,28 +119,42 @@ def _period_deadlines(rows) -> Iterator[Deadline]:
         )
 
 
-def period_end(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
+def period_end(
+    *, today: date, grace_days: int, source_ids=None, applicants=None, due_between: DueWindow = None
+) -> Iterator[Deadline]:
     """The end of the latest period of stay, while no renewal is filed (then renewal_pending follows)."""
-    return _period_deadlines(_period_rows(False, today, grace_days, source_ids, applicants))
+    return _period_deadlines(_period_rows(False, today, grace_days, source_ids, applicants, due_between))
 
 
 def provisional_release_expiry(
-    *, today: date, grace_days: int, source_ids=None, applicants=None
+    *, today: date, grace_days: int, source_ids=None, applicants=None, due_between: DueWindow = None
 ) -> Iterator[Deadline]:
     """Provisional release: the extension is asked for in person, before the fixed period ends."""
-    return _period_deadlines(_period_rows(True, today, grace_days, source_ids, applicants))
+    return _period_deadlines(_period_rows(True, today, grace_days, source_ids, applicants, due_between))
 
 
-def renewal_pending(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
+def renewal_pending(
+    *, today: date, grace_days: int, source_ids=None, applicants=None, due_between: DueWindow = None
+) -> Iterator[Deadline]:
     """A renewal filed in time and not decided: end + 30, end + 45; end + 2 months is the hard limit."""
+    # Due at end + 2 months, 59 to 62 days after the end: ends from (first - 62) to (last - 59) days.
+    window = due_between and (
+        due_between[0] - timedelta(days=SPECIAL_PERIOD_DAYS_MAX),
+        due_between[1] - timedelta(days=SPECIAL_PERIOD_DAYS_MIN),
+    )
+    first, last = _bounded(
+        today - timedelta(days=grace_days + SPECIAL_PERIOD_DAYS_MAX),
+        today + timedelta(days=LOOKAHEAD_DAYS),
+        window,
+    )
     rows = LegalStatusPeriod.objects.filter(
         _latest_period(),
         status_kind__in=rules.SPECIAL_PERIOD_KINDS,
         end_date__isnull=False,
         renewal_filed_on__isnull=False,
         renewal_decided_on__isnull=True,
-        end_date__gte=today - timedelta(days=grace_days + SPECIAL_PERIOD_DAYS_MAX),
-        end_date__lte=today + timedelta(days=LOOKAHEAD_DAYS),
+        end_date__gte=first,
+        end_date__lte=last,
     )
     for pk, applicant_id, organisation_id, end, filed, recorded_on in (
         _only(rows, source_ids, applicants)
@@ -144,16 +177,19 @@ def renewal_pending(*, today: date, grace_days: int, source_ids=None, applicants
 
 
 def work_permission_end(
-    *, today: date, grace_days: int, source_ids=None, applicants=None
+    *, today: date, grace_days: int, source_ids=None, applicants=None, due_between: DueWindow = None
 ) -> Iterator[Deadline]:
     later = WorkPermission.objects.filter(
         applicant=OuterRef("applicant"), start_date__gt=OuterRef("start_date")
     )
+    first, last = _bounded(
+        today - timedelta(days=grace_days), today + timedelta(days=LOOKAHEAD_DAYS), due_between
+    )
     rows = WorkPermission.objects.filter(
         ~Q(Exists(later)),
         end_date__isnull=False,
-        end_date__gte=today - timedelta(days=grace_days),
-        end_date__lte=today + timedelta(days=LOOKAHEAD_DAYS),
+        end_date__gte=first,
+        end_date__lte=last,
     )
     for pk, applicant_id, organisation_id, end in _only(rows, source_ids, applicants).values_list(
         "pk", "applicant_id", "applicant__organisation_id", "end_date"
@@ -161,7 +197,9 @@ def work_permission_end(
         yield Deadline(pk, applicant_id, organisation_id, end, rules.WORK_PERMISSION_OFFSETS)
 
 
-def appeal_deadline(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
+def appeal_deadline(
+    *, today: date, grace_days: int, source_ids=None, applicants=None, due_between: DueWindow = None
+) -> Iterator[Deadline]:
     """Seven days from the refusal notice: at once, on day 3 and on day 5. Dealt with by the appeal."""
     appealed = ProcedureEvent.objects.filter(
         procedure=OuterRef("procedure"), kind=ProcedureEvent.Kind.APPEAL_FILED, date__gte=OuterRef("date")
@@ -211,7 +249,9 @@ def _check_in(kind: str, months: int, offsets, rows, today: date, grace_days: in
         yield Deadline(pk, applicant_id, organisation_id, deadline, offsets)
 
 
-def triage_check(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
+def triage_check(
+    *, today: date, grace_days: int, source_ids=None, applicants=None, due_between: DueWindow = None
+) -> Iterator[Deadline]:
     """A first application's screening should end within 2 months: check it. Ends when acknowledged."""
     triaged = ProcedureEvent.objects.filter(procedure=OuterRef("pk"), kind=ProcedureEvent.Kind.TRIAGE)
     rows = RefugeeProcedure.objects.filter(
@@ -229,7 +269,9 @@ def triage_check(*, today: date, grace_days: int, source_ids=None, applicants=No
     )
 
 
-def d2_work_check(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
+def d2_work_check(
+    *, today: date, grace_days: int, source_ids=None, applicants=None, due_between: DueWindow = None
+) -> Iterator[Deadline]:
     """D2 applicants: from 6 months after the application, work should be allowed: check."""
     d2 = ProcedureEvent.objects.filter(
         procedure=OuterRef("pk"), kind=ProcedureEvent.Kind.TRIAGE, triage_category=ProcedureEvent.Triage.D2
@@ -248,12 +290,15 @@ def d2_work_check(*, today: date, grace_days: int, source_ids=None, applicants=N
     )
 
 
-def reporting_date(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
+def reporting_date(
+    *, today: date, grace_days: int, source_ids=None, applicants=None, due_between: DueWindow = None
+) -> Iterator[Deadline]:
     """The next report to immigration; recording the report (a new next date) moves the deadline."""
+    first, last = _bounded(
+        today - timedelta(days=grace_days), today + timedelta(days=LOOKAHEAD_DAYS), due_between
+    )
     rows = ReportingObligation.objects.filter(
-        is_active=True,
-        next_report_date__gte=today - timedelta(days=grace_days),
-        next_report_date__lte=today + timedelta(days=LOOKAHEAD_DAYS),
+        is_active=True, next_report_date__gte=first, next_report_date__lte=last
     )
     for pk, applicant_id, organisation_id, day in _only(rows, source_ids, applicants).values_list(
         "pk", "applicant_id", "applicant__organisation_id", "next_report_date"
@@ -261,7 +306,9 @@ def reporting_date(*, today: date, grace_days: int, source_ids=None, applicants=
         yield Deadline(pk, applicant_id, organisation_id, day, rules.REPORTING_OFFSETS)
 
 
-def consent_expiry(*, today: date, grace_days: int, source_ids=None, applicants=None) -> Iterator[Deadline]:
+def consent_expiry(
+    *, today: date, grace_days: int, source_ids=None, applicants=None, due_between: DueWindow = None
+) -> Iterator[Deadline]:
     """An unrevoked consent that expires and has not been renewed (a later consent, same purpose)."""
     renewed = Consent.objects.filter(
         applicant=OuterRef("applicant"),
@@ -271,12 +318,15 @@ def consent_expiry(*, today: date, grace_days: int, source_ids=None, applicants=
         granted_on__gt=OuterRef("granted_on"),
         revoked_on__isnull=True,
     )
+    first, last = _bounded(
+        today - timedelta(days=grace_days), today + timedelta(days=LOOKAHEAD_DAYS), due_between
+    )
     rows = Consent.objects.filter(
         ~Q(Exists(renewed)),
         revoked_on__isnull=True,
         expires_on__isnull=False,
-        expires_on__gte=today - timedelta(days=grace_days),
-        expires_on__lte=today + timedelta(days=LOOKAHEAD_DAYS),
+        expires_on__gte=first,
+        expires_on__lte=last,
     )
     for pk, applicant_id, organisation_id, day in _only(rows, source_ids, applicants).values_list(
         "pk", "applicant_id", "applicant__organisation_id", "expires_on"

@@ -80,7 +80,9 @@ class ApplicantFilterSet(django_filters.FilterSet):
     def filter_may_work_now(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(may_work_now=value)
+        # Added only when asked for, checked per row (a page costs about 25 rows' probes).
+        condition = selectors.may_work_now_condition(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["name"]))

@@ -46,9 +46,11 @@ from casework.selectors.legal import (
     legal_summary,
     legal_visibility,
     may_work_condition,
+    may_work_now_condition,
     may_work_on,
     may_work_until,
     with_legal_summary,
+    with_list_annotations,
 )
 from casework.selectors.records import (
     applicant_record_prefetches,
@@ -95,6 +97,7 @@ __all__ = [
     "legal_summary",
     "legal_visibility",
     "may_work_condition",
+    "may_work_now_condition",
     "may_work_on",
     "organisation_overview",
     "quick_search",
@@ -107,4 +110,5 @@ __all__ = [
     "team_of",
     "teams_led_by",
     "with_legal_summary",
+    "with_list_annotations",
 ]

@@ -28,7 +28,7 @@ from casework.models import (
     WorkPermission,
 )
 from casework.selectors.consent import applicant_consent_prefetches
-from casework.selectors.legal import legal_visibility, with_legal_summary
+from casework.selectors.legal import legal_visibility, with_list_annotations
 from casework.selectors.records import applicant_record_prefetches, task_order
 
 DUPLICATE_NAME_SIMILARITY = 0.82
@@ -266,9 +266,10 @@ def quick_search(*, user, query: str, limit: int = QUICK_SEARCH_LIMIT) -> list[A
 
 
 def applicants_for_list(*, user, day: date | None = None) -> QuerySet[Applicant]:
-    """The applicant list (UI and API): visible rows with the legal summary annotated, one query a page."""
+    """The applicant list (UI and API): visible rows with what the filters and sorts need annotated
+    (with_list_annotations), one query a page; the page's legal summaries come from legal_summaries()."""
     queryset = Applicant.objects.visible_to(user).select_related("team", "caseworker")
-    return with_legal_summary(queryset, day, user=user)
+    return with_list_annotations(queryset, day, user=user)
 
 
 def duplicate_check_of(*, user, pk: object) -> DuplicateCheck | None:

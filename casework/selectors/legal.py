@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from casework import rules
@@ -57,17 +58,26 @@ def current_period_subquery(day: date, field: str) -> Subquery:
     )
 
 
+def _any_row(rows: QuerySet) -> Q:
+    """'Some row matches' for one person, evaluated row by row: a scalar subquery (LIMIT 1) probing the
+    person's rows through the applicant index. Unlike EXISTS, PostgreSQL never turns it into a hashed
+    IN over the whole table, so a page of 25 costs about 25 probes (issue 14)."""
+    return Q(IsNull(Subquery(rows.order_by().values("pk")[:1]), False))
+
+
 def may_work_condition(day: date) -> Q:
     """'May work on day' as a database condition, the same answer as may_work_on(): a covering period that
     grants work, or a permission covering the day, or — inside a period's special period — the work of
-    the kind itself or of a designation-sheet or outside-status permission in force on its last day."""
+    the kind itself or of a designation-sheet or outside-status permission in force on its last day.
+
+    A condition on the applicant row itself (OuterRef("pk") is the person), checked per row."""
     covering = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
     granting = Q(status_kind__in=rules.WORK_GRANTING_KINDS) | Q(status_kind="other", other_grants_work=True)
     period = LegalStatusPeriod.objects.filter(covering & granting, applicant=OuterRef("pk"))
     permission = WorkPermission.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day), applicant=OuterRef("pk"), start_date__lte=day
     )
-    condition = Q(Exists(period)) | Q(Exists(permission))
+    condition = _any_row(period) | _any_row(permission)
     if rules.WORK_CONTINUES_IN_SPECIAL_PERIOD:
         extended = LegalStatusPeriod.objects.filter(
             _still_lawful_after_end(day), applicant=OuterRef("pk"), end_date__lt=day
@@ -78,8 +88,14 @@ def may_work_condition(day: date) -> Q:
             basis__in=rules.PERMISSION_BASES_EXTENDED_BY_SPECIAL_PERIOD,
             start_date__lte=OuterRef("end_date"),
         )
-        condition |= Q(Exists(extended.filter(granting))) | Q(Exists(extended.filter(Exists(tied))))
+        condition |= _any_row(extended.filter(granting | Q(Exists(tied))))
     return condition
+
+
+def may_work_now_condition(day: date) -> Q:
+    """The list's "may work today" filter: may_work_condition() on rows whose legal records the user may
+    read (needs the legal_visible annotation, see applicants_for_list); hidden rows never match."""
+    return Q(legal_visible=True) & may_work_condition(day)
 
 
 def legal_visibility(user) -> Exists | Value:
@@ -93,6 +109,26 @@ def legal_visibility(user) -> Exists | Value:
     return Exists(Applicant.objects.legal_visible_to(user).filter(pk=OuterRef("pk")))
 
 
+def _only_if_visible(expression):
+    return Case(When(legal_visible=True, then=expression), default=Value(None))
+
+
+def with_list_annotations(
+    queryset: QuerySet[Applicant], day: date | None = None, user=None
+) -> QuerySet[Applicant]:
+    """What the applicant list's filters and sorts need, and no more: legal_visible, and the current
+    period's kind (status filter) and end (deadline sort). PostgreSQL computes the two subqueries only
+    for the rows of the page (or, in a filter or sort, per row through the applicant index); the page's
+    summaries come from legal_summaries(). "May work" is a filter condition added on demand
+    (may_work_now_condition)."""
+    day = day or timezone.localdate()
+    annotated = queryset.annotate(legal_visible=legal_visibility(user))
+    return annotated.annotate(
+        current_kind=_only_if_visible(current_period_subquery(day, "status_kind")),
+        current_end=_only_if_visible(current_period_subquery(day, "end_date")),
+    )
+
+
 def with_legal_summary(
     queryset: QuerySet[Applicant], day: date | None = None, user=None
 ) -> QuerySet[Applicant]:
@@ -102,23 +138,14 @@ def with_legal_summary(
     annotation is NULL, so neither the columns nor the filters built on them reveal anything.
     """
     day = day or timezone.localdate()
-
-    def only_if_visible(expression):
-        return Case(When(legal_visible=True, then=expression), default=Value(None))
-
-    annotated = queryset.annotate(legal_visible=legal_visibility(user))
+    annotated = with_list_annotations(queryset, day, user=user)
     return annotated.annotate(
-        current_kind=only_if_visible(current_period_subquery(day, "status_kind")),
-        current_other_label=only_if_visible(current_period_subquery(day, "status_other_label")),
-        current_start=only_if_visible(current_period_subquery(day, "start_date")),
-        current_end=only_if_visible(current_period_subquery(day, "end_date")),
-        current_renewal_filed_on=only_if_visible(current_period_subquery(day, "renewal_filed_on")),
-        current_renewal_decided_on=only_if_visible(current_period_subquery(day, "renewal_decided_on")),
+        current_other_label=_only_if_visible(current_period_subquery(day, "status_other_label")),
+        current_start=_only_if_visible(current_period_subquery(day, "start_date")),
+        current_renewal_filed_on=_only_if_visible(current_period_subquery(day, "renewal_filed_on")),
+        current_renewal_decided_on=_only_if_visible(current_period_subquery(day, "renewal_decided_on")),
         may_work_now=Case(
-            When(
-                legal_visible=True,
-                then=Exists(Applicant.objects.filter(Q(pk=OuterRef("pk")) & may_work_condition(day))),
-            ),
+            When(may_work_now_condition(day), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),

@@ -287,7 +287,11 @@ def deadlines_ahead(
         if kind and source_kind != kind:
             continue
         for deadline in source.live(
-            today=today, grace_days=settings.REMINDER_GRACE_DAYS, source_ids=None, applicants=applicants
+            today=today,
+            grace_days=settings.REMINDER_GRACE_DAYS,
+            source_ids=None,
+            applicants=applicants,
+            due_between=(today, last),
         ):
             due = deadline.overdue_after or deadline.deadline_date
             if today <= due <= last:

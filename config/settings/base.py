@@ -98,6 +98,11 @@ if DATABASE_URL:
     DATABASES["default"].setdefault("OPTIONS", {})
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+        # No JIT: Tobira's queries are short, and a count over a large filtered list crosses
+        # jit_above_cost, where compiling took 0.5-5 s to save a few ms (issue 14). DB_JIT=on restores it.
+        if not env_bool("DB_JIT", False):
+            options = str(DATABASES["default"]["OPTIONS"].get("options", ""))
+            DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c jit=off".strip()
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"]["OPTIONS"]}

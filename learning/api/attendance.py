@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from casework.api.errors import service_errors
 from casework.api.fields import ServiceChoiceField, UserRefSerializer
+from casework.api.pagination import CappedCountPagination
 from learning import services
 from learning.api.base import NO_SESSION, LearnerSerializer, LearningViewSet
 from learning.filtersets.attendance import AttendanceFilterSet
@@ -64,6 +65,8 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Learni
 
     serializer_class = AttendanceSerializer
     filterset_class = AttendanceFilterSet
+    # About ten rows per person: counting them all cost more than the page (issue 14).
+    pagination_class = CappedCountPagination
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Attendance]:

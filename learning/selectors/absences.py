@@ -38,7 +38,13 @@ def _held_before(today: date) -> datetime:
 
 
 def absence_streaks(
-    *, today: date, grace_days: int, source_ids=None, applicants=None, streak: int | None = None
+    *,
+    today: date,
+    grace_days: int,
+    source_ids=None,
+    applicants=None,
+    streak: int | None = None,
+    due_between=None,  # the registry's window hint, not needed: one query reads the streaks whatever it is
 ) -> Iterator[Deadline]:
     """One deadline per enrolment whose current streak of absences is long enough (one query).
 

@@ -493,6 +493,29 @@ def test_attendance_lists_per_role(world, clients):
     assert ids(clients[Role.ADMINISTRATOR].get(f"{ATTENDANCE}?course={world['other'].pk}")) == {theirs.pk}
 
 
+def test_attendance_list_count_stops_at_a_cap_and_says_so(world, clients, monkeypatch):
+    from casework.api.pagination import CappedCountPagination
+
+    monkeypatch.setattr(CappedCountPagination, "count_cap", 1)
+    monkeypatch.setattr(CappedCountPagination, "page_size", 1)
+    course = world["session"].course
+    sessions = [world["session"]] + [
+        SessionFactory(course=course, starts_at=at(today() - timedelta(days=days))) for days in (2, 3, 4)
+    ]
+    marks = [AttendanceFactory(session=session, enrollment=world["own"]).pk for session in sessions]
+    client = clients[Role.ADMINISTRATOR]
+    first = client.get(ATTENDANCE).json()
+    # Counted up to page 1 + the cap (2 rows) of 4: a lower bound, flagged; the next page is there.
+    assert (first["count"], first["count_capped"], len(first["results"])) == (2, True, 1)
+    assert first["next"] and first["previous"] is None
+    pages = [client.get(ATTENDANCE, {"page": number}).json() for number in (1, 2, 3, 4)]
+    assert sorted(page["results"][0]["id"] for page in pages) == sorted(marks)
+    assert (pages[3]["count"], pages[3]["count_capped"], pages[3]["next"]) == (4, False, None)
+    last = client.get(ATTENDANCE, {"page": "last"}).json()
+    assert (last["count"], last["count_capped"], last["next"]) == (4, False, None)
+    assert client.get(ATTENDANCE, {"page": 5}).status_code == 404
+
+
 def test_marking_once_creates_and_again_updates_the_one_row(world, clients):
     client = clients[Role.TRAINER]
     body = {"session": world["session"].pk, "enrollment": world["own"].pk, "status": "absent"}

@@ -507,7 +507,7 @@ def test_the_applicant_page_shows_its_header_and_tabs_on_the_first_screen(site):
     page = tab.page
     page.set_viewport_size(DESKTOP)
     page.goto(site.urls["applicant_detail"])
-    for selector in ("[data-test=applicant-header]", "[role=tablist], nav.nav-tabs"):
+    for selector in ("#applicant-header", "[role=tablist], nav.applicant-tab-nav"):
         found = page.locator(selector).first
         assert found.count() == 1 and found.is_visible(), f"no visible {selector} on the applicant page"
         box = found.bounding_box()

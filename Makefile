@@ -9,7 +9,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo "sudo -n"))
 VENDOR := casework/static/vendor
 
-.PHONY: run test lint typecheck pytest assets messages migrate seed venv dev-venv system-deps bench clean help screenshots
+.PHONY: run test lint typecheck pytest assets messages migrate seed venv dev-venv system-deps bench bench-deps bench-growth clean help screenshots
 
 help:
 	@echo "make run    set up everything and run Tobira (web, worker, beat) on the embedded default"
@@ -103,8 +103,25 @@ test:
 	$(MAKE) lint typecheck
 	$(MAKE) pytest
 
-bench:
-	@echo "The benchmark is not built yet: it arrives with the benchmark issue."
+# The benchmark (docs/performance.md): SCALE applicants on the local PostgreSQL, DURATION seconds a
+# measurement, wrk at concurrency 4 against gunicorn with the bench settings.
+SCALE ?= 100000
+DURATION ?= 10
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tobira_bench_$(SCALE)
+
+bench-deps:
+	@command -v wrk >/dev/null || { \
+	  if [ -n "$(SUDO)" ] || [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing wrk"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Please install the Debian package wrk"; exit 1; fi; }
+
+bench: dev-venv assets messages bench-deps
+	$(PY) -m bench.run --scale $(SCALE) --duration $(DURATION) --database-url $(BENCH_DATABASE_URL)
+
+bench-growth:
+	$(MAKE) bench SCALE=10000
+	$(MAKE) bench SCALE=100000
+	$(PY) -m bench.growth
 
 clean:
 	rm -rf var/cache var/broker var/test.sqlite3 var/test-documents node_modules $(VENDOR)

@@ -177,3 +177,66 @@ def test_embedded_default_needs_no_service(tmp_path):
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert values["CELERY_BROKER_URL"] == "filesystem://"
     assert values["REQUIRE_2FA"] is False
+
+
+# --- The benchmark's settings (bench/settings.py, docs/performance.md) ----------------------------------
+
+FLOOR_URLS = ["/bench-floor/constant/", "/bench-floor/applicants/", "/bench-floor/attendance/"]
+RESOLVE_FLOOR = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "from django.urls import Resolver404, resolve\n"
+    "found = {}\n"
+    f"for url in {FLOOR_URLS!r}:\n"
+    "    try:\n"
+    "        found[url] = resolve(url).view_name\n"
+    "    except Resolver404:\n"
+    "        found[url] = None\n"
+    "print(json.dumps({'urlconf': settings.ROOT_URLCONF, 'found': found}))"
+)
+
+
+def test_the_bench_floor_is_unreachable_under_production_settings(production_env):
+    result = run(["-c", RESOLVE_FLOOR], production_env)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["urlconf"] == "config.urls"
+    assert answer["found"] == dict.fromkeys(FLOOR_URLS)
+
+
+def test_the_bench_settings_serve_the_floor(production_env):
+    """The test above is not passing by accident: the same URLs resolve under the bench settings."""
+    production_env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    result = run(["-c", RESOLVE_FLOOR], production_env)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["urlconf"] == "bench.urls"
+    assert all(answer["found"].values())
+
+
+def test_the_bench_settings_are_production_plus_plain_http(production_env):
+    names = [
+        "DEBUG",
+        "PASSWORD_HASHERS",
+        "MIDDLEWARE",
+        "CONTENT_SECURITY_POLICY",
+        "STORAGES",
+        "REST_FRAMEWORK",
+        "SESSION_COOKIE_HTTPONLY",
+        "REQUIRE_2FA",
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_NAME",
+        "CSRF_COOKIE_NAME",
+    ]
+    production = settings_of(production_env, *names)
+    production_env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    bench = settings_of(production_env, *names)
+    for same in names[:7]:
+        assert bench[same] == production[same], same
+    assert bench["DEBUG"] is False
+    assert bench["REQUIRE_2FA"] is False
+    assert bench["SECURE_SSL_REDIRECT"] is False
+    assert bench["SESSION_COOKIE_SECURE"] is False and bench["CSRF_COOKIE_SECURE"] is False
+    assert not bench["SESSION_COOKIE_NAME"].startswith("__Host-")
+    assert not bench["CSRF_COOKIE_NAME"].startswith("__Host-")

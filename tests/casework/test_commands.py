@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from casework import crypto, names, selectors, services
@@ -21,6 +22,7 @@ from casework.models import (
     ReferenceCounter,
     RefugeeProcedure,
     ReportingObligation,
+    Team,
     User,
     WorkPermission,
 )
@@ -195,6 +197,11 @@ def test_seed_bench_creates_consistent_rows(caseworker):
                 assert period.card_number_masked == f"{period.card_number[:2]}******{period.card_number[-2:]}"
     assert len(codes) == 50
     assert LegalStatusPeriod.objects.exclude(card_number_hash="").exists()
+    # One team of ten staff per 500 people; a procedure each, with 1.5 events a person on average.
+    assert Team.objects.filter(name__startswith="Bench team").count() == 1
+    assert User.objects.filter(team__name="Bench team 001").count() == 9  # 8 caseworkers and a trainer
+    assert RefugeeProcedure.objects.count() == 50
+    assert 50 <= ProcedureEvent.objects.count() <= 100
     # The counter went up by exactly what was used: the next registration takes the next number.
     year = timezone.localdate().year
     used_this_year = Applicant.objects.filter(reference_code__startswith=f"A-{year}-").count()
@@ -205,11 +212,13 @@ def test_seed_bench_creates_consistent_rows(caseworker):
 
 
 @pytest.mark.django_db
-def test_seed_bench_again_adds_new_people_with_new_codes():
+def test_seed_bench_is_idempotent_and_tops_up_with_new_codes():
     run("seed_bench", "--applicants", "30")
     first_codes = set(Applicant.objects.values_list("reference_code", flat=True))
     staff = User.objects.count()
     run("seed_bench", "--applicants", "30")
+    assert Applicant.objects.count() == 30  # the same N again: nothing to do
+    run("seed_bench", "--applicants", "60", "--teams", "1")
     assert Applicant.objects.count() == 60
     assert len(set(Applicant.objects.values_list("reference_code", flat=True))) == 60
     assert first_codes < set(Applicant.objects.values_list("reference_code", flat=True))
@@ -218,14 +227,21 @@ def test_seed_bench_again_adds_new_people_with_new_codes():
 
 
 @pytest.mark.django_db
+def test_seed_bench_deals_people_to_teams_of_equal_size():
+    run("seed_bench", "--applicants", "40", "--teams", "4")
+    sizes = Applicant.objects.values("team").annotate(n=Count("pk")).values_list("n", flat=True)
+    assert sorted(sizes) == [10, 10, 10, 10]
+
+
+@pytest.mark.django_db
 def test_seed_bench_people_are_visible_and_searchable():
     run("seed_bench", "--applicants", "40")
     admin = User.objects.get(username="bench-admin")
-    supervisor = User.objects.get(username="bench-supervisor-01")
+    supervisor = User.objects.get(username="bench-supervisor-001")
     assert Applicant.objects.visible_to(admin).count() == 40
     assert (
         Applicant.objects.visible_to(supervisor).count()
-        == Applicant.objects.filter(team__name="Bench team 01").count()
+        == Applicant.objects.filter(team__name="Bench team 001").count()
     )
     someone = Applicant.objects.exclude(name_katakana="").order_by("pk").first()
     first_kana = someone.name_katakana.split("・")[0]

@@ -1,4 +1,5 @@
-"""Bulk benchmark data: N applicants with aliases, assignment history and 2–3 legal status periods each.
+"""Bulk benchmark data: N applicants with aliases, assignment history, 2–3 legal status periods and a
+refugee procedure with its events each, in teams of about 500 with ten staff each.
 
 No per-row services: rows are built in memory and inserted with bulk_create, one transaction per
 batch, so 100,000 people take a minute or two rather than hours. Everything the services derive is
@@ -9,7 +10,11 @@ Periods of one person never overlap, so the PostgreSQL exclusion constraint hold
 
 Each kind of data has its own function (`bench_staff`, `build_applicants`, `insert_aliases`, ...);
 later issues add theirs (courses and attendance, employers, referrals) and call them from handle().
-A second run adds N more people with new reference codes.
+
+One number scales everything (`make bench`, docs/performance.md): N applicants, about 2.5 N periods and
+1.5 N procedure events, N/500 teams of a supervisor, 8 caseworkers and a trainer, people dealt to the
+teams in turn so every team has about 500 at every N. --applicants is the total wanted: a second run
+with the same N does nothing, a larger N tops the organisation up.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from casework.models import (
     CaseStage,
     LegalStatusPeriod,
     Organisation,
+    ProcedureEvent,
+    RefugeeProcedure,
     RenewalDecision,
     Team,
     User,
@@ -44,6 +51,7 @@ from casework.roles import Role
 from casework.services import reference_code_format, reference_numbers_reserve, user_set_roles
 
 BENCH_TEAM_PREFIX = "Bench team"
+TEAM_SIZE = 500  # applicants per team: the measured caseworker's caseload is the same at every N
 PREFECTURES = {
     "Tokyo": ("Shinjuku", "Toshima", "Edogawa", "Adachi", "Kita", "Itabashi"),
     "Saitama": ("Kawaguchi", "Warabi", "Saitama", "Koshigaya"),
@@ -118,6 +126,7 @@ class BenchStaff:
     teams: list[Team]
     caseworkers: dict[int, list[User]]  # team pk → caseworkers
     supervisors: list[User]
+    trainers: list[User] = field(default_factory=list)
 
 
 @dataclass
@@ -138,28 +147,33 @@ class BenchCounts:
     periods: int = 0
     cards: int = 0
     assignments: int = 0
+    procedures: int = 0
+    events: int = 0
 
 
 # --- Staff ----------------------------------------------------------------------------------------------
 
 
 def bench_staff(*, organisation: Organisation, teams: int, caseworkers_per_team: int) -> BenchStaff:
-    """An administrator, teams with one supervisor each, and their caseworkers (existing ones reused)."""
+    """An administrator, teams with a supervisor, caseworkers and a trainer each (existing ones reused).
+
+    The trainers are named as seed_bench_learning names its own, so the courses go to them."""
     staff = BenchStaff(teams=[], caseworkers={}, supervisors=[])
     # An administrator to read the whole bench organisation with (search and API timings).
     _bench_user(organisation, "bench-admin", Role.ADMINISTRATOR, None)
     for number in range(1, teams + 1):
         team, _created = Team.objects.get_or_create(
-            organisation=organisation, name=f"{BENCH_TEAM_PREFIX} {number:02d}"
+            organisation=organisation, name=f"{BENCH_TEAM_PREFIX} {number:03d}"
         )
-        supervisor = _bench_user(organisation, f"bench-supervisor-{number:02d}", Role.SUPERVISOR, None)
+        supervisor = _bench_user(organisation, f"bench-supervisor-{number:03d}", Role.SUPERVISOR, None)
         team.supervisors.add(supervisor)
         staff.teams.append(team)
         staff.supervisors.append(supervisor)
         staff.caseworkers[team.pk] = [
-            _bench_user(organisation, f"bench-caseworker-{number:02d}-{member:02d}", Role.CASEWORKER, team)
+            _bench_user(organisation, f"bench-caseworker-{number:03d}-{member:02d}", Role.CASEWORKER, team)
             for member in range(1, caseworkers_per_team + 1)
         ]
+        staff.trainers.append(_bench_user(organisation, f"bench-trainer-{number:03d}", Role.TRAINER, team))
     return staff
 
 
@@ -199,12 +213,19 @@ def _alias_variants(rng: random.Random, family: str, given: str) -> list[str]:
 
 
 def build_applicants(
-    *, rng: random.Random, organisation: Organisation, staff: BenchStaff, count: int, today: date
+    *,
+    rng: random.Random,
+    organisation: Organisation,
+    staff: BenchStaff,
+    count: int,
+    today: date,
+    first_number: int = 0,
 ) -> list[ApplicantPlan]:
-    """People of a batch, in memory: everything but the reference code and the keys that include it."""
+    """People of a batch, in memory: everything but the reference code and the keys that include it.
+    Person number k (counting from the organisation's first) goes to team k mod teams."""
     plans = []
     prefectures = list(PREFECTURES)
-    for _ in range(count):
+    for number in range(first_number, first_number + count):
         nationality = str(_weighted(rng, NATIONALITY_WEIGHTS))
         name = generate_name(rng, nationality)
         born = date(rng.randint(1962, 2006), rng.randint(1, 12), rng.randint(1, 28))
@@ -216,7 +237,7 @@ def build_applicants(
         elif precision == BirthDatePrecision.MONTH:
             born = date(born.year, born.month, 1)
         prefecture = rng.choices(prefectures, weights=PREFECTURE_WEIGHTS)[0]
-        team = rng.choice(staff.teams)
+        team = staff.teams[number % len(staff.teams)]
         caseworker = None if rng.random() < 0.05 else rng.choice(staff.caseworkers[team.pk])
         languages = [{"language": name.languages[0], "level": "native"}]
         languages += [{"language": extra, "level": "conversational"} for extra in name.languages[1:2]]
@@ -374,6 +395,43 @@ def insert_periods(
     return len(periods), sum(1 for period in periods if period.card_number_hash)
 
 
+# --- Refugee procedures ---------------------------------------------------------------------------------
+
+# After the filing, at most one more event each (1.5 events a person on average).
+LATER_EVENTS = (
+    (ProcedureEvent.Kind.INTERVIEW, 30),
+    (ProcedureEvent.Kind.TRIAGE, 12),
+    (ProcedureEvent.Kind.REFUSAL_NOTICE, 8),
+)
+
+
+def insert_procedures(
+    plans: list[ApplicantPlan], *, rng: random.Random, today: date, batch_size: int
+) -> tuple[int, int]:
+    """A first refugee application per person, filed at intake, and half the time one later event."""
+    procedures = [
+        RefugeeProcedure(applicant=plan.applicant, ordinal=1, applied_on=plan.applicant.intake_date)
+        for plan in plans
+    ]
+    RefugeeProcedure.objects.bulk_create(procedures, batch_size=batch_size)
+    events = []
+    kinds = [kind for kind, _weight in LATER_EVENTS]
+    weights = [weight for _kind, weight in LATER_EVENTS]
+    for procedure in procedures:
+        events.append(
+            ProcedureEvent(procedure=procedure, kind=ProcedureEvent.Kind.FILED, date=procedure.applied_on)
+        )
+        if rng.random() < 0.5:
+            kind = rng.choices(kinds, weights=weights)[0]
+            later = min(today, procedure.applied_on + timedelta(days=rng.randint(30, 400)))
+            event = ProcedureEvent(procedure=procedure, kind=kind, date=later)
+            if kind == ProcedureEvent.Kind.TRIAGE:
+                event.triage_category = rng.choice(ProcedureEvent.Triage.values)
+            events.append(event)
+    ProcedureEvent.objects.bulk_create(events, batch_size=batch_size)
+    return len(procedures), len(events)
+
+
 # --- The command ----------------------------------------------------------------------------------------
 
 
@@ -387,17 +445,24 @@ def analyse_tables() -> None:
             "casework_alias",
             "casework_legalstatusperiod",
             "casework_assignment",
+            "casework_refugeeprocedure",
+            "casework_procedureevent",
         ):
             cursor.execute(f"ANALYZE {table}")
 
 
 class Command(BaseCommand):
-    help = "Create N benchmark applicants with aliases and 2–3 legal status periods each (bulk inserts)."
+    help = (
+        "Bring the organisation to N benchmark applicants with aliases, 2–3 legal status periods and a "
+        "refugee procedure each, in N/500 teams (bulk inserts; nothing to do when N are there)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--applicants", type=int, default=1000, help="How many people to add.")
+        parser.add_argument("--applicants", type=int, default=1000, help="How many people there should be.")
         parser.add_argument("--batch-size", type=int, default=2000, help="Rows per transaction.")
-        parser.add_argument("--teams", type=int, default=10, help="Bench teams (created if missing).")
+        parser.add_argument(
+            "--teams", type=int, default=None, help=f"Bench teams (default: one per {TEAM_SIZE} applicants)."
+        )
         parser.add_argument("--caseworkers-per-team", type=int, default=8)
         parser.add_argument(
             "--card-every",
@@ -408,7 +473,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (runs are repeatable).")
 
     def handle(self, *args, **options) -> None:
-        count: int = options["applicants"]
+        wanted: int = options["applicants"]
         batch_size: int = max(1, options["batch_size"])
         card_every: int = max(1, options["card_every"])
         started = time.monotonic()
@@ -417,11 +482,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = bench_staff(
                 organisation=organisation,
-                teams=options["teams"],
+                teams=options["teams"] or max(1, round(wanted / TEAM_SIZE)),
                 caseworkers_per_team=options["caseworkers_per_team"],
             )
-        # Seeded by what is already there: a second run adds different people, reproducibly.
+        # Seeded by what is already there: a top-up adds different people, reproducibly.
         existing = Applicant.objects.filter(organisation=organisation).count()
+        count = max(0, wanted - existing)
         rng = random.Random(f"{options['seed']}:{existing}")
         totals = BenchCounts()
         with tqdm(
@@ -431,7 +497,12 @@ class Command(BaseCommand):
                 size = min(batch_size, count - batch_start)
                 with transaction.atomic():
                     plans = build_applicants(
-                        rng=rng, organisation=organisation, staff=staff, count=size, today=today
+                        rng=rng,
+                        organisation=organisation,
+                        staff=staff,
+                        count=size,
+                        today=today,
+                        first_number=existing + batch_start,
                     )
                     for number, plan in enumerate(plans, start=existing + batch_start):
                         plan.with_card = number % card_every == 0
@@ -442,6 +513,9 @@ class Command(BaseCommand):
                     periods, cards = insert_periods(plans, rng=rng, today=today, batch_size=batch_size)
                     totals.periods += periods
                     totals.cards += cards
+                    procedures, events = insert_procedures(plans, rng=rng, today=today, batch_size=batch_size)
+                    totals.procedures += procedures
+                    totals.events += events
                 progress.update(size)
         analyse_tables()
         elapsed = time.monotonic() - started
@@ -449,7 +523,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Bench data added in {elapsed:.1f} s: {totals.applicants} applicants, "
                 f"{totals.aliases} aliases, {totals.periods} legal status periods "
-                f"({totals.cards} with a card number), {totals.assignments} assignments; "
-                f"{len(staff.teams)} teams, {sum(len(v) for v in staff.caseworkers.values())} caseworkers."
+                f"({totals.cards} with a card number), {totals.assignments} assignments, "
+                f"{totals.procedures} refugee procedures with {totals.events} events; {len(staff.teams)} teams, "
+                f"{sum(len(v) for v in staff.caseworkers.values())} caseworkers, {len(staff.trainers)} trainers."
             )
         )

@@ -1,7 +1,7 @@
 """Bulk benchmark data for learning, after seed_bench: courses, sessions, enrolments, attendance, assessments.
 
-DESIGN.md's bench dataset has 1,000,000 attendance rows at 100,000 applicants. Courses (one per ~100
-applicants, ~20 learners, 50 sessions over a 25-week term, most in the past, some running, a few ahead)
+DESIGN.md's bench dataset has 1,000,000 attendance rows at 100,000 applicants. Courses (one per ~70
+applicants, ~20 learners, 40 sessions over a 20-week term, most in the past, some running, a few ahead)
 are added until the attendance reaches the target (--attendance, default 10 per applicant), and ~30% of
 the applicants get 1–3 assessments with the CEFR level derived by learning.rules, as the services do.
 
@@ -9,7 +9,9 @@ No per-row services: rows are built in memory, one transaction per chunk of cour
 enrolments go in with bulk_create (their ids are needed); attendance, the bulk of it, on PostgreSQL as one
 INSERT … SELECT FROM unnest(arrays) per chunk (as casework.deadlines does), on SQLite with bulk_create.
 Learners absent several times in a row exist in running courses, so the absence reminder has work to do.
-A second run adds more courses and results.
+A second run adds more courses and results; with --applicants N and no --attendance it brings the
+organisation to 10 N attendance rows (about 0.3 N enrolments) and adds assessments only where there are
+none yet, so `make bench` can run it every time.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from learning.rules import Framework
 
 TRAINER_PREFIX = "bench-trainer"
 COURSE_PREFIX = "Bench course"
-TERM_WEEKS = 25  # two sessions a week: 50 sessions
+TERM_WEEKS = 20  # two sessions a week: 40 sessions (10 N attendance rows come from about 0.3 N enrolments)
 KINDS = {
     CourseKind.JAPANESE: 70,
     CourseKind.IT: 10,
@@ -325,7 +327,12 @@ class Command(BaseCommand):
         parser.add_argument("--attendance", type=int, default=None, help="Attendance rows to add.")
         parser.add_argument("--learners-per-course", type=int, default=20)
         parser.add_argument("--assessed-share", type=float, default=0.3, help="Share of people with results.")
-        parser.add_argument("--trainers", type=int, default=50, help="Bench trainers (created if missing).")
+        parser.add_argument(
+            "--trainers",
+            type=int,
+            default=None,
+            help="Bench trainers (created if missing; default: the teams' trainers seed_bench made, or 50).",
+        )
         parser.add_argument("--courses-per-chunk", type=int, default=50, help="Courses per transaction.")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (runs are repeatable).")
 
@@ -339,12 +346,19 @@ class Command(BaseCommand):
         if not learner_ids:
             raise CommandError("No applicants to enrol: run `manage.py seed_bench` first.")
         scale = options["applicants"] or len(learner_ids)
-        target = options["attendance"] if options["attendance"] is not None else scale * 10
+        topping_up = options["attendance"] is None
+        if topping_up:
+            target = max(
+                0, scale * 10 - Attendance.objects.filter(session__course__organisation=organisation).count()
+            )
+        else:
+            target = options["attendance"]
         author = User.objects.filter(username="bench-admin").first()
         if author is None:
             raise CommandError("The bench administrator is missing: run `manage.py seed_bench` first.")
         with transaction.atomic():
-            trainers = bench_trainers(organisation, max(1, options["trainers"]))
+            existing_trainers = User.objects.filter(username__startswith=f"{TRAINER_PREFIX}-").count()
+            trainers = bench_trainers(organisation, max(1, options["trainers"] or existing_trainers or 50))
         existing = Course.objects.filter(organisation=organisation, name__startswith=COURSE_PREFIX).count()
         rng = random.Random(f"{options['seed']}:learning:{existing}")  # noqa: S311 - repeatable, not secret
         bench = LearningBench(
@@ -371,9 +385,10 @@ class Command(BaseCommand):
                 bench.counts["attendance"] += added
                 idle = 0 if added else idle + 1
                 progress.update(added)
-        assessed = rng.sample(
-            learner_ids, int(len(learner_ids) * max(0.0, min(1.0, options["assessed_share"])))
-        )
+        share = max(0.0, min(1.0, options["assessed_share"]))
+        if topping_up and Assessment.objects.filter(applicant__organisation=organisation).exists():
+            share = 0.0  # the results were added by an earlier run
+        assessed = rng.sample(learner_ids, int(len(learner_ids) * share))
         with tqdm(
             total=len(assessed), unit="people assessed", disable=quiet, file=self.stderr._out
         ) as progress:

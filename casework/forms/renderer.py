@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import DjangoTemplates, Jinja2
 
 _CHECKS = {"checkbox", "radio"}
 _SELECTS = ("select.html", "select_date.html")
@@ -39,6 +39,24 @@ def widget_class(template_name: str, widget: dict[str, Any]) -> str:
 
 
 class FormRenderer(DjangoTemplates):
+    """Widgets through Django's Jinja2 widget templates, everything else (fields, the admin's own
+    widget templates, ours) through the Django template engine as before.
+
+    A select renders one option template per choice: a filter of 1,600 caseworkers and 250
+    countries made the applicant list spend ~0.5 s in the Django engine; Jinja2 compiles the same
+    markup to Python and renders it in a fraction of that. Django ships the Jinja2 versions of
+    every built-in widget template (django/forms/jinja2/).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._widgets = Jinja2()
+
+    def get_template(self, template_name: str):
+        if template_name.startswith("django/forms/widgets/"):
+            return self._widgets.get_template(template_name)
+        return super().get_template(template_name)
+
     def render(self, template_name: str, context: dict[str, Any], request=None) -> str:
         widget = context.get("widget")
         if isinstance(widget, dict) and template_name.startswith("django/forms/widgets/"):

@@ -55,19 +55,24 @@ def _p95_panel(rows: list[dict], top: float) -> tuple[list[str], float]:
     for index, row in enumerate(rows):
         y = top + index * ROW
         colour = GOOD if row["meets_target"] else BAD
-        parts.append(_text(LABEL - 8, y + 15, f"{row['label']} — {row['role']}", anchor="end"))
-        width = max(1.0, _x_log(row["p95_ms"]) - LABEL)
-        parts.append(
-            f'<rect x="{LABEL}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}" fill="{colour}">'
-            f"<title>{escape(row['label'])} ({row['role']}): p95 {row['p95_ms']:.0f} ms, "
-            f"target {escape(row['target']['text'])}</title></rect>"
-        )
+        title = f"{row['label']} ({row['role']}): p95 {row['p95_ms']:.0f} ms, target {row['target']['text']}"
+        parts += _bar(row, y, _x_log(row["p95_ms"]), colour, title, f"{row['p95_ms']:.0f} ms")
         x = _x_log(target_ms(row))
         parts.append(
             f'<line x1="{x:.1f}" y1="{y + 1}" x2="{x:.1f}" y2="{y + ROW - 1}" stroke="{INK}" stroke-width="2"/>'
         )
-        parts.append(_text(LABEL + PLOT + 8, y + 15, f"{row['p95_ms']:.0f} ms", size=11))
     return parts, bottom
+
+
+def _bar(row: dict, y: float, end_x: float, colour: str, title: str, note: str) -> list[str]:
+    """One path's row: its name on the left, a bar to `end_x` with a tooltip, the figure on the right."""
+    width = max(1.0, end_x - LABEL)
+    return [
+        _text(LABEL - 8, y + 15, f"{row['label']} — {row['role']}", anchor="end"),
+        f'<rect x="{LABEL}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}" fill="{colour}">'
+        f"<title>{escape(title)}</title></rect>",
+        _text(LABEL + PLOT + 8, y + 15, note, size=11),
+    ]
 
 
 def _growth_panel(growth: dict, top: float) -> tuple[list[str], float]:
@@ -84,15 +89,11 @@ def _growth_panel(growth: dict, top: float) -> tuple[list[str], float]:
         y = top + index * ROW
         grew = row["queries_small"] != row["queries_large"]
         colour = BAD if grew or row["p95_ratio"] >= 3 else GOOD
-        parts.append(_text(LABEL - 8, y + 15, f"{row['label']} — {row['role']}", anchor="end"))
-        width = max(1.0, _x_growth(row["p95_ratio"]) - LABEL)
-        parts.append(
-            f'<rect x="{LABEL}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}" fill="{colour}">'
-            f"<title>{escape(row['label'])}: ×{row['p95_ratio']}, queries {row['queries_small']} → "
-            f"{row['queries_large']}</title></rect>"
+        title = (
+            f"{row['label']}: ×{row['p95_ratio']}, queries {row['queries_small']} → {row['queries_large']}"
         )
         note = f"×{row['p95_ratio']:.1f}" + (" (queries grew)" if grew else "")
-        parts.append(_text(LABEL + PLOT + 8, y + 15, note, size=11))
+        parts += _bar(row, y, _x_growth(row["p95_ratio"]), colour, title, note)
     return parts, bottom
 
 

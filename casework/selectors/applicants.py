@@ -61,8 +61,8 @@ def search_applicants(queryset: QuerySet[Applicant], query: str) -> QuerySet[App
 
 
 def applicant_detail_queryset(user) -> QuerySet[Applicant]:
-    """Everything the applicant page shows, in a fixed number of queries."""
-    # Legal records are prefetched through their own visible_to: empty for a shared team case.
+    """Everything about one person (the API's detail), in a fixed number of queries: the same
+    prefetches as the applicant page's tabs, all of them."""
     return (
         Applicant.objects.visible_to(user)
         .annotate(legal_visible=legal_visibility(user))
@@ -70,20 +70,8 @@ def applicant_detail_queryset(user) -> QuerySet[Applicant]:
         .prefetch_related(
             "aliases",
             Prefetch("household", queryset=_household_queryset()),
-            Prefetch("periods", queryset=LegalStatusPeriod.objects.visible_to(user).order_by("start_date")),
-            Prefetch(
-                "work_permissions", queryset=WorkPermission.objects.visible_to(user).order_by("start_date")
-            ),
-            Prefetch(
-                "reporting_obligations",
-                queryset=ReportingObligation.objects.visible_to(user).order_by("next_report_date"),
-            ),
-            Prefetch(
-                "procedures",
-                queryset=RefugeeProcedure.objects.visible_to(user)
-                .order_by("ordinal")
-                .prefetch_related(Prefetch("events", queryset=ProcedureEvent.objects.order_by("date", "pk"))),
-            ),
+            *_legal_prefetches(user),
+            *_legal_record_prefetches(user),
             Prefetch("assignments", queryset=_assignment_queryset()),
             *applicant_consent_prefetches(user),
             *applicant_record_prefetches(user),
@@ -103,6 +91,22 @@ def _legal_prefetches(user) -> list[Prefetch]:
     ]
 
 
+def _legal_record_prefetches(user) -> list[Prefetch]:
+    # Reporting obligations and refugee procedures, through their own visible_to as well.
+    return [
+        Prefetch(
+            "reporting_obligations",
+            queryset=ReportingObligation.objects.visible_to(user).order_by("next_report_date"),
+        ),
+        Prefetch(
+            "procedures",
+            queryset=RefugeeProcedure.objects.visible_to(user)
+            .order_by("ordinal")
+            .prefetch_related(Prefetch("events", queryset=ProcedureEvent.objects.order_by("date", "pk"))),
+        ),
+    ]
+
+
 def _tab_prefetches(user, tab: str) -> list[Prefetch | str]:
     if tab == "overview":
         return [
@@ -116,18 +120,7 @@ def _tab_prefetches(user, tab: str) -> list[Prefetch | str]:
             ),
         ]
     if tab == "legal":
-        return [
-            Prefetch(
-                "reporting_obligations",
-                queryset=ReportingObligation.objects.visible_to(user).order_by("next_report_date"),
-            ),
-            Prefetch(
-                "procedures",
-                queryset=RefugeeProcedure.objects.visible_to(user)
-                .order_by("ordinal")
-                .prefetch_related(Prefetch("events", queryset=ProcedureEvent.objects.order_by("date", "pk"))),
-            ),
-        ]
+        return [*_legal_record_prefetches(user)]
     if tab in ("documents", "notes"):
         # The records sections read their own rows (notes, hidden notes, tasks, documents); only the
         # shown tab's are loaded.

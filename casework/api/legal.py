@@ -30,6 +30,7 @@ from casework.api.fields import (
     UserRefSerializer,
     max_length,
 )
+from casework.api.pagination import CappedCountPagination
 from casework.filtersets.legal import (
     LegalStatusPeriodFilterSet,
     RefugeeProcedureFilterSet,
@@ -142,8 +143,17 @@ class LegalStatusPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
     filterset_class = LegalStatusPeriodFilterSet
 
+    pagination_class = CappedCountPagination  # 2.5 periods a person: counting dominated the list
+
     def get_queryset(self) -> QuerySet[LegalStatusPeriod]:
-        return LegalStatusPeriod.objects.visible_to(self.request.user).select_related("applicant")
+        # Each person's periods in order, people in the order they were recorded: the index
+        # period_applicant_start_idx serves it, where the model's order (by the person's name) sorted every
+        # visible period on every page (issue 14).
+        return (
+            LegalStatusPeriod.objects.visible_to(self.request.user)
+            .select_related("applicant")
+            .order_by("applicant_id", "start_date", "pk")
+        )
 
     def _output(self, pk: int) -> dict[str, Any]:
         return LegalStatusPeriodSerializer(self.visible_after_write(self.get_queryset(), pk)).data

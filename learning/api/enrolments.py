@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from casework.api.errors import service_errors
 from casework.api.fields import max_length
+from casework.api.pagination import CappedCountPagination
 from casework.api.permissions import may_write_cases
 from learning import selectors, services
 from learning.api.base import REFERENCE_HELP, LearnerSerializer, LearningViewSet, renamed_errors
@@ -101,8 +102,12 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Learni
     filterset_class = EnrollmentFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
+    pagination_class = CappedCountPagination
+
     def get_queryset(self) -> QuerySet[Enrollment]:
-        return selectors.enrollments_visible(user=self.actor)
+        # Course by course, in the order people enrolled: the course foreign key's index serves it, where
+        # the model's order (course dates, then the person's name) sorted every visible enrolment (issue 14).
+        return selectors.enrollments_visible(user=self.actor).order_by("course_id", "pk")
 
     def _output(self, pk: int) -> dict[str, Any]:
         return EnrollmentSerializer(self.visible_after_write(self.get_queryset(), pk)).data

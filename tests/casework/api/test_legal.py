@@ -776,6 +776,28 @@ def test_every_list_runs_the_same_number_of_queries_with_25_and_500_rows(
         assert body["results"][0]["appeal_filed_late"] is True
 
 
+def test_the_period_list_runs_in_index_order_with_a_capped_count(caseworker, team, client_for, monkeypatch):
+    """Issue 14: person by person in the order they were recorded, each person's periods in date order
+    (the order period_applicant_start_idx serves), and a count that stops at the cap and says so."""
+    from casework.api.pagination import CappedCountPagination
+
+    client = client_for(caseworker)
+    first, second = bulk_applicants(2, team=team, caseworker=caseworker)
+    for person in (second, first):  # recorded out of order: the list still goes person by person
+        for start in (-400, -30, -200):
+            day = timezone.localdate() + timedelta(days=start)
+            LegalStatusPeriodFactory(applicant=person, start_date=day, end_date=day + timedelta(days=150))
+    body = client.get(PERIODS).json()
+    expected = LegalStatusPeriod.objects.order_by("applicant_id", "start_date").values_list("pk", flat=True)
+    assert [row["id"] for row in body["results"]] == list(expected)
+    assert (body["count"], body["count_capped"]) == (6, False)
+
+    monkeypatch.setattr(CappedCountPagination, "count_cap", 1)
+    monkeypatch.setattr(CappedCountPagination, "page_size", 2)
+    capped = client.get(PERIODS).json()
+    assert (capped["count"], capped["count_capped"], len(capped["results"])) == (3, True, 2)
+
+
 def test_factories_make_a_consistent_world(caseload):
     """The generic factories other tests use: an event belongs to a procedure of a visible applicant."""
     event = ProcedureEventFactory(procedure=RefugeeProcedureFactory(applicant=caseload.own))

@@ -11,13 +11,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from casework.models.reminders import ON_RECORD, OVERDUE
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
+    """One live deadline. A NamedTuple, not a frozen dataclass: a sweep builds one per live deadline
+    (about 100,000 at 100,000 people), and a frozen dataclass's __init__ cost three times as much."""
+
     source_id: int
     applicant_id: int
     organisation_id: int

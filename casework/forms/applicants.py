@@ -307,6 +307,7 @@ def assignable_caseworkers(user: User, teams: QuerySet[Team] | None = None) -> Q
         .with_role(Role.CASEWORKER)
         .filter(is_active=True)
         .select_related("team")
+        .only("pk", "username", "first_name", "last_name", "team__id", "team__name")  # the option's label
         .order_by("last_name", "first_name", "username")
     )
     if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:

@@ -75,3 +75,19 @@ def test_the_table_lists_every_path_and_the_sweep():
     text = report.table(document(row()))
     assert "| API applicants | caseworker |" in text and "from nothing" in text
     json.dumps(document(row()))  # the results file is plain JSON
+
+
+def test_make_bench_growth_runs_as_a_command_without_django_set_up(tmp_path):
+    """`make bench-growth` ends with `python -m bench.growth` in a fresh interpreter: it must set Django
+    up itself (it crashed on importing the models before settings were configured)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env["TOBIRA_BENCH_RESULTS"] = str(tmp_path)  # no results there: it must say so, not crash
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.growth"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert "ImproperlyConfigured" not in done.stderr, done.stderr
+    assert "Run `make bench SCALE=10000` and `make bench SCALE=100000` first" in done.stderr

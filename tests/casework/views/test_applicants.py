@@ -1494,3 +1494,27 @@ def test_another_organisations_applicant_is_a_404_even_for_administrators(client
     client = client_for(administrator)
     assert client.get(url("applicant_detail", foreign)).status_code == 404
     assert foreign.reference_code not in client.get(url("applicant_list")).content.decode()
+
+
+def test_the_list_filters_offer_the_teams_and_caseworkers_whose_people_one_may_list(
+    administrator, supervisor, caseworker, teammate, other_caseworker, team, other_team, client_for
+):
+    """Issue 14: the team and caseworker filters offered the whole organisation to everyone, so a
+    caseworker's list grew with the organisation; now a caseworker sees their own team's, a supervisor
+    the teams they lead, an administrator every team."""
+
+    def offered(user) -> tuple[set[int], set[int]]:
+        form = client_for(user).get(reverse("applicant_list")).context["filter_form"]
+        teams = set(form.fields["team"].queryset.values_list("pk", flat=True))
+        people = set(form.fields["caseworker"].queryset.values_list("pk", flat=True))
+        return teams, people
+
+    assert offered(caseworker) == ({team.pk}, {caseworker.pk, teammate.pk})
+    assert offered(supervisor) == ({team.pk}, {caseworker.pk, teammate.pk})
+    assert offered(administrator) == (
+        {team.pk, other_team.pk},
+        {caseworker.pk, teammate.pk, other_caseworker.pk},
+    )
+    # A team one may not list is refused with the field named, not answered with an empty page.
+    response = client_for(caseworker).get(reverse("applicant_list"), {"team": other_team.pk})
+    assert response.status_code == 200 and "team" in response.context["filter_form"].errors

@@ -296,3 +296,95 @@ def renewal_window_opens(*, start: date, end: date | None) -> date | None:
 
 def appeal_deadline(refusal_notice_received_on: date) -> date:
     return refusal_notice_received_on + timedelta(days=APPEAL_WINDOW_DAYS)
+
+
+# --- Prefectures (JIS X 0401 codes) --------------------------------------------------------------------
+# Where a person can commute to (their availability), where a job is (jobs: the workplace's prefecture
+# sets the minimum wage, DOMAIN.md §9). Codes are the two-digit JIS X 0401 numbers, stable and short.
+
+
+@dataclass(frozen=True)
+class Prefecture:
+    code: str
+    label_en: str
+    label_ja: str
+
+    @property
+    def label(self) -> str:
+        return self.label_ja if (get_language() or "en").startswith("ja") else self.label_en
+
+
+PREFECTURES: tuple[Prefecture, ...] = tuple(
+    Prefecture(f"{number:02d}", en, ja)
+    for number, (en, ja) in enumerate(
+        (
+            ("Hokkaido", "北海道"),
+            ("Aomori", "青森県"),
+            ("Iwate", "岩手県"),
+            ("Miyagi", "宮城県"),
+            ("Akita", "秋田県"),
+            ("Yamagata", "山形県"),
+            ("Fukushima", "福島県"),
+            ("Ibaraki", "茨城県"),
+            ("Tochigi", "栃木県"),
+            ("Gunma", "群馬県"),
+            ("Saitama", "埼玉県"),
+            ("Chiba", "千葉県"),
+            ("Tokyo", "東京都"),
+            ("Kanagawa", "神奈川県"),
+            ("Niigata", "新潟県"),
+            ("Toyama", "富山県"),
+            ("Ishikawa", "石川県"),
+            ("Fukui", "福井県"),
+            ("Yamanashi", "山梨県"),
+            ("Nagano", "長野県"),
+            ("Gifu", "岐阜県"),
+            ("Shizuoka", "静岡県"),
+            ("Aichi", "愛知県"),
+            ("Mie", "三重県"),
+            ("Shiga", "滋賀県"),
+            ("Kyoto", "京都府"),
+            ("Osaka", "大阪府"),
+            ("Hyogo", "兵庫県"),
+            ("Nara", "奈良県"),
+            ("Wakayama", "和歌山県"),
+            ("Tottori", "鳥取県"),
+            ("Shimane", "島根県"),
+            ("Okayama", "岡山県"),
+            ("Hiroshima", "広島県"),
+            ("Yamaguchi", "山口県"),
+            ("Tokushima", "徳島県"),
+            ("Kagawa", "香川県"),
+            ("Ehime", "愛媛県"),
+            ("Kochi", "高知県"),
+            ("Fukuoka", "福岡県"),
+            ("Saga", "佐賀県"),
+            ("Nagasaki", "長崎県"),
+            ("Kumamoto", "熊本県"),
+            ("Oita", "大分県"),
+            ("Miyazaki", "宮崎県"),
+            ("Kagoshima", "鹿児島県"),
+            ("Okinawa", "沖縄県"),
+        ),
+        start=1,
+    )
+)
+PREFECTURE_BY_CODE: dict[str, Prefecture] = {prefecture.code: prefecture for prefecture in PREFECTURES}
+
+
+def prefecture_choices() -> list[tuple[str, str]]:
+    """(code, label) in the active language, north to south: a form's or a filter's choices."""
+    return [(prefecture.code, prefecture.label) for prefecture in PREFECTURES]
+
+
+def prefecture_by_name(name: str) -> Prefecture | None:
+    """A prefecture from its code, its English name or its Japanese name (with or without 都/道/府/県)."""
+    text = (name or "").strip()
+    if text in PREFECTURE_BY_CODE:
+        return PREFECTURE_BY_CODE[text]
+    folded = text.lower()
+    for prefecture in PREFECTURES:
+        short = prefecture.label_ja[:-1] if prefecture.label_ja[-1] in "都府県" else prefecture.label_ja
+        if folded == prefecture.label_en.lower() or text in (prefecture.label_ja, short):
+            return prefecture
+    return None

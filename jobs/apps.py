@@ -1,4 +1,7 @@
-"""App configuration for jobs: employers, openings, referrals, placements and the partner portal."""
+"""App configuration for jobs: employers, openings, referrals, placements and the partner portal, and what
+jobs adds to casework's pages and reminder engine through casework's registries."""
+
+from __future__ import annotations
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -8,3 +11,70 @@ class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = _("Jobs")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Jobs adds to casework through casework's registries; casework never imports jobs.
+        _register()
+
+
+def _register() -> None:
+    """The deadline sources: follow-ups, and the employer's employment notifications on hire and leaving."""
+    from casework.deadlines.registry import DeadlineSource, register_source
+
+    register_source(
+        DeadlineSource(
+            "jobs_follow_up",
+            _("Follow-up with a placed person"),
+            _follow_ups,
+            describe=_describe_follow_ups,
+            escalates=False,  # the caseworker's own follow-up
+        )
+    )
+    register_source(
+        DeadlineSource(
+            "jobs_hire_notification",
+            _("Employer's hiring notification to Hello Work: confirm it was filed"),
+            _hire_notifications,
+            describe=_describe_placements,
+            escalates=False,
+        )
+    )
+    register_source(
+        DeadlineSource(
+            "jobs_leaving_notification",
+            _("Employer's leaving notification to Hello Work: confirm it was filed"),
+            _leaving_notifications,
+            describe=_describe_placements,
+            escalates=False,
+        )
+    )
+
+
+def _follow_ups(**kwargs):
+    from jobs.selectors.deadlines import follow_ups_due
+
+    return follow_ups_due(**kwargs)
+
+
+def _hire_notifications(**kwargs):
+    from jobs.selectors.deadlines import hire_notifications
+
+    return hire_notifications(**kwargs)
+
+
+def _leaving_notifications(**kwargs):
+    from jobs.selectors.deadlines import leaving_notifications
+
+    return leaving_notifications(**kwargs)
+
+
+def _describe_follow_ups(source_ids):
+    from jobs.selectors.deadlines import describe_follow_ups
+
+    return describe_follow_ups(source_ids)
+
+
+def _describe_placements(source_ids):
+    from jobs.selectors.deadlines import describe_placements
+
+    return describe_placements(source_ids)

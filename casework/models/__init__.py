@@ -19,6 +19,10 @@ from casework.models.applicants import (
     HouseholdMember,
     LanguageLevel,
     ReferenceCounter,
+    Shift,
+    Weekday,
+    codes_of,
+    stored_codes,
 )
 from casework.models.audit import ERASED_MARKER, AccessLogEntry, AuditRowIsImmutable, ChangeRecord
 from casework.models.consent import Consent, ConsentPurpose, FieldGroup, SensitiveRecord
@@ -35,6 +39,10 @@ from casework.models.records import CaseNote, Document, Task
 from casework.models.reminders import DeadlineState, Notification, OutgoingEmail, Reminder
 
 __all__ = [
+    "Shift",
+    "Weekday",
+    "codes_of",
+    "stored_codes",
     "DeadlineState",
     "Notification",
     "OutgoingEmail",

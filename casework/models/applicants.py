@@ -21,6 +21,36 @@ class CaseStage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class Weekday(models.TextChoices):
+    MON = "mon", _("Monday")
+    TUE = "tue", _("Tuesday")
+    WED = "wed", _("Wednesday")
+    THU = "thu", _("Thursday")
+    FRI = "fri", _("Friday")
+    SAT = "sat", _("Saturday")
+    SUN = "sun", _("Sunday")
+
+
+class Shift(models.TextChoices):
+    """When in the day a person can work (availability) or a job is worked (jobs' shift pattern)."""
+
+    DAY = "day", _("Day")
+    EVENING = "evening", _("Evening")
+    NIGHT = "night", _("Night")
+
+
+def codes_of(stored: str) -> list[str]:
+    """The codes of a delimited availability field (",13,14," -> ["13", "14"])."""
+    return [code for code in (stored or "").split(",") if code]
+
+
+def stored_codes(codes) -> str:
+    """Codes as stored: comma-delimited with a comma at each end, so `contains=",13,"` finds one exactly
+    on SQLite and PostgreSQL alike (matching filters on them: jobs/selectors/matching.py)."""
+    kept = [str(code) for code in codes if code]
+    return f",{','.join(kept)}," if kept else ""
+
+
 class BirthDatePrecision(models.TextChoices):
     DAY = "day", _("Exact date")
     MONTH = "month", _("Year and month only")
@@ -133,6 +163,16 @@ class Applicant(models.Model):
     work_history = models.TextField(_("work history"), blank=True)
     skills = models.JSONField(_("skills"), default=list, blank=True)
     intake_date = models.DateField(_("intake date"))
+    # Availability (issue 15): what matching filters on, part of the share packet's base (DESIGN.md).
+    available_from = models.DateField(_("can start from"), null=True, blank=True)
+    hours_per_week_wanted = models.PositiveSmallIntegerField(_("hours a week wanted"), null=True, blank=True)
+    available_days = models.CharField(
+        _("days possible"), max_length=40, blank=True, default="", help_text=_("Weekday codes.")
+    )
+    available_shifts = models.CharField(_("shifts possible"), max_length=40, blank=True, default="")
+    commute_prefectures = models.CharField(
+        _("prefectures they can commute to"), max_length=200, blank=True, default=""
+    )
     case_stage = models.CharField(
         _("case stage"), max_length=20, choices=CaseStage.choices, default=CaseStage.INTAKE
     )

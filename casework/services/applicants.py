@@ -25,8 +25,11 @@ from casework.models import (
     HouseholdMember,
     LanguageLevel,
     ReferenceCounter,
+    Shift,
     Team,
     User,
+    Weekday,
+    stored_codes,
 )
 from casework.roles import Role
 
@@ -50,7 +53,14 @@ PROFILE_FIELDS = (
     "skills",
     "intake_date",
     "case_stage",
+    # Availability (issue 15): matching filters on it; part of the share packet's base.
+    "available_from",
+    "hours_per_week_wanted",
+    "available_days",
+    "available_shifts",
+    "commute_prefectures",
 )
+MAX_HOURS_WANTED = 80
 
 
 def _clean_profile(data: dict[str, Any], *, today: date) -> dict[str, Any]:
@@ -124,6 +134,7 @@ def _clean_profile(data: dict[str, Any], *, today: date) -> dict[str, Any]:
         else:
             cleaned["skills"] = sorted({skill.strip() for skill in skills if skill.strip()}, key=str.lower)
 
+    _clean_availability(cleaned, errors, today=today)
     if "case_stage" in cleaned and cleaned["case_stage"] not in CaseStage.values:
         errors.setdefault("case_stage", []).append(_("Choose a case stage from the list."))
     intake = cleaned.get("intake_date")
@@ -236,6 +247,56 @@ def applicant_register(
 
 
 @transaction.atomic
+def _codes(value: Any) -> list[str] | None:
+    """A list of codes from a list or a comma-separated text; None when it is neither."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return [item.strip() for item in value if item.strip()]
+    return None
+
+
+def _clean_availability(cleaned: dict[str, Any], errors: dict[str, list[str]], *, today: date) -> None:
+    """Availability: a start day, hours a week wanted, days and shifts possible, prefectures to commute to
+    (the days, shifts and prefectures stored as codes, see casework.models.stored_codes)."""
+    if "available_from" in cleaned:
+        start = cleaned["available_from"]
+        if start is not None and not isinstance(start, date):
+            errors.setdefault("available_from", []).append(_("Enter the day the person can start."))
+        elif start is not None and start.year < today.year - 5:
+            errors.setdefault("available_from", []).append(_("Enter a start day from recent years."))
+    if "hours_per_week_wanted" in cleaned:
+        hours = cleaned["hours_per_week_wanted"]
+        if hours in ("", None):
+            cleaned["hours_per_week_wanted"] = None
+        elif not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= MAX_HOURS_WANTED:
+            errors.setdefault("hours_per_week_wanted", []).append(
+                _("Enter the hours a week wanted, from 1 to %(max)d.") % {"max": MAX_HOURS_WANTED}
+            )
+    for key, allowed, message in (
+        ("available_days", Weekday.values, _("Choose days of the week from the list.")),
+        ("available_shifts", Shift.values, _("Choose day, evening or night shifts.")),
+    ):
+        if key in cleaned:
+            codes = _codes(cleaned[key])
+            if codes is None or any(code not in allowed for code in codes):
+                errors.setdefault(key, []).append(message)
+            else:
+                cleaned[key] = stored_codes(code for code in allowed if code in codes)
+    if "commute_prefectures" in cleaned:
+        names = _codes(cleaned["commute_prefectures"])
+        found = [rules.prefecture_by_name(name) for name in names or []]
+        if names is None or any(prefecture is None for prefecture in found):
+            errors.setdefault("commute_prefectures", []).append(
+                _("Choose prefectures of Japan from the list.")
+            )
+        else:
+            chosen = {prefecture.code for prefecture in found if prefecture is not None}
+            cleaned["commute_prefectures"] = stored_codes(sorted(chosen))
+
+
 def applicant_update(
     *,
     by: User,

@@ -191,6 +191,12 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(minute=15),
             "options": {"expires": 60 * 50},
         },
+        # Jobs: placements whose wage a new minimum wage has overtaken are flagged to their caseworker.
+        "minimum-wage-check": {
+            "task": "jobs.tasks.flag_placements_below_minimum_wage",
+            "schedule": crontab(hour=7, minute=30),
+            "options": {"expires": 60 * 60 * 23},
+        },
     }
 )
 # /healthz reports beat as down when its heartbeat is older than this.

@@ -14,6 +14,8 @@ from django.db.models import (
     Case,
     F,
     IntegerField,
+    OuterRef,
+    Subquery,
     Value,
     When,
     Window,
@@ -107,3 +109,17 @@ def assessed_levels(*, user, applicant_ids: Iterable[int]) -> dict[int, Assessed
         .values(*_LEVEL_FIELDS)
     )
     return {row["applicant_id"]: _to_level(row) for row in rows}
+
+
+def current_level_subquery(user, applicant_ref: str = "pk") -> Subquery:
+    """The current assessed CEFR level (as current_assessed_level() picks it) of the person an outer query's
+    row names (OuterRef(applicant_ref)), for annotating many people at once: jobs' matching compares it
+    with an opening's required level (CEFR codes compare as text: A1 < A2 < B1 < … < C2)."""
+    return Subquery(
+        Assessment.objects.visible_to(user)
+        .filter(applicant=OuterRef(applicant_ref))
+        .exclude(cefr_level="")
+        .annotate(precedence=_precedence())
+        .order_by(*LEVEL_ORDER)
+        .values("cefr_level")[:1]
+    )

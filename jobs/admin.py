@@ -1,0 +1,1 @@
+"""Django admin of jobs models: reads through visible_to, writes through the services."""

@@ -1,0 +1,1 @@
+"""The jobs REST API under /api/v1/ (registered in config/api.py)."""

@@ -1,0 +1,1 @@
+"""One FilterSet per listable jobs model, shared by the pages and the API."""

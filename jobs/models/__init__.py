@@ -1,0 +1,32 @@
+"""Jobs models, one module per part of the case: employers, openings, referrals, placements, wages."""
+
+from jobs.models.employers import Employer, EmployerContact, Industry, PartnershipStatus, SizeBand
+from jobs.models.openings import ContractType, JobOpening, OpeningStatus, ShiftPattern, WageUnit
+from jobs.models.placements import FollowUp, FollowUpOutcome, LeavingReason, Placement, Reporter
+from jobs.models.referrals import Interview, InterviewOutcome, ReasonCode, Referral, Stage, StageChange
+from jobs.models.wages import MinimumWage
+
+__all__ = [
+    "ContractType",
+    "Employer",
+    "EmployerContact",
+    "FollowUp",
+    "FollowUpOutcome",
+    "Industry",
+    "Interview",
+    "InterviewOutcome",
+    "JobOpening",
+    "LeavingReason",
+    "MinimumWage",
+    "OpeningStatus",
+    "PartnershipStatus",
+    "Placement",
+    "ReasonCode",
+    "Referral",
+    "Reporter",
+    "ShiftPattern",
+    "SizeBand",
+    "Stage",
+    "StageChange",
+    "WageUnit",
+]

@@ -1,0 +1,1 @@
+"""Every read of jobs data, each for the user it reads for (docs/architecture.md)."""

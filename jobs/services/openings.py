@@ -1,0 +1,240 @@
+"""Writes to job openings: staff create and change them; the minimum-wage check guards opening one."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from casework.audit import record_change, snapshot
+from casework.models import User
+from jobs import rules
+from jobs.models import ContractType, Employer, JobOpening, OpeningStatus, ShiftPattern, WageUnit
+from jobs.selectors.wages import rates_for
+from jobs.services.base import require
+from jobs.services.employers import clean_prefecture
+from learning.rules import CEFR_LEVELS
+
+OPENING_FIELDS = (
+    "title",
+    "description",
+    "prefecture",
+    "address",
+    "hours_per_week",
+    "daily_hours",
+    "shift_pattern",
+    "wage",
+    "wage_unit",
+    "contract_type",
+    "start_date",
+    "probation_months",
+    "required_level",
+    "required_skills",
+    "places",
+)
+MAX_HOURS_A_WEEK = Decimal(80)
+MAX_HOURS_A_DAY = Decimal(24)
+MAX_WAGE = 10_000_000  # yen: catches a typo without limiting any real wage
+
+# Statuses staff may set directly. Submitted and returned belong to openings employers propose (the
+# portal issue); filled is set when a confirmed hire takes the last place (and may be set by hand).
+STAFF_STATUSES = (OpeningStatus.DRAFT, OpeningStatus.OPEN, OpeningStatus.FILLED, OpeningStatus.CLOSED)
+# Where an opening may go from each status.
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    OpeningStatus.DRAFT: (OpeningStatus.OPEN, OpeningStatus.CLOSED),
+    OpeningStatus.SUBMITTED: (OpeningStatus.OPEN, OpeningStatus.RETURNED, OpeningStatus.CLOSED),
+    OpeningStatus.RETURNED: (OpeningStatus.SUBMITTED, OpeningStatus.CLOSED),
+    OpeningStatus.OPEN: (OpeningStatus.FILLED, OpeningStatus.CLOSED, OpeningStatus.DRAFT),
+    OpeningStatus.FILLED: (OpeningStatus.OPEN, OpeningStatus.CLOSED),
+    OpeningStatus.CLOSED: (OpeningStatus.OPEN,),
+}
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def _decimal(value: Any, field: str, low: Decimal, high: Decimal, message: str, errors) -> Decimal | None:
+    try:
+        number = Decimal(str(value)) if value not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or number <= low or number > high:
+        errors.setdefault(field, []).append(message)
+        return None
+    return number
+
+
+def _day(day: date) -> str:
+    return formats.date_format(day, "Y-m-d")
+
+
+def clean_opening(data: dict[str, Any]) -> dict[str, Any]:
+    """The shape of an opening's fields; every problem names its field."""
+    errors: dict[str, list[str]] = {}
+    cleaned = {key: data.get(key) for key in OPENING_FIELDS}
+    for key in (
+        "title",
+        "description",
+        "address",
+        "shift_pattern",
+        "wage_unit",
+        "contract_type",
+        "required_level",
+    ):
+        cleaned[key] = _text(cleaned[key])
+    if not cleaned["title"]:
+        errors.setdefault("title", []).append(_("Give the job a title."))
+    elif len(cleaned["title"]) > 200:
+        errors.setdefault("title", []).append(_("Keep the title within 200 characters."))
+    cleaned["prefecture"] = clean_prefecture(cleaned["prefecture"], "prefecture", errors)
+    cleaned["hours_per_week"] = _decimal(
+        cleaned["hours_per_week"],
+        "hours_per_week",
+        Decimal(0),
+        MAX_HOURS_A_WEEK,
+        _("Enter the hours a week, more than 0 and at most 80."),
+        errors,
+    )
+    cleaned["daily_hours"] = _decimal(
+        cleaned["daily_hours"],
+        "daily_hours",
+        Decimal(0),
+        MAX_HOURS_A_DAY,
+        _("Enter the hours a day, more than 0 and at most 24."),
+        errors,
+    )
+    if not cleaned["shift_pattern"]:
+        cleaned["shift_pattern"] = ShiftPattern.DAY
+    elif cleaned["shift_pattern"] not in ShiftPattern.values:
+        errors.setdefault("shift_pattern", []).append(_("Choose the shifts from the list."))
+    wage = cleaned["wage"]
+    if isinstance(wage, str) and wage.strip().isdigit():
+        wage = int(wage.strip())
+    if not isinstance(wage, int) or isinstance(wage, bool) or not 0 < wage <= MAX_WAGE:
+        errors.setdefault("wage", []).append(_("Enter the base wage in yen, a whole number above 0."))
+    cleaned["wage"] = wage
+    if cleaned["wage_unit"] not in WageUnit.values:
+        errors.setdefault("wage_unit", []).append(_("Choose whether the wage is an hour, a day or a month."))
+    if cleaned["contract_type"] not in ContractType.values:
+        errors.setdefault("contract_type", []).append(_("Choose the kind of contract."))
+    if not isinstance(cleaned["start_date"], date):
+        errors.setdefault("start_date", []).append(_("Enter the day the job starts."))
+    months = cleaned["probation_months"]
+    if months in ("", None):
+        cleaned["probation_months"] = None
+    elif not isinstance(months, int) or isinstance(months, bool) or not 0 <= months <= 24:
+        errors.setdefault("probation_months", []).append(_("Enter the probation in months, from 0 to 24."))
+    if cleaned["required_level"] and cleaned["required_level"] not in CEFR_LEVELS:
+        errors.setdefault("required_level", []).append(_("Choose a CEFR level from A1 to C2."))
+    skills = cleaned["required_skills"] or []
+    if isinstance(skills, str):
+        skills = [part for part in (s.strip() for s in skills.split(",")) if part]
+    if not isinstance(skills, list) or not all(isinstance(s, str) and 0 < len(s) <= 100 for s in skills):
+        errors.setdefault("required_skills", []).append(_("List the skills as short words or phrases."))
+        skills = []
+    cleaned["required_skills"] = [s.strip() for s in skills][:30]
+    places = cleaned["places"]
+    if places in ("", None):
+        places = 1
+    if not isinstance(places, int) or isinstance(places, bool) or not 1 <= places <= 500:
+        errors.setdefault("places", []).append(_("Enter the number of places, from 1 to 500."))
+    cleaned["places"] = places
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def wage_problem(cleaned: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(the refusal, or None; the warning, or None) of the minimum-wage check for an opening's values."""
+    check = rules.wage_check(
+        rates=rates_for(cleaned["prefecture"]),
+        prefecture=cleaned["prefecture"],
+        start=cleaned["start_date"],
+        wage=cleaned["wage"],
+        unit=cleaned["wage_unit"],
+        daily_hours=cleaned["daily_hours"],
+        weekly_hours=cleaned["hours_per_week"],
+    )
+    refusal = warning = None
+    if check.below and check.minimum is not None:
+        refusal = _(
+            "The base wage comes to ¥%(hourly)s an hour, below the minimum wage of ¥%(minimum)s an hour "
+            "in force in this prefecture from %(since)s."
+        ) % {
+            "hourly": f"{check.hourly:,}",
+            "minimum": f"{check.minimum.yen_per_hour:,}",
+            "since": _day(check.minimum.effective_from),
+        }
+    if check.new_rate_missing:
+        warning = _(
+            "The new minimum wage for this prefecture is not entered yet: the check used last year's rate."
+        )
+    return refusal, warning
+
+
+def _check_status(cleaned_status: str, opening: JobOpening | None) -> str:
+    status = _text(cleaned_status) or (opening.status if opening else OpeningStatus.DRAFT)
+    if status not in STAFF_STATUSES and (opening is None or status != opening.status):
+        raise ValidationError({"status": _("Choose draft, open, filled or closed.")})
+    if opening is not None and status != opening.status and status not in STATUS_MOVES[opening.status]:
+        raise ValidationError(
+            {
+                "status": _("An opening that is %(current)s cannot become %(target)s.")
+                % {
+                    "current": OpeningStatus(opening.status).label,
+                    "target": OpeningStatus(status).label,
+                }
+            }
+        )
+    return status
+
+
+def _guard_wage(cleaned: dict[str, Any], status: str) -> None:
+    """Opening (or keeping open) a job below the minimum wage is refused; a draft may hold it."""
+    refusal, _warning = wage_problem(cleaned)
+    if refusal and status in (OpeningStatus.OPEN, OpeningStatus.FILLED):
+        raise ValidationError({"wage": refusal})
+
+
+@transaction.atomic
+def opening_create(*, by: User, employer: Employer, data: dict[str, Any]) -> JobOpening:
+    require(Employer.objects.editable_by(by).filter(pk=employer.pk).exists())
+    cleaned = clean_opening(data)
+    status = _check_status(data.get("status", ""), None)
+    _guard_wage(cleaned, status)
+    opening = JobOpening.objects.create(employer=employer, created_by=by, status=status, **cleaned)
+    record_change(actor=by, instance=opening, before=None)
+    return opening
+
+
+@transaction.atomic
+def opening_update(
+    *, by: User, opening: JobOpening, data: dict[str, Any], version: int | None = None
+) -> JobOpening:
+    """Change an opening's details or status; `version` (as read) refuses a change made meanwhile."""
+    require(JobOpening.objects.editable_by(by).filter(pk=opening.pk).exists())
+    locked = JobOpening.objects.select_for_update().get(pk=opening.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            {"version": _("Someone else changed this opening meanwhile: reload it and try again.")}
+        )
+    before = snapshot(locked)
+    current = {key: getattr(locked, key) for key in OPENING_FIELDS}
+    cleaned = clean_opening({**current, **{k: v for k, v in data.items() if k in OPENING_FIELDS}})
+    status = _check_status(data.get("status", ""), locked)
+    _guard_wage(cleaned, status)
+    note = _text(data.get("status_note", locked.status_note))
+    for key, value in cleaned.items():
+        setattr(locked, key, value)
+    locked.status = status
+    locked.status_note = note
+    locked.version += 1
+    locked.save()
+    record_change(actor=by, instance=locked, before=before)
+    return locked

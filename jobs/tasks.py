@@ -1,0 +1,20 @@
+"""Celery tasks of jobs: thin wrappers that call one service each, safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from jobs.services.placements import placements_flag_below_minimum
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def flag_placements_below_minimum_wage() -> int:
+    """Daily (beat, 07:30 Asia/Tokyo): a new regional minimum wage that takes effect today flags the running
+    placements now below it, for their caseworker (issue 15)."""
+    flagged = placements_flag_below_minimum()
+    logger.info("Placements below the minimum wage in force today: %s", flagged)
+    return flagged

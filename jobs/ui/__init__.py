@@ -1,0 +1,1 @@
+"""What jobs pages are assembled from that is not a layer of its own (panels, drawings)."""

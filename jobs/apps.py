@@ -19,7 +19,7 @@ class JobsConfig(AppConfig):
 
 def _register() -> None:
     """The deadline sources: follow-ups, and the employer's employment notifications on hire and leaving."""
-    from casework.deadlines.registry import DeadlineSource, register_source
+    from casework.deadlines.registry import DeadlineSource, register_detail, register_source
 
     register_source(
         DeadlineSource(
@@ -48,6 +48,24 @@ def _register() -> None:
             escalates=False,
         )
     )
+
+    # A status or work permission ending while the person works: casework's own reminders name the
+    # placement and employer (no new source, issue 15).
+    for kind in ("period_end", "renewal_pending", "provisional_release_expiry"):
+        register_detail(kind, _describe_employment_of_periods)
+    register_detail("work_permission_end", _describe_employment_of_permissions)
+
+
+def _describe_employment_of_periods(source_ids):
+    from jobs.selectors.deadlines import describe_employment_of_periods
+
+    return describe_employment_of_periods(source_ids)
+
+
+def _describe_employment_of_permissions(source_ids):
+    from jobs.selectors.deadlines import describe_employment_of_permissions
+
+    return describe_employment_of_permissions(source_ids)
 
 
 def _follow_ups(**kwargs):

@@ -48,6 +48,9 @@ class DeadlineSource:
 
 
 _SOURCES: dict[str, DeadlineSource] = {}
+# Details other apps add to a kind's reminders (jobs: "working at …" beside a period's end), each
+# describe(source_ids) -> {source id: text}, in one query; shown after the source's own detail.
+_EXTRA_DETAILS: dict[str, list[Callable[[list[int]], dict[int, str]]]] = defaultdict(list)
 
 
 def register_source(source: DeadlineSource) -> None:
@@ -56,6 +59,12 @@ def register_source(source: DeadlineSource) -> None:
 
 def sources() -> dict[str, DeadlineSource]:
     return dict(_SOURCES)
+
+
+def register_detail(kind: str, describe: Callable[[list[int]], dict[int, str]]) -> None:
+    """Another app's detail for a kind's records (jobs names the placement when a period of stay ends)."""
+    if describe not in _EXTRA_DETAILS[kind]:
+        _EXTRA_DETAILS[kind].append(describe)
 
 
 def source(kind: str) -> DeadlineSource:
@@ -68,14 +77,15 @@ def source_details(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str
     wanted: dict[str, set[int]] = defaultdict(set)
     for kind, source_id in keys:
         registered = _SOURCES.get(kind)
-        if registered is not None and registered.describe is not None:
+        if registered is not None and (registered.describe is not None or _EXTRA_DETAILS.get(kind)):
             wanted[kind].add(source_id)
     found: dict[tuple[str, int], str] = {}
     for kind, ids in sorted(wanted.items()):
-        describe = _SOURCES[kind].describe
-        assert describe is not None
-        for source_id, text in describe(sorted(ids)).items():
-            found[(kind, source_id)] = text
+        own = _SOURCES[kind].describe
+        for describe in ([own] if own is not None else []) + list(_EXTRA_DETAILS.get(kind, [])):
+            for source_id, text in describe(sorted(ids)).items():
+                earlier = found.get((kind, source_id))
+                found[(kind, source_id)] = f"{earlier} · {text}" if earlier else text
     return found
 
 

@@ -148,3 +148,37 @@ def describe_follow_ups(source_ids: list[int]) -> dict[int, str]:
 
 def describe_placements(source_ids: list[int]) -> dict[int, str]:
     return _placement_labels(source_ids)
+
+
+def _working_at(rows) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for source_id, employer, title, start in rows:
+        found.setdefault(
+            source_id,
+            _("Working at %(employer)s (%(title)s) since %(start)s")
+            % {"employer": employer, "title": title, "start": start.isoformat()},
+        )
+    return found
+
+
+def describe_employment_of_periods(source_ids: list[int]) -> dict[int, str]:
+    """A period of stay (or its renewal) ending while the person works: the running placement's employer
+    and job, beside casework's period-end reminder (one query). No new deadline source: issue 15."""
+    rows = (
+        Placement.objects.filter(ended_on__isnull=True, applicant__periods__pk__in=source_ids)
+        .order_by("applicant__periods__pk", "-start_date")
+        .values_list("applicant__periods__pk", "opening__employer__name", "opening__title", "start_date")
+    )
+    return _working_at(rows)
+
+
+def describe_employment_of_permissions(source_ids: list[int]) -> dict[int, str]:
+    """The same beside a work permission's end."""
+    rows = (
+        Placement.objects.filter(ended_on__isnull=True, applicant__work_permissions__pk__in=source_ids)
+        .order_by("applicant__work_permissions__pk", "-start_date")
+        .values_list(
+            "applicant__work_permissions__pk", "opening__employer__name", "opening__title", "start_date"
+        )
+    )
+    return _working_at(rows)

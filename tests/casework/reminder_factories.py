@@ -63,12 +63,15 @@ def bulk_notifications(
 ) -> list[Notification]:
     """`per_applicant` delivered reminders per applicant, each notified to `user` (two bulk inserts)."""
     today = timezone.localdate()
+    # The kinds alternate over all the rows made (not per person), so any page of them holds both kinds:
+    # a page's cost depends on the kinds on it (one detail query per kind that describes its records).
+    serial = iter(range(len(applicants) * per_applicant))
     reminders = Reminder.objects.bulk_create(
         [
             Reminder(
                 organisation_id=applicant.organisation_id,
                 applicant=applicant,
-                source_kind="period_end" if index % 2 else "reporting_date",
+                source_kind="period_end" if next(serial) % 2 else "reporting_date",
                 source_id=next(_source_ids),
                 deadline_date=today + timedelta(days=10 + index % 60),
                 offset="-14",

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin.base import ServiceModelForm, VisibleAdmin, copy_saved, dry_run
+from casework.models import User
 from jobs.models import (
     Employer,
     EmployerContact,
@@ -176,8 +177,8 @@ class StageChangeInline(admin.TabularInline):
     """The referral's stage history: shown, never written here."""
 
     model = StageChange
-    fields = ["at", "from_stage", "to_stage", "reason_code", "reason_text", "by"]
-    readonly_fields = fields
+    fields = ("at", "from_stage", "to_stage", "reason_code", "reason_text", "by")
+    readonly_fields = ("at", "from_stage", "to_stage", "reason_code", "reason_text", "by")
     extra = 0
     can_delete = False
 
@@ -200,9 +201,10 @@ class ReferralAdminForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if "stage" in self.fields:
+        stage = self.fields.get("stage")
+        if isinstance(stage, forms.ChoiceField):
             # "Hired" is reached by confirming a reported hire on the referral's page, never by a move.
-            self.fields["stage"].choices = [c for c in Stage.choices if c[0] != Stage.HIRED] + (
+            stage.choices = [c for c in Stage.choices if c[0] != Stage.HIRED] + (
                 [(Stage.HIRED, Stage.HIRED.label)] if self.instance.stage == Stage.HIRED else []
             )
 
@@ -291,8 +293,8 @@ class InterviewAdmin(JobsAdmin):
 
 class FollowUpInline(admin.TabularInline):
     model = FollowUp
-    fields = ["month", "due_on", "outcome", "leaving_reason", "reported_by", "recorded_at"]
-    readonly_fields = fields
+    fields = ("month", "due_on", "outcome", "leaving_reason", "reported_by", "recorded_at")
+    readonly_fields = ("month", "due_on", "outcome", "leaving_reason", "reported_by", "recorded_at")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -351,7 +353,7 @@ class FollowUpAdmin(JobsAdmin):
 
 
 class MinimumWageAdminForm(forms.ModelForm):
-    request_user = None
+    request_user: User  # set by MinimumWageAdmin.get_form on the class it builds
 
     class Meta:
         model = MinimumWage
@@ -401,7 +403,7 @@ class MinimumWageAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.request_user = request.user  # a fresh class per request
+        form.request_user = request.user  # type: ignore[attr-defined]  # a fresh class per request
         return form
 
     def save_model(self, request, obj, form, change) -> None:

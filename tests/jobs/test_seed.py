@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from casework.models import Applicant, ChangeRecord, Consent, ConsentPurpose, User
-from jobs.management.demo_jobs import LOW_WAGE_OPENING, PROBATION_OPENING, PROBATION_PERSON
+from jobs.management.demo_catalogue import LOW_WAGE_OPENING, PROBATION_OPENING, PROBATION_PERSON
 from jobs.models import (
     Employer,
     EmployerContact,

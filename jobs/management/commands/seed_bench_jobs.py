@@ -197,6 +197,7 @@ class JobsBench:
         for index in range(count):
             offset = index
             opening = openings[offset % len(openings)]
+            stage: str
             if index < len(hired_people):
                 applicant_id, caseworker_id = hired_people[index]
                 stage = Stage.HIRED
@@ -335,7 +336,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         today = timezone.localdate()
         organisation = Organisation.objects.get(pk=default_organisation_id())
-        people = list(
+        people: list[tuple[int, int | None]] = list(
             Applicant.objects.filter(organisation=organisation)
             .order_by("pk")
             .values_list("pk", "caseworker_id")

@@ -30,7 +30,7 @@ from jobs.management.demo_catalogue import (
     PLACEMENTS,
     REFERRALS,
 )
-from jobs.models import Employer, FollowUp, JobOpening, Placement, Referral, Stage
+from jobs.models import Employer, FollowUp, Interview, JobOpening, Placement, Referral, Stage
 from jobs.services import employers as employer_services
 from jobs.services import openings as opening_services
 from jobs.services import placements as placement_services
@@ -208,9 +208,7 @@ class DemoJobs:
                     by=by,
                     referral=referral,
                     data={
-                        "starts_at": timezone.make_aware(
-                            datetime.combine(self.today + timedelta(days=3), time(14, 0))
-                        ),
+                        "starts_at": self.moment(self.today + timedelta(days=3)),
                         "place": INTERVIEW_PLACE,
                         "interpreter_needed": key in ("serhat", "mehmet"),
                         "interpreter_language": "Turkish" if key in ("serhat", "mehmet") else "",
@@ -281,3 +279,10 @@ class DemoJobs:
         Referral.objects.filter(pk=placement.referral_id).update(
             stage_changed_at=placement.confirmed_at - shift
         )
+        # The interview was before the offer: three weeks before the start.
+        Interview.objects.filter(referral_id=placement.referral_id).update(
+            starts_at=self.moment(start - timedelta(days=21))
+        )
+
+    def moment(self, day: date) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(14, 0)))

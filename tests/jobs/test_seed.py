@@ -249,3 +249,16 @@ def test_bench_rows_are_consistent(bench):
 def test_seed_bench_jobs_needs_seed_bench_first():
     with pytest.raises(CommandError, match="seed_bench"):
         run("seed_bench_jobs", "--applicants", "10")
+
+
+@pytest.mark.django_db
+def test_placed_people_s_history_comes_before_their_start(demo):
+    for placement in Placement.objects.select_related("referral"):
+        start = placement.start_date
+        assert all(timezone.localdate(c.at) <= start for c in placement.referral.stage_changes.all()), (
+            placement
+        )
+        assert all(
+            timezone.localdate(i.starts_at) < start
+            for i in Interview.objects.filter(referral=placement.referral)
+        )

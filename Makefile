@@ -67,10 +67,12 @@ messages: venv system-deps
 migrate: venv
 	$(PY) manage.py migrate --no-input -v 0
 
-# seed_demo_learning adds courses and attendance for seed_demo's people (casework never imports learning).
+# seed_demo_learning adds courses and attendance for seed_demo's people (casework never imports learning);
+# seed_demo_jobs adds employers, openings, referrals and placements for them (casework never imports jobs).
 seed: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_learning
+	$(PY) manage.py seed_demo_jobs
 
 run: assets messages seed
 	@echo ""

@@ -14,7 +14,17 @@ import psycopg
 from django.core.management import call_command
 from django.db import connection
 
-EXPECTED = {"applicants": 1.0, "attendance": 10.0}  # exact per applicant; the rest follows from these
+# Exact per applicant; the rest follows from these. Jobs: N/20 employers, N/5 openings, 1.5 N referrals,
+# 0.4 N placements, 1.2 N follow-ups (seed_bench_jobs).
+EXPECTED = {
+    "applicants": 1.0,
+    "attendance": 10.0,
+    "employers": 0.05,
+    "openings": 0.2,
+    "referrals": 1.5,
+    "placements": 0.4,
+    "follow_ups": 1.2,
+}
 
 
 def default_url(scale: int) -> str:
@@ -45,6 +55,11 @@ def counts() -> dict[str, int]:
         "teams": "casework_team",
         "users": "casework_user",
         "reminders": "casework_reminder",
+        "employers": "jobs_employer",
+        "openings": "jobs_jobopening",
+        "referrals": "jobs_referral",
+        "placements": "jobs_placement",
+        "follow_ups": "jobs_followup",
     }
     found = {}
     with connection.cursor() as cursor:
@@ -80,6 +95,7 @@ def prepare(scale: int) -> SeedReport:
         started = time.monotonic()
         call_command("seed_bench", applicants=scale)
         call_command("seed_bench_learning", applicants=scale)
+        call_command("seed_bench_jobs", applicants=scale)
         seconds = round(time.monotonic() - started, 1)
         found = counts()
         if not is_seeded(found, scale):

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import generics, permissions, serializers
 
 from casework.models import Applicant, LegalStatusPeriod
+from jobs.models import Employer, JobOpening, Placement, Referral
 from learning.models import Attendance, Enrollment
 
 MODELS = {
@@ -18,6 +19,10 @@ MODELS = {
     "legal-status-periods": LegalStatusPeriod,
     "attendance": Attendance,
     "enrollments": Enrollment,
+    "employers": Employer,
+    "openings": JobOpening,
+    "referrals": Referral,
+    "placements": Placement,
 }
 
 

@@ -10,9 +10,11 @@ import random
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 
 from casework.models import Applicant, Team, User
+from jobs.models import JobOpening, OpeningStatus, Referral
 from learning.models import Session
 
 CASEWORKER = "caseworker"
@@ -25,6 +27,9 @@ VARIANTS = 16  # URLs a path cycles through (searches, people, sessions)
 LIST_RATIO = 0.8  # API lists: throughput at least this share of the floor list of the same model
 SEARCH_API_P95_MS = 50.0
 HTML_P95_MS = 150.0
+MATCHING_P95_MS = 300.0  # an opening's matching list over all applicants (DESIGN.md, quality bars)
+# The pipeline board's URL name is the staff UI's to choose: the first of these that resolves is measured.
+BOARD_URL_NAMES = ("jobs:opening_board", "jobs:pipeline_board", "jobs:pipeline", "jobs:board")
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,10 @@ def build_paths(*, seed: int = 14) -> list[BenchPath]:
             "html",
         ),
     ]
+    jobs, skipped = jobs_paths(users)
+    paths += jobs
+    for note in skipped:
+        print(f"Skipped: {note}", flush=True)
     sessions = attendance_sessions(caseworker)
     if sessions:
         paths.append(
@@ -232,3 +241,112 @@ def build_paths(*, seed: int = 14) -> list[BenchPath]:
             )
         )
     return paths
+
+
+def _routed(url: str) -> bool:
+    """True when Tobira answers this path (the jobs API and pages are built in parallel: a route that is
+    not there yet is skipped, never an error of the harness)."""
+    try:
+        resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def _reversed(names: tuple[str, ...], pk: int) -> str | None:
+    for name in names:
+        for options in ({"args": [pk]}, {"kwargs": {"pk": pk}}, {"kwargs": {"opening_id": pk}}):
+            try:
+                return reverse(name, **options)
+            except NoReverseMatch:
+                continue
+    return None
+
+
+def matching_openings(user: User) -> list[int]:
+    """Open openings with the most referrals (the busiest boards), a mix of level requirements."""
+    return list(
+        JobOpening.objects.visible_to(user)
+        .filter(status=OpeningStatus.OPEN)
+        .order_by("-start_date", "pk")
+        .values_list("pk", flat=True)[:VARIANTS]
+    )
+
+
+def busiest_openings(user: User) -> list[int]:
+    from django.db.models import Count
+
+    return list(
+        JobOpening.objects.visible_to(user)
+        .annotate(referral_count=Count("referrals"))
+        .order_by("-referral_count", "pk")
+        .values_list("pk", flat=True)[:VARIANTS]
+    )
+
+
+def jobs_paths(users: dict[str, User]) -> tuple[list[BenchPath], list[str]]:
+    """The matching list (API and page), the pipeline board and the jobs API lists, for both roles; what
+    is not routed yet is left out with a note."""
+    paths: list[BenchPath] = []
+    skipped: list[str] = []
+    api_list = Target(ratio=LIST_RATIO)
+    matching = Target(p95_ms=MATCHING_P95_MS)
+    html = Target(p95_ms=HTML_P95_MS)
+    if not Referral.objects.exists():
+        return paths, ["jobs paths: no jobs bench data (run seed_bench_jobs)"]
+    for role in (CASEWORKER, ADMINISTRATOR):
+        user = users[role]
+        openings = matching_openings(user)
+        api_matching = tuple(f"/api/v1/openings/{pk}/matching/" for pk in openings)
+        if openings and _routed(api_matching[0]):
+            paths.append(
+                BenchPath(
+                    f"api-matching-{role}",
+                    "API opening matching",
+                    role,
+                    "constant",
+                    api_matching,
+                    matching,
+                    "api",
+                )
+            )
+        else:
+            skipped.append(f"api-matching-{role}: /api/v1/openings/<id>/matching/ is not routed")
+        pages = tuple(url for url in (_reversed(("jobs:opening_detail",), pk) for pk in openings) if url)
+        if pages:
+            paths.append(
+                BenchPath(
+                    f"html-matching-{role}",
+                    "Opening page with matching",
+                    role,
+                    "constant",
+                    pages,
+                    matching,
+                    "html",
+                )
+            )
+        else:
+            skipped.append(f"html-matching-{role}: jobs:opening_detail does not resolve")
+        boards = tuple(
+            url for url in (_reversed(BOARD_URL_NAMES, pk) for pk in busiest_openings(user)) if url
+        )
+        if boards:
+            paths.append(
+                BenchPath(f"html-board-{role}", "Pipeline board", role, "constant", boards, html, "html")
+            )
+        else:
+            skipped.append(
+                f"html-board-{role}: no pipeline board URL ({', '.join(BOARD_URL_NAMES)}) resolves"
+            )
+        for name, label in (
+            ("employers", "API employers"),
+            ("openings", "API openings"),
+            ("referrals", "API referrals"),
+            ("placements", "API placements"),
+        ):
+            url = f"/api/v1/{name}/"
+            if _routed(url):
+                paths.append(BenchPath(f"api-{name}-{role}", label, role, name, (url,), api_list, "api"))
+            else:
+                skipped.append(f"api-{name}-{role}: {url} is not routed")
+    return paths, skipped

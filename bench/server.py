@@ -49,7 +49,11 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._wait()
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()  # never leave the server running when the harness gives up on it
+            raise
 
     def _wait(self) -> None:
         deadline = time.monotonic() + 60
@@ -59,7 +63,7 @@ class Server:
             try:
                 with urllib.request.urlopen(f"{self.base}/bench-floor/constant/", timeout=2):  # noqa: S310
                     return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):  # refused, reset, or slow to answer on a busy machine
                 time.sleep(0.3)
         raise SystemExit(f"gunicorn did not answer within 60 s: see {self.log.name}")
 

@@ -46,7 +46,7 @@ def follow_ups_due(
     last = today + timedelta(days=LOOKAHEAD_DAYS)
     if due_between is not None:
         first = max(first, due_between[0] - timedelta(days=rules.FOLLOW_UP_OVERDUE_DAYS))
-        last = min(last, due_between[1])
+        last = due_between[1]  # the deadlines page looks further ahead (90 days) than the sweep needs
     rows = FollowUp.objects.filter(
         outcome="", due_on__gte=first, due_on__lte=last, placement__ended_on__isnull=True
     )

@@ -1,0 +1,264 @@
+"""Jobs' seeding commands: seed_demo_jobs (idempotent, every stage, the low-wage draft, the probation
+person, through the services) and seed_bench_jobs (bulk, the bench's proportions, idempotent)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count
+from django.utils import timezone
+
+from casework.models import Applicant, ChangeRecord, Consent, ConsentPurpose, User
+from jobs.management.demo_catalogue import LOW_WAGE_OPENING, PROBATION_OPENING, PROBATION_PERSON
+from jobs.models import (
+    Employer,
+    EmployerContact,
+    FollowUp,
+    Interview,
+    JobOpening,
+    OpeningStatus,
+    Placement,
+    Referral,
+    Stage,
+    StageChange,
+)
+from jobs.selectors.matching import match_rows, matching
+from jobs.services.openings import clean_opening, wage_problem
+from jobs.services.referrals import employer_ref
+
+MODELS = (
+    Employer,
+    EmployerContact,
+    JobOpening,
+    Referral,
+    StageChange,
+    Interview,
+    Placement,
+    FollowUp,
+    Consent,
+)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def run(command: str, *args: str) -> str:
+    out = StringIO()
+    call_command(command, *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db) -> str:
+    run("seed_demo")
+    run("seed_demo_learning")
+    return run("seed_demo_jobs")
+
+
+@pytest.mark.django_db
+def test_seed_demo_jobs_counts_and_twice_adds_nothing(demo):
+    first = counts()
+    assert first["Employer"] == 8
+    assert first["JobOpening"] == 14
+    assert first["Placement"] == 5
+    assert first["EmployerContact"] >= 8
+    assert first["FollowUp"] == 5 * 4
+    employer = User.objects.get(username="employer")
+    before = (employer.password, employer.last_login, list(employer.groups.values_list("pk", flat=True)))
+    second = run("seed_demo_jobs")
+    assert counts() == first
+    assert "0 employers" in second and "0 referrals" in second
+    employer.refresh_from_db()
+    assert (
+        employer.password,
+        employer.last_login,
+        list(employer.groups.values_list("pk", flat=True)),
+    ) == before
+
+
+@pytest.mark.django_db
+def test_seed_demo_jobs_needs_seed_demo_first():
+    with pytest.raises(CommandError, match="seed_demo"):
+        run("seed_demo_jobs")
+    assert Employer.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_every_stage_is_present_with_its_history(demo):
+    stages = set(Referral.objects.values_list("stage", flat=True))
+    assert stages == set(Stage.values)
+    for referral in Referral.objects.prefetch_related("stage_changes"):
+        history = [change.to_stage for change in referral.stage_changes.all()]
+        assert history[0] == Stage.PROPOSED and history[-1] == referral.stage, (referral, history)
+    # Services wrote the history: every employer, opening and referral has its change record.
+    models = dict(ChangeRecord.objects.values_list("model").annotate(n=Count("pk")))
+    assert models.get("jobs.employer", 0) >= 8
+    assert models.get("jobs.jobopening", 0) >= 14
+    assert models.get("jobs.referral", 0) >= Referral.objects.count()
+
+
+@pytest.mark.django_db
+def test_shared_or_later_referrals_have_a_consent_for_their_employer(demo):
+    later = Referral.objects.exclude(stage__in=[Stage.PROPOSED]).select_related("opening")
+    assert later.exists()
+    for referral in later:
+        assert Consent.objects.filter(
+            applicant_id=referral.applicant_id,
+            purpose=ConsentPurpose.SHARE_WITH_EMPLOYER,
+            employer_ref=employer_ref(referral.opening.employer_id),
+        ).exists(), referral
+
+
+@pytest.mark.django_db
+def test_follow_ups_past_recorded_and_due(demo):
+    today = timezone.localdate()
+    recorded = FollowUp.objects.exclude(outcome="")
+    assert set(recorded.values_list("outcome", flat=True)) == {"retained", "at_risk", "left"}
+    assert recorded.filter(outcome="left").exclude(leaving_reason="").exists()
+    assert Placement.objects.filter(ended_on__isnull=False).exclude(leaving_reason="").count() == 1
+    due = FollowUp.objects.filter(
+        outcome="", placement__ended_on__isnull=True, due_on__lte=today + timedelta(days=7)
+    )
+    assert due.count() >= 2
+
+
+@pytest.mark.django_db
+def test_the_low_wage_opening_is_a_draft_and_says_why(demo):
+    opening = JobOpening.objects.get(title=LOW_WAGE_OPENING)
+    assert opening.status == OpeningStatus.DRAFT
+    fields = {
+        field: getattr(opening, field)
+        for field in (
+            "title",
+            "description",
+            "prefecture",
+            "address",
+            "hours_per_week",
+            "daily_hours",
+            "shift_pattern",
+            "wage",
+            "wage_unit",
+            "contract_type",
+            "start_date",
+            "probation_months",
+            "required_level",
+            "required_skills",
+            "places",
+        )
+    }
+    refusal, _warning = wage_problem(clean_opening(fields))
+    assert refusal and "minimum wage" in refusal
+
+
+@pytest.mark.django_db
+def test_the_probation_person_matches_with_a_warning(demo):
+    opening = JobOpening.objects.get(title=PROBATION_OPENING)
+    caseworker = User.objects.get(username="caseworker")
+    rows = list(matching(user=caseworker, opening=opening))
+    person = Applicant.objects.get(given_name="Suriya")
+    (row,) = [r for r in match_rows(rows, opening=opening) if r.applicant.pk == person.pk]
+    assert row.eligible, row.reasons
+    assert row.works_until is not None
+    assert opening.start_date <= row.works_until < opening.start_date + timedelta(days=92)
+    assert PROBATION_PERSON == "suriya"
+
+
+@pytest.mark.django_db
+def test_demo_people_have_availability(demo):
+    assert Applicant.objects.exclude(commute_prefectures="").count() >= 12
+
+
+# --- seed_bench_jobs -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bench(db) -> str:
+    run(
+        "seed_bench",
+        "--applicants",
+        "200",
+        "--teams",
+        "2",
+        "--caseworkers-per-team",
+        "2",
+        "--card-every",
+        "50",
+    )
+    return run("seed_bench_jobs", "--applicants", "200", "--openings-per-chunk", "15")
+
+
+def bench_counts() -> dict[str, int]:
+    return {
+        "employers": Employer.objects.count(),
+        "openings": JobOpening.objects.count(),
+        "referrals": Referral.objects.count(),
+        "placements": Placement.objects.count(),
+        "follow_ups": FollowUp.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_seed_bench_jobs_adds_the_bench_proportions_exactly(bench):
+    assert bench_counts() == {
+        "employers": 10,
+        "openings": 40,
+        "referrals": 300,
+        "placements": 80,
+        "follow_ups": 240,
+    }
+    assert StageChange.objects.count() == 300
+    assert "300 referrals" in bench
+
+
+@pytest.mark.django_db
+def test_seed_bench_jobs_twice_adds_nothing(bench):
+    first = bench_counts()
+    second = run("seed_bench_jobs", "--applicants", "200")
+    assert bench_counts() == first
+    assert "0 referrals" in second
+
+
+@pytest.mark.django_db
+def test_bench_rows_are_consistent(bench):
+    # One placement a person, each from a hired referral, its follow-ups due at the rules' dates.
+    placements = Placement.objects.select_related("referral")
+    assert placements.values("applicant_id").distinct().count() == placements.count()
+    assert all(
+        p.referral.stage == Stage.HIRED and p.referral.applicant_id == p.applicant_id for p in placements
+    )
+    assert Referral.objects.filter(stage=Stage.HIRED).count() == 80
+    stages = set(Referral.objects.values_list("stage", flat=True))
+    assert {Stage.PROPOSED, Stage.SHARED, Stage.INTERVIEW, Stage.REJECTED, Stage.HIRED} <= stages
+    assert not Referral.objects.filter(stage__in=[Stage.REJECTED, Stage.WITHDRAWN], reason_code="").exists()
+    assert not FollowUp.objects.filter(outcome="left", leaving_reason="").exists()
+    left = Placement.objects.filter(ended_on__isnull=False)
+    assert left.exists() and not left.filter(leaving_reason="").exists()
+    from jobs import rules
+
+    for placement in Placement.objects.prefetch_related("follow_ups")[:20]:
+        expected = dict(rules.follow_up_dates(placement.start_date))
+        assert all(f.due_on == expected[f.month] for f in placement.follow_ups.all())
+
+
+@pytest.mark.django_db
+def test_seed_bench_jobs_needs_seed_bench_first():
+    with pytest.raises(CommandError, match="seed_bench"):
+        run("seed_bench_jobs", "--applicants", "10")
+
+
+@pytest.mark.django_db
+def test_placed_people_s_history_comes_before_their_start(demo):
+    for placement in Placement.objects.select_related("referral"):
+        start = placement.start_date
+        assert all(timezone.localdate(c.at) <= start for c in placement.referral.stage_changes.all()), (
+            placement
+        )
+        assert all(
+            timezone.localdate(i.starts_at) < start
+            for i in Interview.objects.filter(referral=placement.referral)
+        )

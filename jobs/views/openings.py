@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,11 +19,12 @@ from casework.typing import AuthenticatedRequest
 from jobs.filtersets.openings import JobOpeningFilterSet
 from jobs.forms.openings import OpeningForm, opening_initial
 from jobs.forms.referrals import MoveForm, ProposeForm
-from jobs.models import Employer, JobOpening, ReasonCode, Referral
+from jobs import rules
+from jobs.models import Employer, JobOpening, ReasonCode, Referral, Stage
 from jobs.selectors.matching import REASONS, match_rows, matching, probation_end_of
 from jobs.selectors.openings import opening_for_page, openings_for_list, pipeline_board
 from jobs.services import openings as services
-from jobs.services.referrals import referral_move, referral_propose
+from jobs.services.referrals import consent_for, referral_move, referral_propose
 from jobs.ui.board import board_columns, reason_labels
 from jobs.views.base import PAGE_SIZE, is_htmx, jobs_staff, safe_next, write
 
@@ -169,11 +171,20 @@ def opening_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _lacks_consent(referral: Referral, target: str) -> bool:
+    """Whether a refused move was refused for want of a consent to share (the card then links to it)."""
+    needs = target in rules.NEEDS_CONSENT or target == Stage.CONSENT_RECORDED
+    return needs and not consent_for(referral.applicant, referral.opening, timezone.localdate())
+
+
 @jobs_staff
 @require_POST
 def referral_move_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Move a card: htmx gets the board back (the refusal on the card), a plain form a redirect."""
-    referral = get_object_or_404(Referral.objects.visible_to(request.user).select_related("opening"), pk=pk)
+    referral = get_object_or_404(
+        Referral.objects.visible_to(request.user).select_related("applicant", "opening", "opening__employer"),
+        pk=pk,
+    )
     opening = referral.opening
     form = MoveForm(request.POST)
     error: list[str] | None = None
@@ -185,7 +196,7 @@ def referral_move_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if error is None and form.errors:
         found = [item for items in form.errors.as_data().values() for item in items]
         error = [message for item in found for message in item.messages]
-        needs_consent = any(item.code == "consent_required" for item in found)
+        needs_consent = _lacks_consent(referral, request.POST.get("stage", ""))
     back = safe_next(request, reverse("jobs:opening_detail", args=[opening.pk]) + "#board")
     if is_htmx(request):
         context = _board_context(request, opening, errors={pk: (error, needs_consent)} if error else None)

@@ -70,7 +70,7 @@ def employer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @jobs_staff
 @require_http_methods(["GET", "POST"])
 def employer_add(request: AuthenticatedRequest) -> HttpResponse:
-    form = EmployerForm(request.POST or None)
+    form = EmployerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         employer = write(form, lambda: services.employer_create(by=request.user, data=form.service_data()))
         if employer is not None:
@@ -84,7 +84,7 @@ def employer_add(request: AuthenticatedRequest) -> HttpResponse:
 def employer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     employer = get_object_or_404(Employer.objects.editable_by(request.user), pk=pk)
     initial = {key: getattr(employer, key) for key in services.EMPLOYER_FIELDS}
-    form = EmployerForm(request.POST or None, initial=initial)
+    form = EmployerForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = write(
             form, lambda: services.employer_update(by=request.user, employer=employer, data=form.service_data())
@@ -113,7 +113,7 @@ def contact_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _contact_form(request: AuthenticatedRequest, employer: Employer, contact: EmployerContact | None):
     initial = {key: getattr(contact, key) for key in services.CONTACT_FIELDS} if contact else None
-    form = ContactForm(request.POST or None, initial=initial)
+    form = ContactForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = write(
             form,

@@ -117,7 +117,7 @@ def _board_context(
 def opening_add(request: AuthenticatedRequest) -> HttpResponse:
     employers = Employer.objects.editable_by(request.user).order_by("name")
     employer = get_object_or_404(employers, pk=request.GET.get("employer") or request.POST.get("employer") or 0)
-    form = OpeningForm(request.POST or None, initial={"status": "draft", "places": 1})
+    form = OpeningForm(request.POST if request.method == "POST" else None, initial={"status": "draft", "places": 1})
     refusal = warning = None
     if request.method == "POST" and form.is_valid():
         refusal, warning = _wage_messages(form)
@@ -141,7 +141,7 @@ def opening_add(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opening_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     opening = get_object_or_404(JobOpening.objects.editable_by(request.user).select_related("employer"), pk=pk)
-    form = OpeningForm(request.POST or None, initial=opening_initial(opening), current_status=opening.status)
+    form = OpeningForm(request.POST if request.method == "POST" else None, initial=opening_initial(opening), current_status=opening.status)
     refusal = warning = None
     if request.method == "POST" and form.is_valid():
         refusal, warning = _wage_messages(form)

@@ -61,7 +61,7 @@ def follow_up_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "reported_by": follow_up.reported_by or "caseworker",
         "note": follow_up.note,
     }
-    form = FollowUpForm(request.POST or None, initial=initial)
+    form = FollowUpForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = write(
             form,

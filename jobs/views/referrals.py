@@ -88,7 +88,7 @@ def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def interview_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _editable(request, pk)
-    form = InterviewForm(request.POST or None)
+    form = InterviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         saved = write(form, lambda: interview_save(by=request.user, referral=referral, data=form.service_data()))
         if saved is not None:
@@ -103,7 +103,7 @@ def interview_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     interview = get_object_or_404(Interview.objects.filter(referral__in=Referral.objects.visible_to(request.user)), pk=pk)
     referral = _editable(request, interview.referral_id)
     initial = {key: getattr(interview, key) for key in INTERVIEW_FIELDS}
-    form = InterviewForm(request.POST or None, initial=initial)
+    form = InterviewForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = write(
             form,

@@ -115,8 +115,11 @@ def _board_context(
 @jobs_staff
 @require_http_methods(["GET", "POST"])
 def opening_add(request: AuthenticatedRequest) -> HttpResponse:
-    employers = Employer.objects.editable_by(request.user).order_by("name")
-    employer = get_object_or_404(employers, pk=request.GET.get("employer") or request.POST.get("employer") or 0)
+    chosen = request.GET.get("employer") or request.POST.get("employer") or ""
+    if not chosen.isdigit():  # an opening is added from its employer's page
+        messages.info(request, _("Choose the employer first: openings are added from the employer's page."))
+        return redirect("jobs:employer_list")
+    employer = get_object_or_404(Employer.objects.editable_by(request.user), pk=int(chosen))
     form = OpeningForm(request.POST if request.method == "POST" else None, initial={"status": "draft", "places": 1})
     refusal = warning = None
     if request.method == "POST" and form.is_valid():

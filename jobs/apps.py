@@ -32,7 +32,9 @@ def _register() -> None:
         ("placement_list", _("Placements"), 53, "circle-check"),
     ):
         register_nav_item(
-            NavItem(key=f"jobs_{key}", label=label, url_name=f"jobs:{key}", roles=staff, order=order, icon=icon)
+            NavItem(
+                key=f"jobs_{key}", label=label, url_name=f"jobs:{key}", roles=staff, order=order, icon=icon
+            )
         )
     register_panel(
         "applicant",

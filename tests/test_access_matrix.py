@@ -858,9 +858,7 @@ def jobs_referral_page(case: str, *, writes: bool = False) -> dict[str, Outcome]
             return NOT_FOUND
         return DENIED if writes and case not in WRITES[role] else OK
 
-    return expect(
-        anonymous=LOGIN, **{role: outcome(role) for role in STAFF}, trainer=DENIED, employer=DENIED
-    )
+    return expect(anonymous=LOGIN, **{role: outcome(role) for role in STAFF}, trainer=DENIED, employer=DENIED)
 
 
 JOBS_PAGE_ROWS: dict[Row, dict[str, Outcome]] = {
@@ -964,7 +962,10 @@ def make_jobs_page_world(world: World) -> None:
         )  # fmt: skip
     own = world.objects["applicant own"]
     world.objects["interview own"] = Interview.objects.create(
-        referral=world.objects["referral own"], starts_at=now, place="Matrix office", created_by=own.caseworker
+        referral=world.objects["referral own"],
+        starts_at=now,
+        place="Matrix office",
+        created_by=own.caseworker,
     )
     placed = JobOpening.objects.create(
         employer=world.objects["employer own organisation"], title="Matrix placed job", prefecture="13",
@@ -988,7 +989,6 @@ def make_jobs_page_world(world: World) -> None:
 
 
 # --- end of jobs pages -----------------------------------------------------------------------------------
-
 
 
 # --- The matrix ----------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ class EmployerForm(TobiraForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["prefecture"].choices = _blank(casework_rules.prefecture_choices())
+        self.fields["prefecture"].choices = _blank(casework_rules.prefecture_choices())  # type: ignore[attr-defined]
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)

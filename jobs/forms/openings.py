@@ -21,7 +21,9 @@ class OpeningForm(TobiraForm):
     )
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
     address = forms.CharField(label=_("Workplace address"), max_length=300, required=False)
-    hours_per_week = forms.DecimalField(label=_("Hours a week"), required=False, max_digits=4, decimal_places=1)
+    hours_per_week = forms.DecimalField(
+        label=_("Hours a week"), required=False, max_digits=4, decimal_places=1
+    )
     daily_hours = forms.DecimalField(label=_("Hours a day"), required=False, max_digits=4, decimal_places=2)
     shift_pattern = forms.ChoiceField(label=_("Shifts"), choices=ShiftPattern.choices, required=False)
     wage = forms.IntegerField(label=_("Base wage (yen)"), required=False, min_value=1)
@@ -44,11 +46,11 @@ class OpeningForm(TobiraForm):
 
     def __init__(self, *args: Any, current_status: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["prefecture"].choices = [("", "—"), *casework_rules.prefecture_choices()]
-        statuses = list(STAFF_STATUSES)
+        self.fields["prefecture"].choices = [("", "—"), *casework_rules.prefecture_choices()]  # type: ignore[attr-defined]
+        statuses: list[str] = list(STAFF_STATUSES)
         if current_status and current_status not in statuses:
             statuses.insert(0, current_status)
-        self.fields["status"].choices = [(s, OpeningStatus(s).label) for s in statuses]
+        self.fields["status"].choices = [(s, OpeningStatus(s).label) for s in statuses]  # type: ignore[attr-defined]
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "version"}

@@ -8,7 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms.base import TobiraForm, date_field
-from jobs.models import FollowUpOutcome, InterviewOutcome, LeavingReason, ReasonCode, Reporter, Stage, WageUnit
+from jobs.models import (
+    FollowUpOutcome,
+    InterviewOutcome,
+    LeavingReason,
+    ReasonCode,
+    Reporter,
+    Stage,
+    WageUnit,
+)
 
 
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +71,9 @@ class ConfirmForm(TobiraForm):
     start_date = date_field(_("Start date"), required=True)
     contract_end = date_field(_("Contract ends"))
     probation_end = date_field(_("Probation ends"))
-    hours_per_week = forms.DecimalField(label=_("Hours a week"), required=False, max_digits=4, decimal_places=1)
+    hours_per_week = forms.DecimalField(
+        label=_("Hours a week"), required=False, max_digits=4, decimal_places=1
+    )
     daily_hours = forms.DecimalField(label=_("Hours a day"), required=False, max_digits=4, decimal_places=2)
     wage = forms.IntegerField(label=_("Base wage (yen)"), required=False, min_value=1)
     wage_unit = forms.ChoiceField(label=_("Wage per"), choices=WageUnit.choices, required=False)

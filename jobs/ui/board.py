@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from django.utils.translation import gettext as _
 
 from jobs import rules
@@ -41,7 +42,7 @@ class Column:
 def _targets(stage: str) -> list[tuple[str, str]]:
     """The stages a card may be moved to from its stage (the services still judge who and when)."""
     return [
-        (value, label)
+        (value, str(label))
         for value, label in Stage.choices
         if value != stage and value != Stage.HIRED and rules.stage_move(current=stage, target=value).allowed
     ]

@@ -56,13 +56,13 @@ def employer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "employer": employer,
             "can_edit": _can_edit(request, employer),
             "contacts": employer_contacts(employer),
-            "openings": list(openings_for_list(user=user).filter(employer=employer).order_by("-start_date")[:50]),
+            "openings": list(
+                openings_for_list(user=user).filter(employer=employer).order_by("-start_date")[:50]
+            ),
             "placements": list(
                 placements_for_list(user=user).filter(opening__employer=employer).order_by("-start_date")[:50]
             ),
-            "retention": [
-                (month, *figures.get(month, (0, 0))) for month in (1, 3, 6, 12)
-            ],
+            "retention": [(month, *figures.get(month, (0, 0))) for month in (1, 3, 6, 12)],
         },
     )
 
@@ -87,7 +87,8 @@ def employer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = EmployerForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = write(
-            form, lambda: services.employer_update(by=request.user, employer=employer, data=form.service_data())
+            form,
+            lambda: services.employer_update(by=request.user, employer=employer, data=form.service_data()),
         )
         if saved is not None:
             messages.success(request, _("Employer saved."))

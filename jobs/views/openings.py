@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.models import Applicant
 from casework.typing import AuthenticatedRequest
+from jobs import rules
 from jobs.filtersets.openings import JobOpeningFilterSet
 from jobs.forms.openings import OpeningForm, opening_initial
 from jobs.forms.referrals import MoveForm, ProposeForm
-from jobs import rules
 from jobs.models import Employer, JobOpening, ReasonCode, Referral, Stage
 from jobs.selectors.matching import REASONS, match_rows, matching, probation_end_of
 from jobs.selectors.openings import opening_for_page, openings_for_list, pipeline_board
@@ -62,10 +62,8 @@ def opening_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     rows = matching(user=user, opening=opening)
     shown = request.GET.get("show", "")
     reason = request.GET.get("reason", "")
-    if shown == "eligible":
-        rows = rows.filter(eligible=True)
-    elif shown == "ineligible":
-        rows = rows.filter(eligible=False)
+    if shown in ("eligible", "ineligible"):  # an annotation of matching(), not a model field
+        rows = rows.filter(**{"eligible": shown == "eligible"})
     if reason in REASONS:
         rows = rows.filter(**{reason: False})
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -102,9 +100,7 @@ def _board_context(
 ) -> dict[str, Any]:
     user = request.user
     board = pipeline_board(user=user, opening=opening)
-    movable = set(
-        Referral.objects.editable_by(user).filter(opening=opening).values_list("pk", flat=True)
-    )
+    movable = set(Referral.objects.editable_by(user).filter(opening=opening).values_list("pk", flat=True))
     return {
         "columns": board_columns(board, movable=movable, errors=errors or {}),
         "opening": opening,
@@ -120,7 +116,9 @@ def opening_add(request: AuthenticatedRequest) -> HttpResponse:
         messages.info(request, _("Choose the employer first: openings are added from the employer's page."))
         return redirect("jobs:employer_list")
     employer = get_object_or_404(Employer.objects.editable_by(request.user), pk=int(chosen))
-    form = OpeningForm(request.POST if request.method == "POST" else None, initial={"status": "draft", "places": 1})
+    form = OpeningForm(
+        request.POST if request.method == "POST" else None, initial={"status": "draft", "places": 1}
+    )
     refusal = warning = None
     if request.method == "POST" and form.is_valid():
         refusal, warning = _wage_messages(form)
@@ -136,22 +134,37 @@ def opening_add(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "jobs/opening_form.html",
-        {"form": form, "employer": employer, "opening": None, "wage_refusal": refusal, "wage_warning": warning},
+        {
+            "form": form,
+            "employer": employer,
+            "opening": None,
+            "wage_refusal": refusal,
+            "wage_warning": warning,
+        },
     )
 
 
 @jobs_staff
 @require_http_methods(["GET", "POST"])
 def opening_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    opening = get_object_or_404(JobOpening.objects.editable_by(request.user).select_related("employer"), pk=pk)
-    form = OpeningForm(request.POST if request.method == "POST" else None, initial=opening_initial(opening), current_status=opening.status)
+    opening = get_object_or_404(
+        JobOpening.objects.editable_by(request.user).select_related("employer"), pk=pk
+    )
+    form = OpeningForm(
+        request.POST if request.method == "POST" else None,
+        initial=opening_initial(opening),
+        current_status=opening.status,
+    )
     refusal = warning = None
     if request.method == "POST" and form.is_valid():
         refusal, warning = _wage_messages(form)
         saved = write(
             form,
             lambda: services.opening_update(
-                by=request.user, opening=opening, data=form.service_data(), version=form.cleaned_data["version"]
+                by=request.user,
+                opening=opening,
+                data=form.service_data(),
+                version=form.cleaned_data["version"],
             ),
         )
         if saved is not None:
@@ -218,19 +231,22 @@ def referral_propose_view(request: AuthenticatedRequest) -> HttpResponse:
     form = ProposeForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    opening = get_object_or_404(JobOpening.objects.visible_to(request.user).select_related("employer"), pk=data.get("opening") or 0)
-    applicant = get_object_or_404(Applicant.objects.visible_to(request.user), reference_code=data.get("applicant") or "")
+    opening = get_object_or_404(
+        JobOpening.objects.visible_to(request.user).select_related("employer"), pk=data.get("opening") or 0
+    )
+    applicant = get_object_or_404(
+        Applicant.objects.visible_to(request.user), reference_code=data.get("applicant") or ""
+    )
     back = safe_next(request, reverse("jobs:opening_detail", args=[opening.pk]))
     referral = write(form, lambda: referral_propose(by=request.user, applicant=applicant, opening=opening))
     if referral is None:
-        for message in form.errors.values():
-            for text in message:
-                messages.error(request, text)
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
     else:
         messages.success(
             request,
-            _("%(person)s proposed for %(title)s.") % {"person": applicant.reference_code, "title": opening.title},
+            _("%(person)s proposed for %(title)s.")
+            % {"person": applicant.reference_code, "title": opening.title},
         )
     return redirect(back)
-
-

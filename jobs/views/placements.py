@@ -33,15 +33,15 @@ def placement_list(request: AuthenticatedRequest) -> HttpResponse:
 @jobs_staff
 def follow_up_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
-    page = Paginator(follow_ups_due(user=request.user, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(follow_ups_due(user=request.user, today=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     editable = set(
         Placement.objects.editable_by(request.user)
         .filter(pk__in=[f.placement_id for f in page])
         .values_list("pk", flat=True)
     )
-    return render(
-        request, "jobs/follow_up_list.html", {"page": page, "today": today, "editable": editable}
-    )
+    return render(request, "jobs/follow_up_list.html", {"page": page, "today": today, "editable": editable})
 
 
 @jobs_staff

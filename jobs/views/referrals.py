@@ -53,7 +53,9 @@ def _page(request: AuthenticatedRequest, referral: Referral, **forms) -> HttpRes
     context = {
         "referral": referral,
         "can_edit": can_edit,
-        "can_confirm": can_edit and referral.stage == Stage.HIRE_REPORTED and may_confirm(user, referral.applicant),
+        "can_confirm": can_edit
+        and referral.stage == Stage.HIRE_REPORTED
+        and may_confirm(user, referral.applicant),
         "interview_form": forms.get("interview_form") or InterviewForm(),
         "report_form": forms.get("report_form")
         or MoveForm(
@@ -90,24 +92,32 @@ def interview_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _editable(request, pk)
     form = InterviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        saved = write(form, lambda: interview_save(by=request.user, referral=referral, data=form.service_data()))
+        saved = write(
+            form, lambda: interview_save(by=request.user, referral=referral, data=form.service_data())
+        )
         if saved is not None:
             messages.success(request, _("Interview recorded."))
             return redirect("jobs:referral_detail", referral.pk)
-    return render(request, "jobs/interview_form.html", {"form": form, "referral": referral, "interview": None})
+    return render(
+        request, "jobs/interview_form.html", {"form": form, "referral": referral, "interview": None}
+    )
 
 
 @jobs_staff
 @require_http_methods(["GET", "POST"])
 def interview_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    interview = get_object_or_404(Interview.objects.filter(referral__in=Referral.objects.visible_to(request.user)), pk=pk)
+    interview = get_object_or_404(
+        Interview.objects.filter(referral__in=Referral.objects.visible_to(request.user)), pk=pk
+    )
     referral = _editable(request, interview.referral_id)
     initial = {key: getattr(interview, key) for key in INTERVIEW_FIELDS}
     form = InterviewForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = write(
             form,
-            lambda: interview_save(by=request.user, referral=referral, data=form.service_data(), interview=interview),
+            lambda: interview_save(
+                by=request.user, referral=referral, data=form.service_data(), interview=interview
+            ),
         )
         if saved is not None:
             messages.success(request, _("Interview saved."))
@@ -140,7 +150,9 @@ def hire_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ConfirmForm(request.POST)
     if form.is_valid():
-        confirmed = write(form, lambda: placement_confirm(by=request.user, referral=referral, data=form.service_data()))
+        confirmed = write(
+            form, lambda: placement_confirm(by=request.user, referral=referral, data=form.service_data())
+        )
         if confirmed is not None:
             text = _("Hire confirmed: the placement and its follow-ups are recorded.")
             if confirmed.withdrawn:

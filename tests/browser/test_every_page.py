@@ -265,16 +265,20 @@ PAGES: dict[str, Visit] = {
     "jobs:interview_add": Visit(
         "caseworker",
         lambda demo: demo.jobs_pk(
-            "Referral", applicant__caseworker__username="caseworker", stage__in=["shared", "interview", "offer"]
+            "Referral",
+            applicant__caseworker__username="caseworker",
+            stage__in=["shared", "interview", "offer"],
         ),
     ),
     "jobs:interview_edit": Visit(
-        "caseworker", lambda demo: demo.jobs_pk("Interview", referral__applicant__caseworker__username="caseworker")
+        "caseworker",
+        lambda demo: demo.jobs_pk("Interview", referral__applicant__caseworker__username="caseworker"),
     ),
     "jobs:placement_list": Visit("caseworker"),
     "jobs:follow_up_list": Visit("caseworker"),
     "jobs:follow_up_record": Visit(
-        "caseworker", lambda demo: demo.jobs_pk("FollowUp", placement__applicant__caseworker__username="caseworker")
+        "caseworker",
+        lambda demo: demo.jobs_pk("FollowUp", placement__applicant__caseworker__username="caseworker"),
     ),
 }
 

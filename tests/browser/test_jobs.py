@@ -18,10 +18,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def job(caseworker, team):
-    company = EmployerFactory(organisation=caseworker.organisation, created_by=caseworker, name="Sakura Foods")
+    company = EmployerFactory(
+        organisation=caseworker.organisation, created_by=caseworker, name="Sakura Foods"
+    )
     opening = JobOpeningFactory(employer=company, created_by=caseworker, title="Bento line worker")
     eligible = ApplicantFactory(
-        team=team, caseworker=caseworker, case_stage=CaseStage.JOB_READY, family_name="Perera", given_name="Suriya"
+        team=team,
+        caseworker=caseworker,
+        case_stage=CaseStage.JOB_READY,
+        family_name="Perera",
+        given_name="Suriya",
     )
     may_work(eligible)
     blocked = ApplicantFactory(
@@ -71,9 +77,7 @@ def test_a_caseworker_proposes_shares_interviews_and_reports_a_hire(page, sign_i
     card = page.locator(f"#card-{referral.pk}")
     card.get_by_label(f"Move {eligible.reference_code} to").select_option(Stage.SHARED)
     card.get_by_role("button", name="Move").click()
-    expect(page.locator('section[aria-labelledby="col-shared"]')).to_contain_text(
-        eligible.reference_code
-    )
+    expect(page.locator('section[aria-labelledby="col-shared"]')).to_contain_text(eligible.reference_code)
     referral.refresh_from_db()
     assert referral.stage == Stage.SHARED
 

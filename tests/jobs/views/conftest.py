@@ -25,7 +25,11 @@ def opening(company, caseworker):
 @pytest.fixture
 def own_person(team, caseworker):
     person = ApplicantFactory(
-        team=team, caseworker=caseworker, case_stage=CaseStage.JOB_READY, family_name="Perera", given_name="Suriya"
+        team=team,
+        caseworker=caseworker,
+        case_stage=CaseStage.JOB_READY,
+        family_name="Perera",
+        given_name="Suriya",
     )
     may_work(person)
     return person

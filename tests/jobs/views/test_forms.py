@@ -21,7 +21,12 @@ def field_errors(response, field: str) -> list[str]:
     return list(response.context["form"].errors.get(field, []))
 
 
-EMPLOYER = {"name": "Osaka Hotel", "industry": "hospitality", "prefecture": "27", "partnership_status": "active"}
+EMPLOYER = {
+    "name": "Osaka Hotel",
+    "industry": "hospitality",
+    "prefecture": "27",
+    "partnership_status": "active",
+}
 
 
 @pytest.mark.parametrize(
@@ -48,7 +53,9 @@ def test_an_employer_is_added_and_a_duplicate_name_refused(client_for, caseworke
     assert Employer.objects.count() == 1
 
 
-@pytest.mark.parametrize(("change", "field"), [({"name": ""}, "name"), ({"email": "not-an-address"}, "email")])
+@pytest.mark.parametrize(
+    ("change", "field"), [({"name": ""}, "name"), ({"email": "not-an-address"}, "email")]
+)
 def test_bad_contact_input(client_for, caseworker, company, change, field):
     data = {"name": "Tanaka", "email": "t@example.jp", **change}
     response = client_for(caseworker).post(reverse("jobs:contact_add", args=[company.pk]), data)
@@ -166,7 +173,10 @@ def shared(caseworker, own_person, opening):
         ({"starts_at": "yesterday", "place": "Office"}, "starts_at"),
         ({"starts_at": "2030-01-10T10:00"}, "place"),
         ({"starts_at": "2030-01-10T10:00", "link": "not a link"}, "link"),
-        ({"starts_at": "2030-01-10T10:00", "place": "Office", "interpreter_needed": "on"}, "interpreter_language"),
+        (
+            {"starts_at": "2030-01-10T10:00", "place": "Office", "interpreter_needed": "on"},
+            "interpreter_language",
+        ),
         ({"starts_at": "2030-01-10T10:00", "place": "Office", "outcome": "won"}, "outcome"),
     ],
 )
@@ -213,14 +223,18 @@ def test_rejecting_needs_a_reason(client_for, caseworker, shared):
 
 def test_proposing_twice_is_refused_and_said(client_for, caseworker, shared, own_person, opening):
     response = client_for(caseworker).post(
-        reverse("jobs:referral_propose"), {"applicant": own_person.reference_code, "opening": opening.pk}, follow=True
+        reverse("jobs:referral_propose"),
+        {"applicant": own_person.reference_code, "opening": opening.pk},
+        follow=True,
     )
     assert "already referred" in response.content.decode()
 
 
 @pytest.fixture
 def reported(caseworker, shared):
-    return referral_services.referral_move(by=caseworker, referral=shared, data={"stage": Stage.HIRE_REPORTED})
+    return referral_services.referral_move(
+        by=caseworker, referral=shared, data={"stage": Stage.HIRE_REPORTED}
+    )
 
 
 @pytest.mark.parametrize(
@@ -258,7 +272,11 @@ def placement(caseworker, reported):
 
 @pytest.mark.parametrize(
     ("data", "field"),
-    [({}, "outcome"), ({"outcome": "left"}, "leaving_reason"), ({"outcome": "retained", "reported_by": "cat"}, "reported_by")],
+    [
+        ({}, "outcome"),
+        ({"outcome": "left"}, "leaving_reason"),
+        ({"outcome": "retained", "reported_by": "cat"}, "reported_by"),
+    ],
 )
 def test_bad_follow_up_input(client_for, caseworker, placement, data, field):
     follow_up = placement.follow_ups.get(month=1)
@@ -271,7 +289,8 @@ def test_bad_follow_up_input(client_for, caseworker, placement, data, field):
 def test_a_follow_up_is_recorded(client_for, caseworker, placement):
     follow_up = placement.follow_ups.get(month=1)
     response = client_for(caseworker).post(
-        reverse("jobs:follow_up_record", args=[follow_up.pk]), {"outcome": "retained", "reported_by": "employer"}
+        reverse("jobs:follow_up_record", args=[follow_up.pk]),
+        {"outcome": "retained", "reported_by": "employer"},
     )
     assert response.status_code == 302
     assert FollowUp.objects.get(pk=follow_up.pk).outcome == "retained"

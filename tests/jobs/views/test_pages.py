@@ -102,7 +102,9 @@ def test_matching_lists_eligible_first_with_reasons_and_a_propose_button(
     from casework.models import CaseStage
     from tests.casework.applicant_factories import ApplicantFactory
 
-    blocked = ApplicantFactory(team=team, caseworker=caseworker, case_stage=CaseStage.JOB_READY, family_name="Aaa")
+    blocked = ApplicantFactory(
+        team=team, caseworker=caseworker, case_stage=CaseStage.JOB_READY, family_name="Aaa"
+    )
     client = client_for(caseworker)
     response = client.get(reverse("jobs:opening_detail", args=[opening.pk]))
     page = response.content.decode()

@@ -47,7 +47,9 @@ def test_the_pipeline_board_costs_the_same_at_5_and_500_referrals(client_for, ca
     )
 
 
-def test_the_matching_list_costs_the_same_at_50_and_5000_people(client_for, caseworker, team, company, opening):
+def test_the_matching_list_costs_the_same_at_50_and_5000_people(
+    client_for, caseworker, team, company, opening
+):
     client = client_for(caseworker)
     url = reverse("jobs:opening_detail", args=[opening.pk])
     bulk_applicants(50, team=team, caseworker=caseworker, case_stage=CaseStage.JOB_READY)

@@ -87,3 +87,46 @@ def test_the_employment_panel_costs_the_same_with_more_referrals(client_for, cas
         refer([own_person], JobOpeningFactory(employer=company, created_by=caseworker), caseworker)
         JobOpeningFactory(employer=company, created_by=caseworker)
     assert queries(client, url) == before
+
+
+def place(people, company, by) -> None:
+    """Placements (with their four follow-ups each) for these people, written directly."""
+    from decimal import Decimal
+
+    from jobs import rules
+    from jobs.models import FollowUp, Placement
+
+    opening = JobOpeningFactory(employer=company, created_by=by)
+    now, start = timezone.now(), timezone.localdate() - timezone.timedelta(days=40)
+    for person in people:
+        referral = Referral.objects.create(
+            applicant=person, opening=opening, stage=Stage.HIRED, stage_changed_at=now, created_by=by
+        )
+        placement = Placement.objects.create(
+            referral=referral,
+            applicant=person,
+            opening=opening,
+            start_date=start,
+            hours_per_week=Decimal(40),
+            daily_hours=Decimal(8),
+            wage=1300,
+            wage_unit="hourly",
+            employment_insurance=True,
+            confirmed_by=by,
+            confirmed_at=now,
+        )
+        FollowUp.objects.bulk_create(
+            [FollowUp(placement=placement, month=m, due_on=d) for m, d in rules.follow_up_dates(start)]
+        )
+
+
+def test_the_placement_and_follow_up_lists_cost_the_same_with_more_rows(
+    client_for, caseworker, team, company
+):
+    client = client_for(caseworker)
+    urls = [reverse("jobs:placement_list"), reverse("jobs:follow_up_list")]
+    place(bulk_applicants(2, team=team, caseworker=caseworker), company, caseworker)
+    before = [queries(client, url) for url in urls]
+    place(bulk_applicants(20, team=team, caseworker=caseworker), company, caseworker)
+    assert [queries(client, url) for url in urls] == before
+    assert "Overdue" in client.get(urls[1]).content.decode()  # the month-1 follow-ups are past due

@@ -3,8 +3,11 @@ team's), supervisors their teams', administrators all; trainers and employer use
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from casework.roles import Role
 from jobs.models import Stage
@@ -244,3 +247,31 @@ def test_the_employment_panel_is_hidden_from_trainers(client_for, trainer, own_p
     url = reverse("applicant_detail", args=[own_person.reference_code]) + "?tab=employment"
     response = client_for(trainer).get(url)
     assert "Openings this person is eligible for" not in response.content.decode()
+
+
+def test_the_matching_list_warns_of_a_right_to_work_ending_inside_the_probation(
+    client_for, caseworker, team, opening
+):
+    from casework.models import CaseStage
+    from tests.casework.applicant_factories import ApplicantFactory
+    from tests.jobs.factories import may_work
+
+    opening.probation_months = 6
+    opening.save()
+    short = ApplicantFactory(
+        team=team, caseworker=caseworker, case_stage=CaseStage.JOB_READY, family_name="Short"
+    )
+    may_work(short, days=120)  # covers the start date, ends before the probation does
+    page = client_for(caseworker).get(reverse("jobs:opening_detail", args=[opening.pk])).content.decode()
+    row = page[page.index(f'data-reference="{short.reference_code}"') :].split("</tr>")[0]
+    assert "Eligible" in row and "inside the probation" in row
+    until = (timezone.localdate() - timedelta(days=30) + timedelta(days=120)).isoformat()
+    assert until in row
+
+
+@pytest.mark.parametrize("name", ["jobs:employer_list", "jobs:opening_list", "jobs:referral_list"])
+def test_pages_render_in_japanese(client_for, caseworker, name, own_referral):
+    client = client_for(caseworker)
+    client.cookies["django_language"] = "ja"
+    response = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 200 and '<html lang="ja"' in response.content.decode()

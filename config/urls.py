@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from casework.views.accounts import admin_sign_in
+from jobs.urls import partner_urlpatterns
 
 admin.site.site_header = "Tobira"
 admin.site.site_title = "Tobira"
@@ -16,7 +17,8 @@ urlpatterns = [
     path("admin/login/", admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
-    path("partner/", include("jobs.urls")),
+    path("partner/", include(partner_urlpatterns)),
+    path("jobs/", include("jobs.urls")),
     path("learning/", include("learning.urls")),
     path("", include("casework.urls")),
 ]

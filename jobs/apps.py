@@ -18,8 +18,35 @@ class JobsConfig(AppConfig):
 
 
 def _register() -> None:
-    """The deadline sources: follow-ups, and the employer's employment notifications on hire and leaving."""
+    """Navigation, the applicant page's Employment panel, and the deadline sources: follow-ups, and the
+    employer's employment notifications on hire and leaving."""
     from casework.deadlines.registry import DeadlineSource, register_detail, register_source
+    from casework.roles import Role
+    from casework.ui.panels import NavItem, Panel, register_nav_item, register_panel
+
+    staff = (Role.ADMINISTRATOR, Role.SUPERVISOR, Role.CASEWORKER)  # never trainers or employer users
+    for key, label, order, icon in (
+        ("employer_list", _("Employers"), 50, "building"),
+        ("opening_list", _("Openings"), 51, "briefcase"),
+        ("referral_list", _("Referrals"), 52, "user-plus"),
+        ("placement_list", _("Placements"), 53, "circle-check"),
+    ):
+        register_nav_item(
+            NavItem(
+                key=f"jobs_{key}", label=label, url_name=f"jobs:{key}", roles=staff, order=order, icon=icon
+            )
+        )
+    register_panel(
+        "applicant",
+        Panel(
+            key="jobs",
+            title=_("Employment"),
+            template="jobs/panel_employment.html",
+            context=_applicant_employment_context,
+            order=20,
+            tab="employment",
+        ),
+    )
 
     register_source(
         DeadlineSource(
@@ -66,6 +93,12 @@ def _describe_employment_of_permissions(source_ids):
     from jobs.selectors.deadlines import describe_employment_of_permissions
 
     return describe_employment_of_permissions(source_ids)
+
+
+def _applicant_employment_context(*, user, applicant, **objects):
+    from jobs.ui.employment import applicant_panel_context
+
+    return applicant_panel_context(user=user, applicant=applicant, **objects)
 
 
 def _follow_ups(**kwargs):

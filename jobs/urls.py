@@ -1,9 +1,41 @@
-"""URLs of the partner portal."""
+"""URLs of jobs' staff pages, under /jobs/ (namespace "jobs"), and of the partner portal, under /partner/
+(`partner_urlpatterns`, no namespace: its page keeps the name "partner_home")."""
 
 from django.urls import path
 
-from jobs import views
+from jobs.views import employers, openings, partner, placements, referrals
+
+app_name = "jobs"
 
 urlpatterns = [
-    path("", views.partner_home, name="partner_home"),
+    # Employers and their contacts (views/employers.py)
+    path("employers/", employers.employer_list, name="employer_list"),
+    path("employers/add/", employers.employer_add, name="employer_add"),
+    path("employers/<int:pk>/", employers.employer_detail, name="employer_detail"),
+    path("employers/<int:pk>/edit/", employers.employer_edit, name="employer_edit"),
+    path("employers/<int:pk>/contacts/add/", employers.contact_add, name="contact_add"),
+    path("contacts/<int:pk>/edit/", employers.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", employers.contact_delete, name="contact_delete"),
+    # Openings, matching and the pipeline board (views/openings.py)
+    path("openings/", openings.opening_list, name="opening_list"),
+    path("openings/add/", openings.opening_add, name="opening_add"),
+    path("openings/<int:pk>/", openings.opening_detail, name="opening_detail"),
+    path("openings/<int:pk>/edit/", openings.opening_edit, name="opening_edit"),
+    path("referrals/propose/", openings.referral_propose_view, name="referral_propose"),
+    path("referrals/<int:pk>/move/", openings.referral_move_view, name="referral_move"),
+    # Referrals, interviews and hires (views/referrals.py)
+    path("referrals/", referrals.referral_list, name="referral_list"),
+    path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/interviews/add/", referrals.interview_add, name="interview_add"),
+    path("interviews/<int:pk>/edit/", referrals.interview_edit, name="interview_edit"),
+    path("referrals/<int:pk>/report-hire/", referrals.hire_report, name="hire_report"),
+    path("referrals/<int:pk>/confirm-hire/", referrals.hire_confirm, name="hire_confirm"),
+    # Placements and follow-ups (views/placements.py)
+    path("placements/", placements.placement_list, name="placement_list"),
+    path("follow-ups/", placements.follow_up_list, name="follow_up_list"),
+    path("follow-ups/<int:pk>/record/", placements.follow_up_edit, name="follow_up_record"),
+]
+
+partner_urlpatterns = [
+    path("", partner.partner_home, name="partner_home"),
 ]

@@ -835,6 +835,162 @@ def learning_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, An
     return kwargs
 
 
+# --- jobs pages ------------------------------------------------------------------------------------------
+# The staff pages of jobs (issue 15) under /jobs/: caseworkers, supervisors and administrators; trainers
+# and employer users 403 on every one. Employers and openings are read by all staff of the organisation;
+# a referral (and its interviews, placement, follow-ups) follows its person (READS / WRITES above).
+JOBS_ORGANISATION_CASES = ("own organisation", "other organisation")
+
+
+def jobs_page(ok: Outcome = OK) -> dict[str, Outcome]:
+    return expect(
+        anonymous=LOGIN, administrator=ok, supervisor=ok, caseworker=ok, trainer=DENIED, employer=DENIED
+    )
+
+
+def jobs_organisation_page(case: str) -> dict[str, Outcome]:
+    return jobs_page(OK if case == "own organisation" else NOT_FOUND)
+
+
+def jobs_referral_page(case: str, *, writes: bool = False) -> dict[str, Outcome]:
+    def outcome(role: str) -> Outcome:
+        if case not in READS[role]:
+            return NOT_FOUND
+        return DENIED if writes and case not in WRITES[role] else OK
+
+    return expect(anonymous=LOGIN, **{role: outcome(role) for role in STAFF}, trainer=DENIED, employer=DENIED)
+
+
+JOBS_PAGE_ROWS: dict[Row, dict[str, Outcome]] = {
+    **{
+        name: jobs_page()
+        for name in (
+            "jobs:employer_list",
+            "jobs:employer_add",
+            "jobs:opening_list",
+            "jobs:referral_list",
+            "jobs:placement_list",
+            "jobs:follow_up_list",
+        )
+    },
+    # Without ?employer= the add page sends staff to choose the employer first.
+    "jobs:opening_add": jobs_page(to("jobs:employer_list")),
+    **{
+        (name, case): jobs_organisation_page(case)
+        for name in (
+            "jobs:employer_detail",
+            "jobs:employer_edit",
+            "jobs:contact_add",
+            "jobs:opening_detail",
+            "jobs:opening_edit",
+        )
+        for case in JOBS_ORGANISATION_CASES
+    },
+    ("jobs:contact_edit", "own organisation"): jobs_page(),
+    **{("jobs:referral_detail", case): jobs_referral_page(case) for case in APPLICANT_CASES},
+    **{("jobs:interview_add", case): jobs_referral_page(case, writes=True) for case in APPLICANT_CASES},
+    ("jobs:interview_edit", "own"): jobs_page(),
+    ("jobs:follow_up_record", "own"): jobs_page(),
+    # POST only: staff pass the role check and meet the method check.
+    "jobs:referral_propose": jobs_page(POST_ONLY),
+    **{
+        (name, "own"): jobs_page(POST_ONLY)
+        for name in ("jobs:referral_move", "jobs:hire_report", "jobs:hire_confirm", "jobs:contact_delete")
+    },
+}
+
+
+def jobs_page_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name in ("jobs:employer_detail", "jobs:employer_edit", "jobs:contact_add"):
+            return {"pk": world.objects[f"employer {case}"].pk}
+        if name in ("jobs:opening_detail", "jobs:opening_edit"):
+            return {"pk": world.objects[f"opening {case}"].pk}
+        if name in ("jobs:contact_edit", "jobs:contact_delete"):
+            return {"pk": world.objects["contact own organisation"].pk}
+        if name == "jobs:interview_edit":
+            return {"pk": world.objects["interview own"].pk}
+        if name == "jobs:follow_up_record":
+            return {"pk": world.objects["follow-up own"].pk}
+        return {"pk": world.objects[f"referral {case}"].pk}
+
+    return kwargs
+
+
+def make_jobs_page_world(world: World) -> None:
+    """An employer with a contact and an opening in each organisation; a referral of each applicant case
+    (the foreign one to the foreign opening); an interview and a placement with follow-ups of "own"."""
+    from decimal import Decimal
+
+    from jobs import rules as jobs_rules
+    from jobs.models import (
+        Employer,
+        EmployerContact,
+        FollowUp,
+        Interview,
+        JobOpening,
+        Placement,
+        Referral,
+    )
+
+    now, today = timezone.now(), timezone.localdate()
+    administrator = world.users["administrator"]
+    foreign_admin = UserFactory(
+        username="matrix-jobs-foreign-admin",
+        roles=[Role.ADMINISTRATOR],
+        organisation=world.objects["foreign_team"].organisation,
+        team=world.objects["foreign_team"],
+    )
+    for case, by in (("own organisation", administrator), ("other organisation", foreign_admin)):
+        employer = Employer.objects.create(
+            organisation_id=by.organisation_id, name=f"Matrix {case} employer", industry="hospitality",
+            prefecture="13", created_by=by,
+        )  # fmt: skip
+        world.objects[f"employer {case}"] = employer
+        world.objects[f"contact {case}"] = EmployerContact.objects.create(employer=employer, name="Tanaka")
+        world.objects[f"opening {case}"] = JobOpening.objects.create(
+            employer=employer, title=f"Matrix {case} job", prefecture="13", hours_per_week=Decimal(40),
+            daily_hours=Decimal(8), wage=1300, wage_unit="hourly", contract_type="fixed_term",
+            start_date=today + timedelta(days=14), status="open", created_by=by,
+        )  # fmt: skip
+    for case in APPLICANT_CASES:
+        organisation = "other organisation" if case == "other organisation" else "own organisation"
+        applicant = world.objects[f"applicant {case}"]
+        world.objects[f"referral {case}"] = Referral.objects.create(
+            applicant=applicant, opening=world.objects[f"opening {organisation}"], stage="proposed",
+            stage_changed_at=now, created_by=applicant.caseworker,
+        )  # fmt: skip
+    own = world.objects["applicant own"]
+    world.objects["interview own"] = Interview.objects.create(
+        referral=world.objects["referral own"],
+        starts_at=now,
+        place="Matrix office",
+        created_by=own.caseworker,
+    )
+    placed = JobOpening.objects.create(
+        employer=world.objects["employer own organisation"], title="Matrix placed job", prefecture="13",
+        hours_per_week=Decimal(40), daily_hours=Decimal(8), wage=1300, wage_unit="hourly",
+        contract_type="fixed_term", start_date=today - timedelta(days=40), status="filled",
+        created_by=administrator,
+    )  # fmt: skip
+    hired = Referral.objects.create(
+        applicant=own, opening=placed, stage="hired", stage_changed_at=now, created_by=own.caseworker
+    )
+    placement = Placement.objects.create(
+        referral=hired, applicant=own, opening=placed, start_date=placed.start_date, hours_per_week=Decimal(40),
+        daily_hours=Decimal(8), wage=1300, wage_unit="hourly", employment_insurance=True,
+        confirmed_by=own.caseworker, confirmed_at=now,
+    )  # fmt: skip
+    for month, due in jobs_rules.follow_up_dates(placement.start_date):
+        world.objects[f"follow-up own m{month}"] = FollowUp.objects.create(
+            placement=placement, month=month, due_on=due
+        )
+    world.objects["follow-up own"] = world.objects["follow-up own m1"]
+
+
+# --- end of jobs pages -----------------------------------------------------------------------------------
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -931,6 +1087,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **REMINDER_ROWS,
     # Learning (issue 6)
     **LEARNING_ROWS,
+    # jobs pages (issue 15)
+    **JOBS_PAGE_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -1049,6 +1207,8 @@ KWARGS.update(RECORD_KWARGS)
 # Reminders (issue 5)
 KWARGS.update(REMINDER_KWARGS)
 KWARGS.update({row: learning_kwargs(row[0], row[1]) for row in LEARNING_ROWS if isinstance(row, tuple)})
+# jobs pages
+KWARGS.update({row: jobs_page_kwargs(row[0], row[1]) for row in JOBS_PAGE_ROWS if isinstance(row, tuple)})
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -1067,6 +1227,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_record_world(world)
     make_consent_world(world)
     make_learning_world(world)
+    make_jobs_page_world(world)  # jobs pages
     return world
 
 

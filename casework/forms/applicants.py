@@ -14,15 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from casework import names
+from casework import names, rules
 from casework.forms.base import TobiraForm, date_field
 from casework.models import (
     Applicant,
     BirthDatePrecision,
     CaseStage,
     LanguageLevel,
+    Shift,
     Team,
     User,
+    Weekday,
+    codes_of,
 )
 from casework.roles import Role
 
@@ -174,6 +177,30 @@ class ApplicantProfileForm(TobiraForm):
         required=False,
         help_text=_("Separated by commas, for example: forklift, welding, cooking."),
     )
+    available_from = date_field(_("Can start from"))
+    hours_per_week_wanted = forms.IntegerField(
+        label=_("Hours a week wanted"), required=False, min_value=1, max_value=80
+    )
+    available_days = forms.MultipleChoiceField(
+        label=_("Days they can work"),
+        choices=Weekday.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    available_shifts = forms.MultipleChoiceField(
+        label=_("Shifts they can work"),
+        choices=Shift.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: any shift."),
+    )
+    commute_prefectures = forms.MultipleChoiceField(
+        label=_("Prefectures they can commute to"),
+        choices=rules.prefecture_choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("None chosen: not known, no prefecture is ruled out."),
+    )
     intake_date = date_field(_("Intake date"), required=True)
     intake_date.initial = timezone.localdate
     case_stage = forms.ChoiceField(label=_("Case stage"), choices=CaseStage.choices, initial=CaseStage.INTAKE)
@@ -255,6 +282,11 @@ class ApplicantProfileForm(TobiraForm):
             "education": data["education"],
             "work_history": data["work_history"],
             "skills": data["skills"],
+            "available_from": data.get("available_from"),
+            "hours_per_week_wanted": data.get("hours_per_week_wanted"),
+            "available_days": list(data.get("available_days") or []),
+            "available_shifts": list(data.get("available_shifts") or []),
+            "commute_prefectures": list(data.get("commute_prefectures") or []),
             "intake_date": data["intake_date"],
             "case_stage": data["case_stage"],
         }
@@ -279,6 +311,11 @@ class ApplicantProfileForm(TobiraForm):
             "education": applicant.education,
             "work_history": applicant.work_history,
             "skills": ", ".join(applicant.skills),
+            "available_from": applicant.available_from,
+            "hours_per_week_wanted": applicant.hours_per_week_wanted,
+            "available_days": codes_of(applicant.available_days),
+            "available_shifts": codes_of(applicant.available_shifts),
+            "commute_prefectures": codes_of(applicant.commute_prefectures),
             "intake_date": applicant.intake_date,
             "case_stage": applicant.case_stage,
         }

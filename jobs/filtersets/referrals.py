@@ -12,7 +12,13 @@ from jobs.models import FollowUp, FollowUpOutcome, JobOpening, Placement, Referr
 def _openings(request):
     if request is None or not request.user.is_authenticated:
         return JobOpening.objects.none()
-    return JobOpening.objects.visible_to(request.user).only("pk", "title").order_by("title")
+    # An opening's label names its employer: loaded with it, not one query per choice.
+    return (
+        JobOpening.objects.visible_to(request.user)
+        .select_related("employer")
+        .only("pk", "title", "employer__name")
+        .order_by("title")
+    )
 
 
 class ReferralFilterSet(django_filters.FilterSet):

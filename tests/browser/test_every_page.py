@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.db.models import Count
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -143,6 +143,19 @@ class Demo:
         assert found is not None, f"no {model_name} {filters} of the caseworker's people in the demo"
         return {"pk": found.pk}
 
+    def jobs(self, model_name: str, **filters: Any) -> Any:
+        """A jobs object the caseworker may see. seed_demo_jobs (written in parallel) may not give one
+        yet: until it does, the first visible object is taken, and a page without one fails here."""
+        from jobs import models
+
+        model = getattr(models, model_name)
+        found = model.objects.visible_to(self.user("caseworker")).filter(**filters).order_by("pk").first()
+        assert found is not None, f"no {model_name} {filters} the caseworker may see in the demo data"
+        return found
+
+    def jobs_pk(self, model_name: str, **filters: Any) -> dict[str, int]:
+        return {"pk": self.jobs(model_name, **filters).pk}
+
     def password_reset_link(self) -> dict[str, str]:
         # caseworker2 never signs in here: the token (made of the last sign-in) stays valid.
         user = self.user("caseworker2")
@@ -156,7 +169,7 @@ class Demo:
 class Visit:
     role: str
     kwargs: Callable[[Demo], dict[str, Any]] = field(default=lambda demo: {})
-    query: str = ""
+    query: str | Callable[[Demo], str] = ""  # a function of the demo data where it names an object
     # The pattern answers with a redirect to the page it shows (the reset link's set-password form).
     redirects: bool = False
 
@@ -232,6 +245,41 @@ PAGES: dict[str, Visit] = {
     "learning:assessment_add": applicant_page(),
     "learning:assessment_edit": Visit("caseworker", lambda demo: demo.learning_record("Assessment")),
     "learning:assessment_delete": Visit("caseworker", lambda demo: demo.learning_record("Assessment")),
+    # jobs pages (issue 15)
+    "jobs:employer_list": Visit("caseworker"),
+    "jobs:employer_add": Visit("caseworker"),
+    "jobs:employer_detail": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
+    "jobs:employer_edit": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
+    "jobs:contact_add": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
+    "jobs:contact_edit": Visit(
+        "caseworker", lambda demo: {"pk": demo.jobs("Employer", contacts__isnull=False).contacts.first().pk}
+    ),
+    "jobs:opening_list": Visit("caseworker"),
+    "jobs:opening_add": Visit("caseworker", query=lambda demo: f"?employer={demo.jobs('Employer').pk}"),
+    "jobs:opening_detail": Visit("caseworker", lambda demo: demo.jobs_pk("JobOpening", status="open")),
+    "jobs:opening_edit": Visit("caseworker", lambda demo: demo.jobs_pk("JobOpening")),
+    "jobs:referral_list": Visit("caseworker"),
+    "jobs:referral_detail": Visit(
+        "caseworker", lambda demo: demo.jobs_pk("Referral", applicant__caseworker__username="caseworker")
+    ),
+    "jobs:interview_add": Visit(
+        "caseworker",
+        lambda demo: demo.jobs_pk(
+            "Referral",
+            applicant__caseworker__username="caseworker",
+            stage__in=["shared", "interview", "offer"],
+        ),
+    ),
+    "jobs:interview_edit": Visit(
+        "caseworker",
+        lambda demo: demo.jobs_pk("Interview", referral__applicant__caseworker__username="caseworker"),
+    ),
+    "jobs:placement_list": Visit("caseworker"),
+    "jobs:follow_up_list": Visit("caseworker"),
+    "jobs:follow_up_record": Visit(
+        "caseworker",
+        lambda demo: demo.jobs_pk("FollowUp", placement__applicant__caseworker__username="caseworker"),
+    ),
 }
 
 # Whole parts of the site that are not pages of the application, by the start of their path.
@@ -260,6 +308,11 @@ EXCLUDED: dict[str, str] = {
     "learning:enrol": "POST only (from the course page)",
     "learning:enrollment_complete": "POST only",
     "learning:assessment_certificate": "a file download (the certificate)",
+    "jobs:referral_propose": "POST only (the matching list's and the employment panel's propose buttons)",
+    "jobs:referral_move": "POST only (a pipeline card's move; htmx answers the board)",
+    "jobs:hire_report": "POST only (from the referral page)",
+    "jobs:hire_confirm": "POST only (from the referral page)",
+    "jobs:contact_delete": "POST only (from the employer page)",
 }
 
 
@@ -363,11 +416,17 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[Site]:
         restore_migration_rows()
         call_command("seed_demo", stdout=StringIO())
         call_command("seed_demo_learning", stdout=StringIO())
+        if "seed_demo_jobs" in get_commands():  # written in parallel (issue 15)
+            call_command("seed_demo_jobs", stdout=StringIO())
         TOTPDevice.objects.create(
             user=Demo().user(USERNAMES["two-factor pending"]), name="phone", confirmed=True
         )
         demo = Demo()
-        urls = {name: reverse(name, kwargs=visit.kwargs(demo)) + visit.query for name, visit in PAGES.items()}
+        urls = {
+            name: reverse(name, kwargs=visit.kwargs(demo))
+            + (visit.query(demo) if callable(visit.query) else visit.query)
+            for name, visit in PAGES.items()
+        }
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         try:

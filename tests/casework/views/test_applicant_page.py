@@ -177,7 +177,10 @@ def test_a_teammate_sees_no_legal_facts_in_the_header(client_for, teammate, own)
     assert "shown only to the assigned caseworker" in legal and 'id="periods"' not in legal
 
 
-def test_the_employment_tab_is_an_empty_state_until_jobs_registers_a_panel(client_for, caseworker, own):
+def test_the_employment_tab_is_an_empty_state_until_jobs_registers_a_panel(
+    client_for, caseworker, own, monkeypatch
+):
+    monkeypatch.delitem(panels._PANELS["applicant"], "jobs")  # as before jobs registers its panel
     html = client_for(caseworker).get(detail(own, "employment")).content.decode()
     assert "Nothing here yet — employment records arrive with the jobs module." in html
     panels.register_panel(

@@ -1403,7 +1403,7 @@ TAB_PROBES = {
     "overview": ("Child 11", "Alias 11"),
     "legal": ('class="period-bar', "Probe panel"),
     "learning": (),
-    "employment": ("employment records arrive with the jobs module",),
+    "employment": ('class="jobs-panel"',),  # the jobs app's Employment panel (jobs/apps.py)
     "documents": ('id="documents"',),
     "notes": ('id="notes"', 'id="tasks"'),
     "history": ('id="assignments"', 'id="history"'),

@@ -1,0 +1,1 @@
+"""Jobs pages: staff pages under /jobs/ (employers, openings, referrals, placements) and the partner portal."""

@@ -1,0 +1,166 @@
+"""Referral pages: the list, a referral's page (stage history, interviews, report and confirm a hire)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casework.typing import AuthenticatedRequest
+from jobs.filtersets.referrals import ReferralFilterSet
+from jobs.forms.referrals import ConfirmForm, InterviewForm, MoveForm
+from jobs.models import Interview, Referral, Stage
+from jobs.selectors.referrals import referral_for_page, referrals_for_list
+from jobs.services.placements import may_confirm, placement_confirm
+from jobs.services.referrals import INTERVIEW_FIELDS, interview_save, referral_move
+from jobs.views.base import PAGE_SIZE, jobs_staff, write
+
+
+@jobs_staff
+def referral_list(request: AuthenticatedRequest) -> HttpResponse:
+    base = referrals_for_list(user=request.user).order_by("-stage_changed_at", "-pk")
+    filterset = ReferralFilterSet(request.GET, queryset=base, request=request)
+    filterset.form.label_suffix = ""
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "jobs/referral_list.html", {"page": page, "filter_form": filterset.form})
+
+
+def _referral(request: AuthenticatedRequest, pk: int) -> Referral:
+    referral = referral_for_page(user=request.user, pk=pk)
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def _editable(request: AuthenticatedRequest, pk: int) -> Referral:
+    referral = _referral(request, pk)
+    if not Referral.objects.editable_by(request.user).filter(pk=pk).exists():
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return referral
+
+
+def _page(request: AuthenticatedRequest, referral: Referral, **forms) -> HttpResponse:
+    user = request.user
+    can_edit = Referral.objects.editable_by(user).filter(pk=referral.pk).exists()
+    opening = referral.opening
+    context = {
+        "referral": referral,
+        "can_edit": can_edit,
+        "can_confirm": can_edit
+        and referral.stage == Stage.HIRE_REPORTED
+        and may_confirm(user, referral.applicant),
+        "interview_form": forms.get("interview_form") or InterviewForm(),
+        "report_form": forms.get("report_form")
+        or MoveForm(
+            initial={
+                "stage": Stage.HIRE_REPORTED,
+                "version": referral.version,
+                "start_date": referral.reported_start_date or opening.start_date,
+            }
+        ),
+        "confirm_form": forms.get("confirm_form")
+        or ConfirmForm(
+            initial={
+                "start_date": referral.reported_start_date or opening.start_date,
+                "hours_per_week": opening.hours_per_week,
+                "daily_hours": opening.daily_hours,
+                "wage": opening.wage,
+                "wage_unit": opening.wage_unit,
+                "version": referral.version,
+            }
+        ),
+        "open": referral.stage not in (Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN),
+    }
+    return render(request, "jobs/referral_detail.html", context)
+
+
+@jobs_staff
+def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _page(request, _referral(request, pk))
+
+
+@jobs_staff
+@require_http_methods(["GET", "POST"])
+def interview_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    referral = _editable(request, pk)
+    form = InterviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        saved = write(
+            form, lambda: interview_save(by=request.user, referral=referral, data=form.service_data())
+        )
+        if saved is not None:
+            messages.success(request, _("Interview recorded."))
+            return redirect("jobs:referral_detail", referral.pk)
+    return render(
+        request, "jobs/interview_form.html", {"form": form, "referral": referral, "interview": None}
+    )
+
+
+@jobs_staff
+@require_http_methods(["GET", "POST"])
+def interview_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    interview = get_object_or_404(
+        Interview.objects.filter(referral__in=Referral.objects.visible_to(request.user)), pk=pk
+    )
+    referral = _editable(request, interview.referral_id)
+    initial = {key: getattr(interview, key) for key in INTERVIEW_FIELDS}
+    form = InterviewForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = write(
+            form,
+            lambda: interview_save(
+                by=request.user, referral=referral, data=form.service_data(), interview=interview
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Interview saved."))
+            return redirect("jobs:referral_detail", referral.pk)
+    return render(
+        request, "jobs/interview_form.html", {"form": form, "referral": referral, "interview": interview}
+    )
+
+
+@jobs_staff
+@require_POST
+def hire_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    referral = _editable(request, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        data = {**form.service_data(), "stage": Stage.HIRE_REPORTED}
+        if write(form, lambda: referral_move(by=request.user, referral=referral, data=data)) is not None:
+            messages.success(request, _("Hire reported: the person's caseworker confirms it."))
+            return redirect("jobs:referral_detail", referral.pk)
+    return _page(request, _referral(request, pk), report_form=form)
+
+
+@jobs_staff
+@require_POST
+def hire_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    referral = _editable(request, pk)
+    if not may_confirm(request.user, referral.applicant):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        confirmed = write(
+            form, lambda: placement_confirm(by=request.user, referral=referral, data=form.service_data())
+        )
+        if confirmed is not None:
+            text = _("Hire confirmed: the placement and its follow-ups are recorded.")
+            if confirmed.withdrawn:
+                text += " " + ngettext(
+                    "%(count)d other referral of this person was withdrawn.",
+                    "%(count)d other referrals of this person were withdrawn.",
+                    confirmed.withdrawn,
+                ) % {"count": confirmed.withdrawn}
+            messages.success(request, text)
+            return redirect("jobs:referral_detail", referral.pk)
+    return _page(request, _referral(request, pk), confirm_form=form)

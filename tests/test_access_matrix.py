@@ -835,6 +835,207 @@ def learning_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, An
     return kwargs
 
 
+# --- Jobs API (issue 15) -------------------------------------------------------------------------------
+#
+# Staff only (DESIGN.md's matrix): caseworkers, supervisors and administrators read every employer and
+# opening of their organisation, and the referrals, interviews, placements and follow-ups of the people
+# whose case they may read (READS); trainers pass the door but see nothing (empty lists, 404); employer
+# users get 403 on every route of this staff API (their own is the partner portal's). make_jobs_world
+# gives each applicant case a referral with an interview, a placement and a follow-up.
+
+JOBS_LISTS = (
+    "employer-list",
+    "opening-list",
+    "referral-list",
+    "interview-list",
+    "placement-list",
+    "follow-up-list",
+    "minimum-wage-list",
+)
+JOBS_ORGANISATION_CASES = ("own organisation", "other organisation")
+JOBS_ORGANISATION_DETAILS = ("employer-detail", "opening-detail", "opening-matching")
+JOBS_CASE_DETAILS = {  # route: the kind of object of make_jobs_world
+    "referral-detail": "referral",
+    "interview-detail": "interview",
+    "placement-detail": "placement",
+    "follow-up-detail": "follow-up",
+}
+JOBS_POST_ONLY = {  # route: the object its URL names
+    "employer-contacts": "employer own organisation",
+    "referral-move": "referral own",
+    "referral-confirm-hire": "referral own",
+    "follow-up-record": "follow-up own",
+}
+JOBS_STAFF_API = expect(
+    anonymous=UNAUTHENTICATED, administrator=OK, supervisor=OK, caseworker=OK, trainer=OK, employer=DENIED
+)
+
+
+def jobs_detail(reachable: frozenset[str] | set[str], case: str) -> dict[str, Outcome]:
+    return expect(
+        anonymous=UNAUTHENTICATED,
+        **{role: OK if case in reachable and role in STAFF else NOT_FOUND for role in STAFF},
+        trainer=NOT_FOUND,
+        employer=DENIED,
+    )
+
+
+JOBS_ROWS: dict[Row, dict[str, Outcome]] = {
+    **dict.fromkeys(JOBS_LISTS, JOBS_STAFF_API),
+    "minimum-wage-detail": JOBS_STAFF_API,
+    **{
+        (name, case): jobs_detail({"own organisation"}, case)
+        for name in JOBS_ORGANISATION_DETAILS
+        for case in JOBS_ORGANISATION_CASES
+    },
+    **{
+        (name, case): expect(
+            anonymous=UNAUTHENTICATED,
+            **{role: OK if case in READS[role] else NOT_FOUND for role in STAFF},
+            trainer=NOT_FOUND,
+            employer=DENIED,
+        )
+        for name in JOBS_CASE_DETAILS
+        for case in APPLICANT_CASES
+    },
+    # POST-only actions: a GET passes the door (trainers too) and the method check answers.
+    **{
+        name: expect(
+            anonymous=UNAUTHENTICATED,
+            administrator=POST_ONLY,
+            supervisor=POST_ONLY,
+            caseworker=POST_ONLY,
+            trainer=POST_ONLY,
+            employer=DENIED,
+        )
+        for name in JOBS_POST_ONLY
+    },
+}
+
+
+def jobs_kwargs(name: str, case: str | None) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name == "minimum-wage-detail":
+            return {"pk": world.objects["minimum wage"].pk}
+        if name in JOBS_POST_ONLY:
+            return {"pk": world.objects[JOBS_POST_ONLY[name]].pk}
+        if name in JOBS_ORGANISATION_DETAILS:
+            kind = "employer" if name == "employer-detail" else "opening"
+            return {"pk": world.objects[f"{kind} {case}"].pk}
+        return {"pk": world.objects[f"{JOBS_CASE_DETAILS[name]} {case}"].pk}
+
+    return kwargs
+
+
+JOBS_KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
+    **{row: jobs_kwargs(row[0], row[1]) for row in JOBS_ROWS if isinstance(row, tuple)},
+    **{name: jobs_kwargs(name, None) for name in (*JOBS_POST_ONLY, "minimum-wage-detail")},
+}
+
+
+def make_jobs_world(world: World) -> None:
+    """An employer with an open opening in each organisation; for every applicant case a referral to its
+    organisation's opening, with an interview, a placement and its first follow-up (written directly:
+    the services' rules are tests/jobs' concern, the matrix asks only who reaches what)."""
+    from decimal import Decimal
+
+    from jobs.models import Employer, FollowUp, Interview, JobOpening, MinimumWage, Placement, Referral
+
+    now = timezone.now()
+    administrator = world.users["administrator"]
+    for case, organisation_id in (
+        ("own organisation", administrator.organisation_id),
+        ("other organisation", world.objects["foreign_team"].organisation_id),
+    ):
+        employer = Employer.objects.create(
+            organisation_id=organisation_id,
+            name=f"Matrix employer {case}",
+            industry="it",
+            prefecture="13",
+            created_by=administrator,
+        )
+        world.objects[f"employer {case}"] = employer
+        world.objects[f"opening {case}"] = JobOpening.objects.create(
+            employer=employer,
+            title=f"Matrix opening {case}",
+            prefecture="13",
+            hours_per_week=Decimal(40),
+            daily_hours=Decimal(8),
+            wage=1400,
+            wage_unit="hourly",
+            contract_type="part_time",
+            start_date=now.date() + timedelta(days=14),
+            status="open",
+            created_by=administrator,
+        )
+    for case in APPLICANT_CASES:
+        applicant = world.objects[f"applicant {case}"]
+        home = "other organisation" if case == "other organisation" else "own organisation"
+        opening = world.objects[f"opening {home}"]
+        referral = Referral.objects.create(
+            applicant=applicant,
+            opening=opening,
+            stage="hired",
+            stage_changed_at=now,
+            created_by=administrator,
+        )
+        world.objects[f"referral {case}"] = referral
+        world.objects[f"interview {case}"] = Interview.objects.create(
+            referral=referral, starts_at=now, place="Matrix office", created_by=administrator
+        )
+        placement = Placement.objects.create(
+            referral=referral,
+            applicant=applicant,
+            opening=opening,
+            start_date=opening.start_date,
+            hours_per_week=Decimal(40),
+            daily_hours=Decimal(8),
+            wage=1400,
+            wage_unit="hourly",
+            employment_insurance=True,
+            confirmed_by=administrator,
+            confirmed_at=now,
+        )
+        world.objects[f"placement {case}"] = placement
+        world.objects[f"follow-up {case}"] = FollowUp.objects.create(
+            placement=placement, month=1, due_on=opening.start_date + timedelta(days=30)
+        )
+    world.objects["minimum wage"] = MinimumWage.objects.order_by("pk").first()
+
+
+def jobs_rows(kind: str) -> Callable[[World, str], list[int]]:
+    def rows(world: World, role: str) -> list[int]:
+        if role not in STAFF:
+            return []
+        return [world.objects[f"{kind} {case}"].pk for case in READS[role]]
+
+    return rows
+
+
+def jobs_organisation_rows(kind: str) -> Callable[[World, str], list[int]]:
+    def rows(world: World, role: str) -> list[int]:
+        return [world.objects[f"{kind} own organisation"].pk] if role in STAFF else []
+
+    return rows
+
+
+def minimum_wage_rows(world: World, role: str) -> list[int]:
+    from jobs.models import MinimumWage
+
+    return list(MinimumWage.objects.values_list("pk", flat=True))
+
+
+JOBS_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[Any]]]] = {
+    "employer-list": ("id", jobs_organisation_rows("employer")),
+    "opening-list": ("id", jobs_organisation_rows("opening")),
+    "referral-list": ("id", jobs_rows("referral")),
+    "interview-list": ("id", jobs_rows("interview")),
+    "placement-list": ("id", jobs_rows("placement")),
+    "follow-up-list": ("id", jobs_rows("follow-up")),
+    "minimum-wage-list": ("id", minimum_wage_rows),
+}
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -931,6 +1132,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **REMINDER_ROWS,
     # Learning (issue 6)
     **LEARNING_ROWS,
+    # Jobs API (issue 15)
+    **JOBS_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -1049,6 +1252,7 @@ KWARGS.update(RECORD_KWARGS)
 # Reminders (issue 5)
 KWARGS.update(REMINDER_KWARGS)
 KWARGS.update({row: learning_kwargs(row[0], row[1]) for row in LEARNING_ROWS if isinstance(row, tuple)})
+KWARGS.update(JOBS_KWARGS)
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -1067,6 +1271,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_record_world(world)
     make_consent_world(world)
     make_learning_world(world)
+    make_jobs_world(world)
     return world
 
 
@@ -1465,6 +1670,7 @@ LIST_CONTENTS.update(
         "deadline-list": ("applicant", applicants_with_deadlines),
     }
 )
+LIST_CONTENTS.update(JOBS_LIST_CONTENTS)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

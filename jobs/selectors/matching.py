@@ -54,6 +54,8 @@ REASONS = ("may_work_start", "level_ok", "skills_ok", "place_ok", "availability_
 
 
 def _flag(condition: Q) -> ExpressionWrapper:
+    if not condition:  # no requirement (no level, no skills): everyone meets it; When() refuses an empty Q
+        return ExpressionWrapper(Value(True), BooleanField())
     return ExpressionWrapper(Case(When(condition, then=Value(True)), default=Value(False)), BooleanField())
 
 

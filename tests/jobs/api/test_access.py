@@ -249,3 +249,34 @@ def test_employers_openings_and_contacts_through_the_api(api_for, caseworker):
         f"/api/v1/openings/{body['id']}/", {"status": "closed", "version": body["version"]}, format="json"
     )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
+
+
+def test_trainers_get_403_on_every_action(api_for, trainer, world, opening):
+    client = api_for(trainer)
+    referral = world["own_referral"]
+    follow_up = world["placement"].follow_ups.first()
+    for url in (
+        f"/api/v1/referrals/{referral.pk}/move/",
+        f"/api/v1/referrals/{referral.pk}/confirm-hire/",
+        f"/api/v1/follow-ups/{follow_up.pk}/record/",
+        f"/api/v1/employers/{opening.employer_id}/contacts/",
+    ):
+        assert client.post(url, {}, format="json").status_code == 403, url
+    assert client.patch(f"/api/v1/openings/{opening.pk}/", {"title": "X"}, format="json").status_code == 403
+
+
+def test_a_teammate_may_not_change_an_interview_of_a_shared_case(
+    api_for, caseworker, teammate, person, opening
+):
+    caseworker.organisation.team_caseload_shared = True
+    caseworker.organisation.save()
+    referral = referral_services.referral_propose(by=caseworker, applicant=person, opening=opening)
+    interview = referral_services.interview_save(
+        by=caseworker, referral=referral, data={"starts_at": timezone.now() + days(2), "place": "Office"}
+    )
+    client = api_for(teammate)
+    assert client.get(f"/api/v1/interviews/{interview.pk}/").status_code == 200
+    answer = client.patch(f"/api/v1/interviews/{interview.pk}/", {"outcome": "passed"}, format="json")
+    assert answer.status_code == 403
+    interview.refresh_from_db()
+    assert interview.outcome == "pending"

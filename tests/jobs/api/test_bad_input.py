@@ -255,3 +255,36 @@ def test_matching_filters_are_checked(api_for, caseworker, opening):
     client = api_for(caseworker)
     refused(client.get(f"/api/v1/openings/{opening.pk}/matching/?reason=charm"), "reason")
     refused(client.get(f"/api/v1/openings/{opening.pk}/matching/?eligible=perhaps"), "eligible")
+
+
+def test_a_contact_with_a_bad_email_and_without_a_name(api_for, caseworker, firm):
+    client = api_for(caseworker)
+    url = f"/api/v1/employers/{firm.pk}/contacts/"
+    refused(client.post(url, {"name": "Sato", "email": "not-an-address"}, format="json"), "email")
+    refused(client.post(url, {"name": ""}, format="json"), "name")
+    assert not firm.contacts.exists()
+
+
+def test_a_duplicate_employer_name_is_refused(api_for, caseworker, firm):
+    answer = api_for(caseworker).post(
+        "/api/v1/employers/", {"name": firm.name.upper(), "industry": "it", "prefecture": "13"}, format="json"
+    )
+    assert "already recorded" in refused(answer, "name")
+
+
+def test_wrong_types_are_400s_naming_the_field_never_500s(api_for, caseworker, firm, opening):
+    client = api_for(caseworker)
+    refused(client.post("/api/v1/openings/", opening_body(firm.pk, wage="lots"), format="json"), "wage")
+    refused(
+        client.post("/api/v1/openings/", opening_body(firm.pk, start_date="soon"), format="json"),
+        "start_date",
+    )
+    refused(
+        client.post("/api/v1/openings/", opening_body(firm.pk, required_skills="x" * 101), format="json"),
+        "required_skills",
+    )
+    refused(
+        client.post("/api/v1/referrals/", {"applicant": "NOPE-1", "opening": opening.pk}, format="json"),
+        "applicant",
+    )
+    refused(client.post("/api/v1/referrals/", {"applicant": "", "opening": 10**9}, format="json"), "opening")

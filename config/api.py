@@ -16,6 +16,11 @@ from casework.api.legal import (
 )
 from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
 from casework.api.reminders import DeadlineViewSet, NotificationViewSet, ReminderViewSet
+from jobs.api.employers import EmployerViewSet
+from jobs.api.openings import JobOpeningViewSet
+from jobs.api.placements import FollowUpViewSet, PlacementViewSet
+from jobs.api.referrals import InterviewViewSet, ReferralViewSet
+from jobs.api.wages import MinimumWageViewSet
 from learning.api.assessments import AssessmentViewSet
 from learning.api.attendance import AttendanceViewSet
 from learning.api.courses import CourseViewSet, SessionViewSet
@@ -43,6 +48,13 @@ router.register("sessions", SessionViewSet, basename="session")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("attendance", AttendanceViewSet, basename="attendance")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("openings", JobOpeningViewSet, basename="opening")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("interviews", InterviewViewSet, basename="interview")
+router.register("placements", PlacementViewSet, basename="placement")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

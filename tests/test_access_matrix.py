@@ -36,6 +36,7 @@ Adding a URL
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -903,16 +904,16 @@ JOBS_PAGE_ROWS: dict[Row, dict[str, Outcome]] = {
 def jobs_page_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
     def kwargs(world: World, role: str) -> dict[str, Any]:
         if name in ("jobs:employer_detail", "jobs:employer_edit", "jobs:contact_add"):
-            return {"pk": world.objects[f"employer {case}"].pk}
+            return {"pk": world.objects[f"page employer {case}"].pk}
         if name in ("jobs:opening_detail", "jobs:opening_edit"):
-            return {"pk": world.objects[f"opening {case}"].pk}
+            return {"pk": world.objects[f"page opening {case}"].pk}
         if name in ("jobs:contact_edit", "jobs:contact_delete"):
-            return {"pk": world.objects["contact own organisation"].pk}
+            return {"pk": world.objects["page contact own organisation"].pk}
         if name == "jobs:interview_edit":
-            return {"pk": world.objects["interview own"].pk}
+            return {"pk": world.objects["page interview own"].pk}
         if name == "jobs:follow_up_record":
-            return {"pk": world.objects["follow-up own"].pk}
-        return {"pk": world.objects[f"referral {case}"].pk}
+            return {"pk": world.objects["page follow-up own"].pk}
+        return {"pk": world.objects[f"page referral {case}"].pk}
 
     return kwargs
 
@@ -946,9 +947,11 @@ def make_jobs_page_world(world: World) -> None:
             organisation_id=by.organisation_id, name=f"Matrix {case} employer", industry="hospitality",
             prefecture="13", created_by=by,
         )  # fmt: skip
-        world.objects[f"employer {case}"] = employer
-        world.objects[f"contact {case}"] = EmployerContact.objects.create(employer=employer, name="Tanaka")
-        world.objects[f"opening {case}"] = JobOpening.objects.create(
+        world.objects[f"page employer {case}"] = employer
+        world.objects[f"page contact {case}"] = EmployerContact.objects.create(
+            employer=employer, name="Tanaka"
+        )
+        world.objects[f"page opening {case}"] = JobOpening.objects.create(
             employer=employer, title=f"Matrix {case} job", prefecture="13", hours_per_week=Decimal(40),
             daily_hours=Decimal(8), wage=1300, wage_unit="hourly", contract_type="fixed_term",
             start_date=today + timedelta(days=14), status="open", created_by=by,
@@ -956,39 +959,258 @@ def make_jobs_page_world(world: World) -> None:
     for case in APPLICANT_CASES:
         organisation = "other organisation" if case == "other organisation" else "own organisation"
         applicant = world.objects[f"applicant {case}"]
-        world.objects[f"referral {case}"] = Referral.objects.create(
-            applicant=applicant, opening=world.objects[f"opening {organisation}"], stage="proposed",
+        world.objects[f"page referral {case}"] = Referral.objects.create(
+            applicant=applicant, opening=world.objects[f"page opening {organisation}"], stage="proposed",
             stage_changed_at=now, created_by=applicant.caseworker,
         )  # fmt: skip
     own = world.objects["applicant own"]
-    world.objects["interview own"] = Interview.objects.create(
-        referral=world.objects["referral own"],
+    world.objects["page interview own"] = Interview.objects.create(
+        referral=world.objects["page referral own"],
         starts_at=now,
         place="Matrix office",
         created_by=own.caseworker,
     )
     placed = JobOpening.objects.create(
-        employer=world.objects["employer own organisation"], title="Matrix placed job", prefecture="13",
+        employer=world.objects["page employer own organisation"], title="Matrix placed job", prefecture="13",
         hours_per_week=Decimal(40), daily_hours=Decimal(8), wage=1300, wage_unit="hourly",
         contract_type="fixed_term", start_date=today - timedelta(days=40), status="filled",
         created_by=administrator,
     )  # fmt: skip
+    world.objects["page opening own organisation m0"] = placed  # the lists' contents count it too
     hired = Referral.objects.create(
         applicant=own, opening=placed, stage="hired", stage_changed_at=now, created_by=own.caseworker
     )
+    world.objects["page referral own m0"] = hired
     placement = Placement.objects.create(
         referral=hired, applicant=own, opening=placed, start_date=placed.start_date, hours_per_week=Decimal(40),
         daily_hours=Decimal(8), wage=1300, wage_unit="hourly", employment_insurance=True,
         confirmed_by=own.caseworker, confirmed_at=now,
     )  # fmt: skip
+    world.objects["page placement own"] = placement
     for month, due in jobs_rules.follow_up_dates(placement.start_date):
-        world.objects[f"follow-up own m{month}"] = FollowUp.objects.create(
+        world.objects[f"page follow-up own m{month}"] = FollowUp.objects.create(
             placement=placement, month=month, due_on=due
         )
-    world.objects["follow-up own"] = world.objects["follow-up own m1"]
+    world.objects["page follow-up own"] = world.objects["page follow-up own m1"]
 
 
 # --- end of jobs pages -----------------------------------------------------------------------------------
+
+
+# --- Jobs API (issue 15) -------------------------------------------------------------------------------
+#
+# Staff only (DESIGN.md's matrix): caseworkers, supervisors and administrators read every employer and
+# opening of their organisation, and the referrals, interviews, placements and follow-ups of the people
+# whose case they may read (READS); trainers pass the door but see nothing (empty lists, 404); employer
+# users get 403 on every route of this staff API (their own is the partner portal's). make_jobs_world
+# gives each applicant case a referral with an interview, a placement and a follow-up.
+
+JOBS_LISTS = (
+    "employer-list",
+    "opening-list",
+    "referral-list",
+    "interview-list",
+    "placement-list",
+    "follow-up-list",
+    "minimum-wage-list",
+)
+JOBS_ORGANISATION_CASES = ("own organisation", "other organisation")
+JOBS_ORGANISATION_DETAILS = ("employer-detail", "opening-detail", "opening-matching")
+JOBS_CASE_DETAILS = {  # route: the kind of object of make_jobs_world
+    "referral-detail": "referral",
+    "interview-detail": "interview",
+    "placement-detail": "placement",
+    "follow-up-detail": "follow-up",
+}
+JOBS_POST_ONLY = {  # route: the object its URL names
+    "employer-contacts": "employer own organisation",
+    "referral-move": "referral own",
+    "referral-confirm-hire": "referral own",
+    "follow-up-record": "follow-up own",
+}
+JOBS_STAFF_API = expect(
+    anonymous=UNAUTHENTICATED, administrator=OK, supervisor=OK, caseworker=OK, trainer=OK, employer=DENIED
+)
+
+
+def jobs_detail(reachable: frozenset[str] | set[str], case: str) -> dict[str, Outcome]:
+    return expect(
+        anonymous=UNAUTHENTICATED,
+        **{role: OK if case in reachable and role in STAFF else NOT_FOUND for role in STAFF},
+        trainer=NOT_FOUND,
+        employer=DENIED,
+    )
+
+
+JOBS_ROWS: dict[Row, dict[str, Outcome]] = {
+    **dict.fromkeys(JOBS_LISTS, JOBS_STAFF_API),
+    "minimum-wage-detail": JOBS_STAFF_API,
+    **{
+        (name, case): jobs_detail({"own organisation"}, case)
+        for name in JOBS_ORGANISATION_DETAILS
+        for case in JOBS_ORGANISATION_CASES
+    },
+    **{
+        (name, case): expect(
+            anonymous=UNAUTHENTICATED,
+            **{role: OK if case in READS[role] else NOT_FOUND for role in STAFF},
+            trainer=NOT_FOUND,
+            employer=DENIED,
+        )
+        for name in JOBS_CASE_DETAILS
+        for case in APPLICANT_CASES
+    },
+    # POST-only actions: a GET passes the door (trainers too) and the method check answers.
+    **{
+        name: expect(
+            anonymous=UNAUTHENTICATED,
+            administrator=POST_ONLY,
+            supervisor=POST_ONLY,
+            caseworker=POST_ONLY,
+            trainer=POST_ONLY,
+            employer=DENIED,
+        )
+        for name in JOBS_POST_ONLY
+    },
+}
+
+
+def jobs_kwargs(name: str, case: str | None) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name == "minimum-wage-detail":
+            return {"pk": world.objects["minimum wage"].pk}
+        if name in JOBS_POST_ONLY:
+            return {"pk": world.objects[JOBS_POST_ONLY[name]].pk}
+        if name in JOBS_ORGANISATION_DETAILS:
+            kind = "employer" if name == "employer-detail" else "opening"
+            return {"pk": world.objects[f"{kind} {case}"].pk}
+        return {"pk": world.objects[f"{JOBS_CASE_DETAILS[name]} {case}"].pk}
+
+    return kwargs
+
+
+JOBS_KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
+    **{row: jobs_kwargs(row[0], row[1]) for row in JOBS_ROWS if isinstance(row, tuple)},
+    **{name: jobs_kwargs(name, None) for name in (*JOBS_POST_ONLY, "minimum-wage-detail")},
+}
+
+
+def make_jobs_world(world: World) -> None:
+    """An employer with an open opening in each organisation; for every applicant case a referral to its
+    organisation's opening, with an interview, a placement and its first follow-up (written directly:
+    the services' rules are tests/jobs' concern, the matrix asks only who reaches what)."""
+    from decimal import Decimal
+
+    from jobs.models import Employer, FollowUp, Interview, JobOpening, MinimumWage, Placement, Referral
+
+    now = timezone.now()
+    administrator = world.users["administrator"]
+    for case, organisation_id in (
+        ("own organisation", administrator.organisation_id),
+        ("other organisation", world.objects["foreign_team"].organisation_id),
+    ):
+        employer = Employer.objects.create(
+            organisation_id=organisation_id,
+            name=f"Matrix employer {case}",
+            industry="it",
+            prefecture="13",
+            created_by=administrator,
+        )
+        world.objects[f"employer {case}"] = employer
+        world.objects[f"opening {case}"] = JobOpening.objects.create(
+            employer=employer,
+            title=f"Matrix opening {case}",
+            prefecture="13",
+            hours_per_week=Decimal(40),
+            daily_hours=Decimal(8),
+            wage=1400,
+            wage_unit="hourly",
+            contract_type="part_time",
+            start_date=now.date() + timedelta(days=14),
+            status="open",
+            created_by=administrator,
+        )
+    for case in APPLICANT_CASES:
+        applicant = world.objects[f"applicant {case}"]
+        home = "other organisation" if case == "other organisation" else "own organisation"
+        opening = world.objects[f"opening {home}"]
+        referral = Referral.objects.create(
+            applicant=applicant,
+            opening=opening,
+            stage="hired",
+            stage_changed_at=now,
+            created_by=administrator,
+        )
+        world.objects[f"referral {case}"] = referral
+        world.objects[f"interview {case}"] = Interview.objects.create(
+            referral=referral, starts_at=now, place="Matrix office", created_by=administrator
+        )
+        placement = Placement.objects.create(
+            referral=referral,
+            applicant=applicant,
+            opening=opening,
+            start_date=opening.start_date,
+            hours_per_week=Decimal(40),
+            daily_hours=Decimal(8),
+            wage=1400,
+            wage_unit="hourly",
+            employment_insurance=True,
+            confirmed_by=administrator,
+            confirmed_at=now,
+        )
+        world.objects[f"placement {case}"] = placement
+        world.objects[f"follow-up {case}"] = FollowUp.objects.create(
+            placement=placement, month=1, due_on=opening.start_date + timedelta(days=30)
+        )
+    world.objects["minimum wage"] = MinimumWage.objects.order_by("pk").first()
+
+
+def _jobs_objects(world: World, kind: str) -> list[tuple[str, Any]]:
+    """(case, object) of a kind from both jobs worlds: "referral own" (the API's) and "page referral own"
+    or "page follow-up own m3" (the pages'), the case being "own", "team", … as in READS."""
+    found = []
+    for key, obj in world.objects.items():
+        name = key.removeprefix("page ")
+        if not name.startswith(f"{kind} "):
+            continue
+        case = re.sub(r" m\d+$", "", name.removeprefix(f"{kind} "))
+        found.append((case, obj))
+    return found
+
+
+def jobs_rows(kind: str) -> Callable[[World, str], list[int]]:
+    def rows(world: World, role: str) -> list[int]:
+        if role not in STAFF:
+            return []
+        return sorted({obj.pk for case, obj in _jobs_objects(world, kind) if case in READS[role]})
+
+    return rows
+
+
+def jobs_organisation_rows(kind: str) -> Callable[[World, str], list[int]]:
+    def rows(world: World, role: str) -> list[int]:
+        if role not in STAFF:
+            return []
+        return sorted({obj.pk for case, obj in _jobs_objects(world, kind) if case == "own organisation"})
+
+    return rows
+
+
+def minimum_wage_rows(world: World, role: str) -> list[int]:
+    from jobs.models import MinimumWage
+
+    return list(MinimumWage.objects.values_list("pk", flat=True))
+
+
+JOBS_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[Any]]]] = {
+    "employer-list": ("id", jobs_organisation_rows("employer")),
+    "opening-list": ("id", jobs_organisation_rows("opening")),
+    "referral-list": ("id", jobs_rows("referral")),
+    "interview-list": ("id", jobs_rows("interview")),
+    "placement-list": ("id", jobs_rows("placement")),
+    "follow-up-list": ("id", jobs_rows("follow-up")),
+    "minimum-wage-list": ("id", minimum_wage_rows),
+}
 
 
 # --- The matrix ----------------------------------------------------------------------------------------
@@ -1087,6 +1309,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **REMINDER_ROWS,
     # Learning (issue 6)
     **LEARNING_ROWS,
+    # Jobs API (issue 15)
+    **JOBS_ROWS,
     # jobs pages (issue 15)
     **JOBS_PAGE_ROWS,
 }
@@ -1205,6 +1429,7 @@ KWARGS.update({row: consent_kwargs(row[0], row[1]) for row in CONSENT_ROWS if is
 KWARGS.update(RECORD_KWARGS)
 
 # Reminders (issue 5)
+KWARGS.update(JOBS_KWARGS)
 KWARGS.update(REMINDER_KWARGS)
 KWARGS.update({row: learning_kwargs(row[0], row[1]) for row in LEARNING_ROWS if isinstance(row, tuple)})
 # jobs pages
@@ -1223,6 +1448,7 @@ def make_world(role_users: dict[str, User]) -> World:
     elsewhere = Organisation.objects.create(name="Elsewhere", slug="elsewhere")
     world.objects["foreign_team"] = TeamFactory(organisation=elsewhere, name="Elsewhere team")
     make_applicant_world(world)
+    make_jobs_world(world)
     make_reminder_world(world)
     make_record_world(world)
     make_consent_world(world)
@@ -1626,6 +1852,7 @@ LIST_CONTENTS.update(
         "deadline-list": ("applicant", applicants_with_deadlines),
     }
 )
+LIST_CONTENTS.update(JOBS_LIST_CONTENTS)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

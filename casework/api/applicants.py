@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -44,6 +44,7 @@ from casework.models import (
     CaseStage,
     DuplicateCheck,
     HouseholdMember,
+    codes_of,
 )
 
 # --- Output ---------------------------------------------------------------------------------------------
@@ -77,6 +78,18 @@ class HouseholdMemberSerializer(serializers.ModelSerializer):
         model = HouseholdMember
         fields = ["id", "name", "relation", "birth_year", "schooling", "linked_applicant"]
         read_only_fields = fields
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class StoredCodesField(serializers.Field):
+    """An availability field stored as ",code,code," (casework.models.stored_codes), read as a list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: str) -> list[str]:
+        return codes_of(value)
 
 
 class ApplicantSerializer(serializers.ModelSerializer):
@@ -118,6 +131,9 @@ class ApplicantSerializer(serializers.ModelSerializer):
             "False for a teammate's shared case: legal records are for its caseworker and supervisors."
         )
     )
+    available_days = StoredCodesField(help_text=_("Weekday codes: mon … sun."))
+    available_shifts = StoredCodesField(help_text=_("Shift codes: day, evening, night."))
+    commute_prefectures = StoredCodesField(help_text=_("Prefecture codes (JIS, “13” is Tokyo)."))
 
     class Meta:
         model = Applicant
@@ -146,6 +162,11 @@ class ApplicantSerializer(serializers.ModelSerializer):
             "skills",
             "intake_date",
             "case_stage",
+            "available_from",
+            "hours_per_week_wanted",
+            "available_days",
+            "available_shifts",
+            "commute_prefectures",
             "team",
             "caseworker",
             "aliases",
@@ -224,6 +245,15 @@ class ApplicantProfileInputSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=max_length(Alias, "name"), allow_blank=True),
         required=False,
         help_text=_("Other spellings and former names; on update the list replaces the current one."),
+    )
+    available_from = PlausibleDateField(
+        required=False, allow_null=True, help_text=_("The first day the person can start work.")
+    )
+    hours_per_week_wanted = serializers.IntegerField(required=False, allow_null=True)
+    available_days = StringListJSONField(required=False, help_text=_("Weekday codes: mon … sun."))
+    available_shifts = StringListJSONField(required=False, help_text=_("Shift codes: day, evening, night."))
+    commute_prefectures = StringListJSONField(
+        required=False, help_text=_("Prefectures the person can commute to: JIS codes or names.")
     )
 
 

@@ -340,6 +340,12 @@ SPECTACULAR_SETTINGS = {
         "CourseKindEnum": "learning.models.courses.CourseKind",
         "EnrollmentStatusEnum": "learning.models.enrolments.EnrollmentStatus",
         "AttendanceStatusEnum": "learning.models.attendance.AttendanceStatus",
+        "CefrLevelEnum": "learning.rules.CEFR_CHOICES",
+        "OpeningStatusEnum": "jobs.models.openings.OpeningStatus",
+        "ReferralStageEnum": "jobs.models.referrals.Stage",
+        "InterviewOutcomeEnum": "jobs.models.referrals.InterviewOutcome",
+        "FollowUpOutcomeEnum": "jobs.models.placements.FollowUpOutcome",
+        "ProcedureOutcomeEnum": "casework.models.legal.ProcedureOutcome",
     },
 }
 

@@ -126,16 +126,8 @@ class EmployerContactAdmin(JobsAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["employer"] if obj is not None else []
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # A contact is not case data: it may be removed (through the service, which records it).
-        return admin.ModelAdmin.has_delete_permission(self, request, obj)
-
-    def delete_model(self, request, obj) -> None:
-        employer_services.employer_contact_delete(by=request.user, contact=obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        for contact in queryset:
-            employer_services.employer_contact_delete(by=request.user, contact=contact)
+    # No delete here, as for every record in this admin: a contact is removed from the employer's page
+    # (jobs:contact_delete, through the service that records it).
 
 
 # --- Openings ----------------------------------------------------------------------------------------------

@@ -276,9 +276,10 @@ PAGES: dict[str, Visit] = {
     ),
     "jobs:placement_list": Visit("caseworker"),
     "jobs:follow_up_list": Visit("caseworker"),
+    # The demo's placed people are in caseworker2's and caseworker3's caseloads: their supervisor records.
     "jobs:follow_up_record": Visit(
-        "caseworker",
-        lambda demo: demo.jobs_pk("FollowUp", placement__applicant__caseworker__username="caseworker"),
+        "supervisor",
+        lambda demo: demo.jobs_pk("FollowUp", placement__applicant__caseworker__username="caseworker2"),
     ),
 }
 

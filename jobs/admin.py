@@ -246,16 +246,7 @@ class InterviewAdminForm(ServiceModelForm):
 
     class Meta:
         model = Interview
-        fields = [
-            "referral",
-            "starts_at",
-            "place",
-            "link",
-            "interpreter_needed",
-            "interpreter_language",
-            "outcome",
-            "note",
-        ]
+        fields = ["referral", *referral_services.INTERVIEW_FIELDS]
 
     def save_through_service(self) -> Interview:
         data = {key: self.cleaned_data.get(key) for key in self.Meta.fields if key != "referral"}

@@ -28,7 +28,7 @@ from jobs.filtersets.openings import JobOpeningFilterSet
 from jobs.models import ContractType, Employer, JobOpening, OpeningStatus, ShiftPattern, WageUnit
 from jobs.selectors.matching import REASONS, match_rows, matching
 from jobs.selectors.openings import openings_for_list
-from jobs.services.openings import opening_create, opening_update
+from jobs.services.openings import OPENING_FIELDS, opening_create, opening_update
 from learning.rules import CEFR_CHOICES
 
 MATCH_REASONS = (*REASONS, "referred")
@@ -52,21 +52,7 @@ class JobOpeningSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "employer",
-            "title",
-            "description",
-            "prefecture",
-            "address",
-            "hours_per_week",
-            "daily_hours",
-            "shift_pattern",
-            "wage",
-            "wage_unit",
-            "contract_type",
-            "start_date",
-            "probation_months",
-            "required_level",
-            "required_skills",
-            "places",
+            *OPENING_FIELDS,
             "status",
             "status_note",
             "referrals_open",

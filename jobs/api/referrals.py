@@ -41,7 +41,7 @@ from jobs.models import (
 )
 from jobs.selectors.referrals import referrals_for_list
 from jobs.services.placements import placement_confirm
-from jobs.services.referrals import interview_save, referral_move, referral_propose
+from jobs.services.referrals import INTERVIEW_FIELDS, interview_save, referral_move, referral_propose
 
 
 class OpeningRefSerializer(serializers.ModelSerializer):
@@ -224,18 +224,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JobsView
 class InterviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = Interview
-        fields = [
-            "id",
-            "referral",
-            "starts_at",
-            "place",
-            "link",
-            "interpreter_needed",
-            "interpreter_language",
-            "outcome",
-            "note",
-            "created_at",
-        ]
+        fields = ["id", "referral", *INTERVIEW_FIELDS, "created_at"]
         read_only_fields = fields
 
 
@@ -261,17 +250,6 @@ class InterviewCreateSerializer(InterviewUpdateSerializer):
             self.fields["referral"].queryset = Referral.objects.visible_to(  # type: ignore[attr-defined]
                 request.user
             )
-
-
-INTERVIEW_FIELDS = [
-    "starts_at",
-    "place",
-    "link",
-    "interpreter_needed",
-    "interpreter_language",
-    "outcome",
-    "note",
-]
 
 
 @extend_schema_view(

@@ -96,6 +96,12 @@ def test_a_caseworker_proposes_shares_interviews_and_reports_a_hire(page, sign_i
     fits(page, 1366)
     assert blocking_violations(page) == []
 
+    # The placement's follow-ups are the caseworker's deadlines now (the first, a month after the start,
+    # falls inside the page's 90 days).
+    page.goto("/deadlines/")
+    expect(page.locator("main")).to_contain_text("Follow-up with a placed person")
+    expect(page.locator("main")).to_contain_text("Suriya")
+
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"/jobs/openings/{opening.pk}/")
     fits(page, 375)

@@ -158,6 +158,8 @@ SEED_MIGRATIONS = (
     "casework.migrations.0002_default_organisation_and_roles",
     "casework.migrations.0005_casework_core_permissions",
     "learning.migrations.0002_role_permissions",
+    "jobs.migrations.0002_minimum_wages",
+    "jobs.migrations.0003_role_permissions",
 )
 
 
@@ -186,6 +188,7 @@ def _roles_in_transactional_tests(request: pytest.FixtureRequest) -> None:
     """
     if not _is_transactional(request):
         return
+    request.node._tobira_transactional = True  # pytest_runtest_teardown restores the rows after the flush
     request.getfixturevalue("transactional_db")
     restore_migration_rows()
 
@@ -203,6 +206,20 @@ def restore_migration_rows() -> None:
         module = importlib.import_module(module_name)
         for operation in module.Migration.operations:
             operation.code(_migration_state_apps, None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has emptied every table (its teardown flushes), put the migrations' rows
+    back for the tests that follow in a transaction of their own: they find the minimum-wage table and the
+    administrator group's permissions as a migrated database has them, whatever ran before."""
+    yield
+    if not getattr(item, "_tobira_transactional", False):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        restore_migration_rows()
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

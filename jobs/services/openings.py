@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from casework.models import User
 from jobs import rules
 from jobs.models import ContractType, Employer, JobOpening, OpeningStatus, ShiftPattern, WageUnit
 from jobs.selectors.wages import rates_for
-from jobs.services.base import require
+from jobs.services.base import decimal_between, require
 from jobs.services.employers import clean_prefecture
 from learning.rules import CEFR_LEVELS
 
@@ -59,17 +59,6 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
-def _decimal(value: Any, field: str, low: Decimal, high: Decimal, message: str, errors) -> Decimal | None:
-    try:
-        number = Decimal(str(value)) if value not in (None, "") else None
-    except (InvalidOperation, ValueError):
-        number = None
-    if number is None or not number.is_finite() or number <= low or number > high:
-        errors.setdefault(field, []).append(message)
-        return None
-    return number
-
-
 def _day(day: date) -> str:
     return formats.date_format(day, "Y-m-d")
 
@@ -93,7 +82,7 @@ def clean_opening(data: dict[str, Any]) -> dict[str, Any]:
     elif len(cleaned["title"]) > 200:
         errors.setdefault("title", []).append(_("Keep the title within 200 characters."))
     cleaned["prefecture"] = clean_prefecture(cleaned["prefecture"], "prefecture", errors)
-    cleaned["hours_per_week"] = _decimal(
+    cleaned["hours_per_week"] = decimal_between(
         cleaned["hours_per_week"],
         "hours_per_week",
         Decimal(0),
@@ -101,7 +90,7 @@ def clean_opening(data: dict[str, Any]) -> dict[str, Any]:
         _("Enter the hours a week, more than 0 and at most 80."),
         errors,
     )
-    cleaned["daily_hours"] = _decimal(
+    cleaned["daily_hours"] = decimal_between(
         cleaned["daily_hours"],
         "daily_hours",
         Decimal(0),

@@ -30,8 +30,7 @@ from jobs.models import (
     WageUnit,
 )
 from jobs.selectors.wages import all_rates, rates_for
-from jobs.services.base import is_supervisor_of, require
-from jobs.services.openings import _decimal
+from jobs.services.base import decimal_between, is_supervisor_of, require
 from jobs.services.referrals import close_other_referrals, may_work_on_day, offer_day
 
 
@@ -58,7 +57,7 @@ def _clean_placement(referral: Referral, data: dict[str, Any]) -> dict[str, Any]
             errors.setdefault(key, []).append(_("Enter a date."))
         elif value is not None and start is not None and value < start:
             errors.setdefault(key, []).append(_("This cannot be before the start date."))
-    hours = _decimal(
+    hours = decimal_between(
         data.get("hours_per_week", opening.hours_per_week),
         "hours_per_week",
         Decimal(0),
@@ -66,7 +65,7 @@ def _clean_placement(referral: Referral, data: dict[str, Any]) -> dict[str, Any]
         _("Enter the hours a week, more than 0 and at most 80."),
         errors,
     )
-    daily = _decimal(
+    daily = decimal_between(
         data.get("daily_hours", opening.daily_hours),
         "daily_hours",
         Decimal(0),

@@ -79,7 +79,12 @@ class LegalStatusPeriod(models.Model):
         verbose_name = _("legal status period")
         verbose_name_plural = _("legal status periods")
         ordering = ["applicant", "start_date"]
-        indexes = [models.Index(fields=["applicant", "start_date"], name="period_applicant_start_idx")]
+        indexes = [
+            models.Index(fields=["applicant", "start_date"], name="period_applicant_start_idx"),
+            # "Who may work on day D" over a whole organisation (matching, sorted eligible first): the
+            # periods still running on D and those whose special period reaches D, found by their end.
+            models.Index(fields=["end_date"], name="period_end_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),

@@ -153,6 +153,9 @@ def may_work(applicant, day=TODAY) -> bool:
     python = selectors.applicant_may_work_on(applicant, day)
     database = selectors.with_legal_summary(Applicant.objects.filter(pk=applicant.pk), day).get().may_work_now
     assert python == database, "the selector and the database condition disagree"
+    people = Applicant.objects.filter(pk=applicant.pk)
+    as_a_set = people.filter(selectors.may_work_condition(day, whole_table=True)).exists()
+    assert python == as_a_set, "the whole-table form of the condition disagrees"
     return python
 
 

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casework.models import Applicant, CaseStage, LegalStatusPeriod, WorkPermission
+from casework.roles import Role
 from jobs.models import OpeningStatus
 from jobs.selectors.matching import REASONS, match_rows, matching, openings_for, probation_end_of
 from jobs.services import referrals as referral_services
@@ -25,6 +26,7 @@ from tests.casework.applicant_factories import (
     WorkPermissionFactory,
     bulk_applicants,
 )
+from tests.casework.factories import UserFactory
 from tests.jobs.factories import EmployerFactory, JobOpeningFactory, may_work, today
 from tests.learning.factories import AssessmentFactory
 
@@ -53,6 +55,13 @@ def seeker(caseworker, *, work: bool = True, **fields) -> Applicant:
 def row_of(user, opening, applicant):
     rows = match_rows(list(matching(user=user, opening=opening)), opening=opening)
     (row,) = [row for row in rows if row.applicant.pk == applicant.pk]
+    assert row.eligible == (not row.reasons), "the sort key and the reasons shown disagree"
+    # An administrator's list sorts on the whole-table form of the conditions (sets, not probes): it
+    # must agree with the reasons, which are computed person by person.
+    administrator = UserFactory(roles=[Role.ADMINISTRATOR], organisation=user.organisation)
+    rows = match_rows(list(matching(user=administrator, opening=opening)), opening=opening)
+    (seen,) = [seen for seen in rows if seen.applicant.pk == applicant.pk]
+    assert seen.eligible == (not seen.reasons), "the administrator's sort key and reasons disagree"
     return row
 
 

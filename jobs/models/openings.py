@@ -106,6 +106,8 @@ class JobOpening(models.Model):
             models.Index(fields=["employer", "start_date"], name="opening_employer_start_idx"),
             # The openings list filtered by status, newest start first.
             models.Index(fields=["status", "start_date"], name="opening_status_start_idx"),
+            # The openings list in its order: newest start first, then by title.
+            models.Index(fields=["-start_date", "title", "id"], name="opening_list_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(hours_per_week__gt=0), name="opening_hours_positive"),

@@ -9,15 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Applicant
 from jobs.models.openings import JobOpening, WageUnit
-from jobs.models.referrals import Referral
+from jobs.models.referrals import Referral, referral_people
 
 
 class PlacementQuerySet(models.QuerySet["Placement"]):
     def visible_to(self, user) -> PlacementQuerySet:
-        return self.filter(referral__in=Referral.objects.visible_to(user).values("pk"))
+        """The placements of the people whose referrals the user may see (the placement names the person
+        itself, so no detour through the referrals)."""
+        return self.filter(applicant__in=referral_people(user))
 
     def editable_by(self, user) -> PlacementQuerySet:
-        return self.filter(referral__in=Referral.objects.editable_by(user).values("pk"))
+        return self.filter(applicant__in=referral_people(user, for_writing=True))
 
 
 class LeavingReason(models.TextChoices):
@@ -84,7 +86,11 @@ class Placement(models.Model):
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         ordering = ["-start_date", "pk"]
-        indexes = [models.Index(fields=["applicant", "start_date"], name="placement_applicant_start_idx")]
+        indexes = [
+            models.Index(fields=["applicant", "start_date"], name="placement_applicant_start_idx"),
+            # The placements list, newest start first.
+            models.Index(fields=["-start_date", "-id"], name="placement_recent_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(probation_end__isnull=True) | Q(probation_end__gte=models.F("start_date")),

@@ -46,24 +46,24 @@ class ReasonCode(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def referral_people(user, *, for_writing: bool = False):
+    """The people whose referrals and placements the user may see (own caseload, the team's when shared,
+    led teams, all for administrators) or move (a shared team caseload is read-only); trainers and
+    employers none (the portal issue adds employers). As ids, for an IN condition."""
+    if not signed_in(user) or not (is_admin(user) or user.has_role(Role.SUPERVISOR, Role.CASEWORKER)):
+        return Applicant.objects.none().values("pk")
+    people = Applicant.objects.editable_by(user) if for_writing else Applicant.objects.visible_to(user)
+    return people.values("pk")
+
+
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user) -> ReferralQuerySet:
-        """Referrals of the people whose profile the user may read (own caseload, the team's when shared,
-        led teams, all for administrators); trainers and employers none (the portal issue adds employers)."""
-        if not signed_in(user):
-            return self.none()
-        if not (is_admin(user) or user.has_role(Role.SUPERVISOR, Role.CASEWORKER)):
-            return self.none()
-        return self.filter(applicant__in=Applicant.objects.visible_to(user).values("pk"))
+        """Referrals of the people whose profile the user may read (referral_people)."""
+        return self.filter(applicant__in=referral_people(user))
 
     def editable_by(self, user) -> ReferralQuerySet:
-        """Referrals the user may move: own caseload, led teams, all for administrators (a shared team
-        caseload is read-only)."""
-        if not signed_in(user):
-            return self.none()
-        if not (is_admin(user) or user.has_role(Role.SUPERVISOR, Role.CASEWORKER)):
-            return self.none()
-        return self.filter(applicant__in=Applicant.objects.editable_by(user).values("pk"))
+        """Referrals the user may move: own caseload, led teams, all for administrators."""
+        return self.filter(applicant__in=referral_people(user, for_writing=True))
 
 
 class Referral(models.Model):
@@ -101,6 +101,8 @@ class Referral(models.Model):
             models.Index(fields=["opening", "stage"], name="referral_opening_stage_idx"),
             # A person's referrals (the employment panel, "already referred", closing the others on hire).
             models.Index(fields=["applicant", "stage"], name="referral_applicant_stage_idx"),
+            # The referrals list, most recent move first.
+            models.Index(fields=["-stage_changed_at", "-id"], name="referral_recent_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["applicant", "opening"], name="referral_unique_person_opening"),

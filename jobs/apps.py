@@ -22,6 +22,7 @@ def _register() -> None:
     employer's employment notifications on hire and leaving."""
     from casework.deadlines.registry import DeadlineSource, register_detail, register_source
     from casework.roles import Role
+    from casework.selectors import register_consent_recipients
     from casework.ui.panels import NavItem, Panel, register_nav_item, register_panel
 
     staff = (Role.ADMINISTRATOR, Role.SUPERVISOR, Role.CASEWORKER)  # never trainers or employer users
@@ -36,6 +37,7 @@ def _register() -> None:
                 key=f"jobs_{key}", label=label, url_name=f"jobs:{key}", roles=staff, order=order, icon=icon
             )
         )
+    register_consent_recipients(_consent_recipients)
     register_panel(
         "applicant",
         Panel(
@@ -129,3 +131,9 @@ def _describe_placements(source_ids):
     from jobs.selectors.deadlines import describe_placements
 
     return describe_placements(source_ids)
+
+
+def _consent_recipients(user) -> list[tuple[str, str]]:
+    from jobs.selectors.employers import consent_recipients
+
+    return consent_recipients(user)

@@ -214,3 +214,8 @@ def stage_move(*, current: str, target: str) -> Move:
     if stage_index(target) < stage_index(current):
         return Move(True, backwards=True, reason_required=True)
     return Move(True)
+
+
+def employer_ref(employer_id: int) -> str:
+    """How a consent names a partner employer (casework's Consent.employer_ref)."""
+    return f"jobs.employer:{employer_id}"

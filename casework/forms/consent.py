@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from casework import selectors
 from casework.forms.base import TobiraForm, date_field
 from casework.models import Applicant, ConsentPurpose, Document, FieldGroup, User
 
@@ -21,11 +22,17 @@ class ConsentForm(TobiraForm):
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=[("", "—"), *ConsentPurpose.choices], required=False
     )
+    employer_ref = forms.ChoiceField(
+        label=_("Partner employer (for sharing with an employer)"),
+        choices=[("", "—")],
+        required=False,
+        help_text=_("The partner employer the person agreed to share their information with."),
+    )
     employer_name = forms.CharField(
-        label=_("Employer (for sharing with an employer)"),
+        label=_("Or another employer's name"),
         max_length=200,
         required=False,
-        help_text=_("The employer the person agreed to share their information with."),
+        help_text=_("For an employer that is not a partner in Tobira."),
     )
     scope = forms.MultipleChoiceField(
         label=_("Covers"),
@@ -51,6 +58,8 @@ class ConsentForm(TobiraForm):
             Document.objects.visible_to(user).filter(applicant=applicant).order_by("-uploaded_at", "-pk")
         )
         self.fields["form_document"].queryset = documents  # type: ignore[attr-defined]
+        partners = selectors.consent_recipients(user)
+        self.fields["employer_ref"].choices = [("", "—"), *partners]  # type: ignore[attr-defined]
 
     def consent_data(self) -> dict[str, Any]:
         return {key: self.cleaned_data.get(key) for key in self.fields}

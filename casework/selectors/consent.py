@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -212,3 +212,21 @@ def applicant_consent_queryset(user) -> QuerySet[Applicant]:
         .select_related("team", "caseworker")
         .prefetch_related(*applicant_consent_prefetches(user))
     )
+
+
+# --- Partner employers a share-with-employer consent can name ------------------------------------------
+# The jobs app knows the partner employers; casework never imports it. It registers a provider here: for a
+# user, the (reference, name) pairs a consent may name (reference such as "jobs.employer:12").
+
+_RECIPIENT_PROVIDERS: list[Callable[[object], list[tuple[str, str]]]] = []
+
+
+def register_consent_recipients(provider: Callable[[object], list[tuple[str, str]]]) -> None:
+    if provider not in _RECIPIENT_PROVIDERS:
+        _RECIPIENT_PROVIDERS.append(provider)
+
+
+def consent_recipients(user) -> list[tuple[str, str]]:
+    """The partner employers the user may name in a consent, as (reference, name), in the providers'
+    order (one query per provider)."""
+    return [pair for provider in _RECIPIENT_PROVIDERS for pair in provider(user)]

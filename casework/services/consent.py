@@ -61,7 +61,7 @@ def _require_sensitive_access(by: User, applicant: Applicant) -> None:
 # --- Consent --------------------------------------------------------------------------------------------
 
 
-def _clean_consent(data: dict[str, Any], *, applicant: Applicant, today: date) -> dict[str, Any]:
+def _clean_consent(data: dict[str, Any], *, by: User, applicant: Applicant, today: date) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
 
     def error(field: str, message: str) -> None:
@@ -90,6 +90,24 @@ def _clean_consent(data: dict[str, Any], *, applicant: Applicant, today: date) -
 
     employer_name = " ".join(str(data.get("employer_name") or "").split())
     employer_ref = str(data.get("employer_ref") or "").strip()
+    if employer_ref and purpose == ConsentPurpose.SHARE_WITH_EMPLOYER:
+        # A partner employer (registered by the jobs app): the consent names it by reference and name.
+        partners = dict(selectors.consent_recipients(by))
+        partner = partners.get(employer_ref)
+        if partner is None:
+            error(
+                "employer_ref",
+                _("“%(ref)s” is not a partner employer you can name: choose one from the list.")
+                % {"ref": employer_ref},
+            )
+        elif employer_name and employer_name.casefold() != partner.casefold():
+            error(
+                "employer_name",
+                _("The chosen partner employer is %(partner)s: leave the name empty or choose another.")
+                % {"partner": partner},
+            )
+        else:
+            employer_name = partner
     if purpose == ConsentPurpose.SHARE_WITH_EMPLOYER and not employer_name:
         error("employer_name", _("Name the employer the person agreed to share their information with."))
     elif purpose != ConsentPurpose.SHARE_WITH_EMPLOYER and (employer_name or employer_ref):
@@ -133,7 +151,7 @@ def consent_record(*, by: User, applicant: Applicant, data: dict[str, Any]) -> C
     """Record a consent the person gave (keys as CONSENT_FIELDS); its history starts with this record."""
     _require_editable(by, applicant)
     cleaned = _clean_consent(
-        {key: data.get(key) for key in CONSENT_FIELDS}, applicant=applicant, today=timezone.localdate()
+        {key: data.get(key) for key in CONSENT_FIELDS}, by=by, applicant=applicant, today=timezone.localdate()
     )
     consent = Consent.objects.create(applicant=applicant, recorded_by=by, **cleaned)
     audit.record_change(actor=by, instance=consent, before=None)

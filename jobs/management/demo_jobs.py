@@ -166,7 +166,7 @@ class DemoJobs:
             self.counts["availability"] += 1
 
     def share_consent(self, applicant: Applicant, employer: Employer, by: User) -> None:
-        ref = referral_services.employer_ref(employer.pk)
+        ref = rules.employer_ref(employer.pk)
         if Consent.objects.filter(applicant=applicant, employer_ref=ref, revoked_on__isnull=True).exists():
             return
         consent_record(

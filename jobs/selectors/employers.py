@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from jobs.models import Employer, EmployerContact, FollowUp, JobOpening, OpeningStatus, Placement
+from jobs.models import (
+    Employer,
+    EmployerContact,
+    FollowUp,
+    JobOpening,
+    OpeningStatus,
+    PartnershipStatus,
+    Placement,
+)
+from jobs.rules import employer_ref
 
 
 def _count(rows: QuerySet, path: str) -> Coalesce:
@@ -23,6 +32,19 @@ def employers_for_list(*, user) -> QuerySet[Employer]:
         placements_total=_count(Placement.objects.all(), "opening__employer"),
         placements_running=_count(Placement.objects.filter(ended_on__isnull=True), "opening__employer"),
     )
+
+
+def consent_recipients(user) -> list[tuple[str, str]]:
+    """The partner employers a share-with-employer consent can name (casework's consent form and
+    service ask through their registry): the organisation's employers but those whose partnership
+    ended, by name, as (reference, name)."""
+    rows = (
+        Employer.objects.visible_to(user)
+        .exclude(partnership_status=PartnershipStatus.ENDED)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+    return [(employer_ref(pk), name) for pk, name in rows]
 
 
 def employer_for_page(*, user, pk: int) -> Employer | None:

@@ -34,11 +34,6 @@ from jobs.models import (
 from jobs.services.base import is_supervisor_of, require
 
 
-def employer_ref(employer_id: int) -> str:
-    """How a consent names a partner employer (casework's Consent.employer_ref)."""
-    return f"jobs.employer:{employer_id}"
-
-
 def consent_for(applicant: Applicant, opening: JobOpening, on: date) -> bool:
     """A current share-with-employer consent naming this opening's employer (by reference, or by name on a
     consent recorded without one)."""
@@ -46,7 +41,7 @@ def consent_for(applicant: Applicant, opening: JobOpening, on: date) -> bool:
         applicant.consents.all(),
         ConsentPurpose.SHARE_WITH_EMPLOYER,
         on=on,
-        employer_ref=employer_ref(opening.employer_id),
+        employer_ref=rules.employer_ref(opening.employer_id),
         employer_name=opening.employer.name,
     )
 

@@ -416,13 +416,16 @@ def test_consent_allows_follows_the_days(caseworker, own):
 
 def test_consent_allows_sharing_with_the_named_employer_only(caseworker, own):
     by_name = record(caseworker, own, SHARE, employer_name="Sakura Foods Co., Ltd.", scope=["skills"])
-    by_ref = record(
-        caseworker,
-        own,
-        SHARE,
+    # A partner employer's reference is set when a consent names a partner (registered by the jobs app,
+    # tests/jobs/test_consent_recipients.py); here the row is written as such a consent stores it.
+    by_ref = Consent.objects.create(
+        applicant=own,
+        purpose=SHARE,
         employer_name="Aoba Logistics",
         employer_ref="jobs.employer:7",
         scope=["contact"],
+        granted_on=days(-30),
+        recorded_by=caseworker,
     )
     allows = selectors.consent_allows
     assert allows(own, SHARE, employer_name="sakura  foods co., ltd.")

@@ -26,9 +26,9 @@ from jobs.models import (
     Stage,
     StageChange,
 )
+from jobs.rules import employer_ref
 from jobs.selectors.matching import match_rows, matching
 from jobs.services.openings import clean_opening, wage_problem
-from jobs.services.referrals import employer_ref
 
 MODELS = (
     Employer,

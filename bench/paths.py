@@ -29,7 +29,9 @@ SEARCH_API_P95_MS = 50.0
 HTML_P95_MS = 150.0
 MATCHING_P95_MS = 300.0  # an opening's matching list over all applicants (DESIGN.md, quality bars)
 # The pipeline board's URL name is the staff UI's to choose: the first of these that resolves is measured.
-BOARD_URL_NAMES = ("jobs:opening_board", "jobs:pipeline_board", "jobs:pipeline", "jobs:board")
+# Today the board is a section of the opening page (with the matching list), measured on the openings
+# with the most referrals.
+BOARD_URL_NAMES = ("jobs:opening_board", "jobs:pipeline_board", "jobs:opening_detail")
 
 
 @dataclass(frozen=True)

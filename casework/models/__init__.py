@@ -33,6 +33,7 @@ from casework.models.legal import (
     RefugeeProcedure,
     RenewalDecision,
     ReportingObligation,
+    RightToWorkCheck,
     WorkPermission,
 )
 from casework.models.records import CaseNote, Document, Task
@@ -73,6 +74,7 @@ __all__ = [
     "RefugeeProcedure",
     "RenewalDecision",
     "ReportingObligation",
+    "RightToWorkCheck",
     "WorkPermission",
     "DEFAULT_ORGANISATION_SLUG",
     "Heartbeat",

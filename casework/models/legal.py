@@ -306,3 +306,31 @@ class ProcedureEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
+
+
+class RightToWorkCheck(models.Model):
+    """A caseworker saw the person's residence card and designation paper (指定書) on a day: what a share
+    packet states as "right to work checked by the organisation on DATE" (the employer must still see
+    them itself before hiring, DOMAIN.md §9). Written through casework.services; never changed, only
+    followed by a newer check."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="right_to_work_checks")
+    checked_on = models.DateField(_("checked on"))
+    saw_residence_card = models.BooleanField(_("residence card seen"), default=False)
+    saw_designation_paper = models.BooleanField(_("designation paper seen"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ApplicantRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("right-to-work check")
+        verbose_name_plural = _("right-to-work checks")
+        ordering = ["applicant", "-checked_on", "-pk"]
+        indexes = [models.Index(fields=["applicant", "checked_on"], name="rtw_check_applicant_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_id}: {self.checked_on}"

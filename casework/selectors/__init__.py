@@ -51,6 +51,7 @@ from casework.selectors.legal import (
     may_work_now_condition,
     may_work_on,
     may_work_until,
+    right_to_work_checked_on,
     with_legal_summary,
     with_list_annotations,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "legal_visibility",
     "may_work_condition",
     "may_work_now_condition",
+    "right_to_work_checked_on",
     "may_work_on",
     "organisation_overview",
     "quick_search",

@@ -11,6 +11,7 @@ from django.db.models import (
     Case,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -28,6 +29,7 @@ from casework.models import (
     ProcedureEvent,
     RefugeeProcedure,
     ReportingObligation,
+    RightToWorkCheck,
     WorkPermission,
 )
 from casework.roles import Role
@@ -383,3 +385,20 @@ def appeal_status(procedure: RefugeeProcedure, day: date) -> AppealStatus | None
         days_left=(deadline - day).days,
         appeal_filed_on=min(e.date for e in appeals) if appeals else None,
     )
+
+
+def right_to_work_checked_on(applicant_ids: Iterable[int]) -> dict[int, date]:
+    """The latest day a caseworker saw both the residence card and the designation paper, per person (one
+    query): what a share packet states as "right to work checked by the organisation on DATE". People
+    never checked are absent. No visibility filter: the caller has already chosen people it may show."""
+    ids = list(applicant_ids)
+    if not ids:
+        return {}
+    rows = (
+        RightToWorkCheck.objects.filter(
+            applicant_id__in=ids, saw_residence_card=True, saw_designation_paper=True
+        )
+        .values("applicant_id")
+        .annotate(latest=Max("checked_on"))
+    )
+    return {row["applicant_id"]: row["latest"] for row in rows}

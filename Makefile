@@ -118,7 +118,7 @@ bench-deps:
 	  else echo "Please install the Debian package wrk"; exit 1; fi; }
 
 bench: dev-venv assets messages bench-deps
-	$(PY) -m bench.run --scale $(SCALE) --duration $(DURATION) --database-url $(BENCH_DATABASE_URL)
+	$(PY) -m bench.run --scale $(SCALE) --duration $(DURATION) --database-url $(BENCH_DATABASE_URL) $(if $(ONLY),--only $(ONLY))
 
 bench-growth:
 	$(MAKE) bench SCALE=10000

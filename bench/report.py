@@ -82,6 +82,8 @@ def table(document: dict) -> str:
             f"{row['target']['text']} | {'yes' if row['meets_target'] else '**no**'} |"
         )
     sweep = document["sweep"]
+    if sweep is None:  # a partial run (--only) skips the sweep
+        return "\n".join(lines)
     lines += [
         "",
         "| daily sweep | seconds | queries | reminders created | target |",
@@ -118,10 +120,13 @@ def compare(document: dict, previous: dict | None) -> list[str]:
     return flagged
 
 
-def finish(document: dict, *, publish: bool) -> None:
+def finish(document: dict, *, publish: bool, partial: bool = False) -> None:
+    """Print the table, compare with the previous full run of the scale, write the results. A partial run
+    (--only) is compared with the full results but written beside them, as <scale>-partial.json."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    target = RESULTS / f"{document['scale']}.json"
-    previous = json.loads(target.read_text(encoding="utf-8")) if target.exists() else None
+    full = RESULTS / f"{document['scale']}.json"
+    target = RESULTS / f"{document['scale']}-partial.json" if partial else full
+    previous = json.loads(full.read_text(encoding="utf-8")) if full.exists() else None
     if previous and not document["seed"]["ran"] and previous.get("seed", {}).get("seconds") is not None:
         # The database was seeded by an earlier run: keep that run's seeding time, and say so.
         document["seed"] = {**previous["seed"], "ran": False, "measured_at": previous.get("measured_at")}
@@ -139,13 +144,13 @@ def finish(document: dict, *, publish: bool) -> None:
     print(f"SCALE={document['scale']:,}, {document['duration_seconds']} s a measurement, concurrency 4")
     print(table(document))
     if previous is None:
-        print(f"\nNo earlier {target.name} to compare with.")
+        print(f"\nNo earlier {full.name} to compare with.")
     elif flagged:
-        print(f"\nMore than 20% slower than the previous {target.name} ({previous.get('measured_at')}):")
+        print(f"\nMore than 20% slower than the previous {full.name} ({previous.get('measured_at')}):")
         for line in flagged:
             print(f"  SLOWER {line}")
     else:
-        print(f"\nNo path is more than 20% slower than the previous {target.name}.")
+        print(f"\nNo path is more than 20% slower than the previous {full.name}.")
     target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Wrote {target.relative_to(ROOT)}")
     if publish:

@@ -42,6 +42,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--publish", action=argparse.BooleanOptionalAction, default=None)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts of path keys (e.g. 'matching,board,api-employers'): measure only those "
+        "paths, skip the sweep, write <scale>-partial.json and never publish",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
 
@@ -63,9 +69,14 @@ def main(argv: list[str] | None = None) -> None:
     seed = dataset.prepare(args.scale)
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"Dataset: {seed.counts}", flush=True)
-    sweep_figures = sweep.measure()
-    print(f"Sweep: {sweep_figures}", flush=True)
+    only = [part.strip() for part in args.only.split(",") if part.strip()]
+    sweep_figures = None if only else sweep.measure()
+    print(f"Sweep: {sweep_figures or 'skipped (--only)'}", flush=True)
     bench_paths = paths.build_paths()
+    if only:
+        bench_paths = [path for path in bench_paths if any(part in path.key for part in only)]
+        if not bench_paths:
+            raise SystemExit(f"No path key contains any of {only}")
     users = paths.measured_users()
     password = "bench-" + "x" * 20  # noqa: S105 - throwaway users of a throwaway database
     for user in users.values():
@@ -118,6 +129,10 @@ def main(argv: list[str] | None = None) -> None:
         "sweep": sweep_figures,
         "paths": results,
     }
+    if only:
+        document["only"] = only
+        report.finish(document, publish=False, partial=True)
+        return
     publish = args.publish if args.publish is not None else args.scale == PUBLISHED_SCALE
     report.finish(document, publish=publish)
 

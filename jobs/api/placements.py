@@ -22,12 +22,12 @@ from casework.api.fields import ApplicantReferenceField, ServiceChoiceField
 from jobs.api.base import JobsViewSet
 from jobs.filtersets.referrals import FollowUpFilterSet, PlacementFilterSet
 from jobs.models import FollowUp, FollowUpOutcome, LeavingReason, Placement, Reporter
-from jobs.selectors.placements import placements_for_list
+from jobs.selectors.placements import newest_starts_first, placements_for_list
 from jobs.services.placements import follow_up_record
 
 
 def placement_queryset(user: Any) -> QuerySet[Placement]:
-    return placements_for_list(user=user).order_by("-start_date", "-pk")
+    return newest_starts_first(placements_for_list(user=user), user=user)
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

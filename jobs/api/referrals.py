@@ -39,7 +39,7 @@ from jobs.models import (
     StageChange,
     WageUnit,
 )
-from jobs.selectors.referrals import referrals_for_list
+from jobs.selectors.referrals import newest_moves_first, referrals_for_list
 from jobs.services.placements import placement_confirm
 from jobs.services.referrals import INTERVIEW_FIELDS, interview_save, referral_move, referral_propose
 
@@ -156,7 +156,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JobsView
         return ReferralDetailSerializer if self.action == "retrieve" else ReferralSerializer
 
     def get_queryset(self) -> QuerySet[Referral]:
-        rows = referrals_for_list(user=self.request.user).order_by("-stage_changed_at", "-pk")
+        rows = newest_moves_first(referrals_for_list(user=self.request.user), user=self.request.user)
         if self.action == "retrieve":
             rows = rows.prefetch_related(
                 Prefetch(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.models import Applicant
 from jobs.models import FollowUp, Placement
+from jobs.models.base import is_admin
 
 
 def placements_for_list(*, user) -> QuerySet[Placement]:
@@ -17,6 +19,15 @@ def placements_for_list(*, user) -> QuerySet[Placement]:
         .select_related("applicant", "applicant__caseworker", "opening", "opening__employer")
         .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.order_by("month")))
     )
+
+
+def newest_starts_first(rows: QuerySet[Placement], *, user) -> QuerySet[Placement]:
+    """The placements list's order, newest start first, planned for who is asking (see
+    jobs.selectors.referrals.newest_moves_first): down placement_recent_idx for an administrator, a sort
+    of the caseload's own placements for everyone else."""
+    if is_admin(user):
+        return rows.order_by("-start_date", "-pk")
+    return rows.order_by(Coalesce("start_date", "start_date").desc(), "-pk")
 
 
 def placements_of(*, user, applicant: Applicant) -> list[Placement]:

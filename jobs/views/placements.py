@@ -15,14 +15,14 @@ from casework.typing import AuthenticatedRequest
 from jobs.filtersets.referrals import PlacementFilterSet
 from jobs.forms.referrals import FollowUpForm
 from jobs.models import FollowUp, Placement
-from jobs.selectors.placements import follow_ups_due, placements_for_list
+from jobs.selectors.placements import follow_ups_due, newest_starts_first, placements_for_list
 from jobs.services.placements import follow_up_record
 from jobs.views.base import PAGE_SIZE, jobs_staff, safe_next, write
 
 
 @jobs_staff
 def placement_list(request: AuthenticatedRequest) -> HttpResponse:
-    base = placements_for_list(user=request.user).order_by("-start_date", "-pk")
+    base = newest_starts_first(placements_for_list(user=request.user), user=request.user)
     filterset = PlacementFilterSet(request.GET, queryset=base, request=request)
     filterset.form.label_suffix = ""
     queryset = filterset.qs if filterset.is_valid() else base.none()

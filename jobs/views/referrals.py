@@ -14,7 +14,7 @@ from casework.typing import AuthenticatedRequest
 from jobs.filtersets.referrals import ReferralFilterSet
 from jobs.forms.referrals import ConfirmForm, InterviewForm, MoveForm
 from jobs.models import Interview, Referral, Stage
-from jobs.selectors.referrals import referral_for_page, referrals_for_list
+from jobs.selectors.referrals import newest_moves_first, referral_for_page, referrals_for_list
 from jobs.services.placements import may_confirm, placement_confirm
 from jobs.services.referrals import INTERVIEW_FIELDS, interview_save, referral_move
 from jobs.views.base import PAGE_SIZE, jobs_staff, write
@@ -22,7 +22,7 @@ from jobs.views.base import PAGE_SIZE, jobs_staff, write
 
 @jobs_staff
 def referral_list(request: AuthenticatedRequest) -> HttpResponse:
-    base = referrals_for_list(user=request.user).order_by("-stage_changed_at", "-pk")
+    base = newest_moves_first(referrals_for_list(user=request.user), user=request.user)
     filterset = ReferralFilterSet(request.GET, queryset=base, request=request)
     filterset.form.label_suffix = ""
     queryset = filterset.qs if filterset.is_valid() else base.none()

@@ -74,7 +74,8 @@ def partner_view(*, write: bool = False, unlinked: bool = False) -> Callable:
                     return render(
                         request, "jobs/partner/ended.html", {"employer": membership.employer}, status=403
                     )
-                if unlinked and membership is None and request.user.has_role(Role.EMPLOYER):
+                user: Any = request.user  # signed in (login_required)
+                if unlinked and membership is None and user.has_role(Role.EMPLOYER):
                     return view(request, None, *args, **kwargs)
                 raise PermissionDenied
             if write and access.read_only:

@@ -214,8 +214,8 @@ def pytest_runtest_teardown(item, nextitem):
     back for the tests that follow in a transaction of their own: they find the minimum-wage table and the
     administrator group's permissions as a migrated database has them, whatever ran before."""
     yield
-    if not getattr(item, "_tobira_transactional", False):
-        return
+    if not getattr(item, "_tobira_transactional", False) or nextitem is None:
+        return  # nextitem None: the last test; the test database is already gone with the session
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():

@@ -69,7 +69,7 @@ def test_a_caseworker_proposes_shares_interviews_and_reports_a_hire(page, sign_i
 
     card.get_by_role("link", name="Record the consent on the person's page").click()
     page.get_by_label("Purpose").select_option("share_with_employer")
-    page.get_by_label("Employer (for sharing with an employer)").fill("Sakura Foods")
+    page.get_by_label("Employer (for sharing with an employer)").select_option(label="Sakura Foods")
     page.locator('input[name="consent-scope"]').first.check()
     page.get_by_role("button", name="Add").click()
     page.wait_for_load_state()

@@ -100,6 +100,11 @@ urlpatterns = [
         name="applicant_work_permission_add",
     ),
     path(
+        "applicants/<str:reference_code>/right-to-work-checks/add/",
+        legal.right_to_work_check_add,
+        name="applicant_right_to_work_check_add",
+    ),
+    path(
         "applicants/<str:reference_code>/reporting/add/",
         legal.reporting_obligation_add,
         name="applicant_reporting_add",

@@ -12,6 +12,7 @@ from casework.api.legal import (
     LegalStatusPeriodViewSet,
     RefugeeProcedureViewSet,
     ReportingObligationViewSet,
+    RightToWorkCheckViewSet,
     WorkPermissionViewSet,
 )
 from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
@@ -31,6 +32,7 @@ router.register("teams", TeamViewSet, basename="team")
 router.register("applicants", ApplicantViewSet, basename="applicant")
 router.register("legal-status-periods", LegalStatusPeriodViewSet, basename="legal-status-period")
 router.register("work-permissions", WorkPermissionViewSet, basename="work-permission")
+router.register("right-to-work-checks", RightToWorkCheckViewSet, basename="right-to-work-check")
 router.register("reporting-obligations", ReportingObligationViewSet, basename="reporting-obligation")
 router.register("procedures", RefugeeProcedureViewSet, basename="procedure")
 router.register("notes", CaseNoteViewSet, basename="note")

@@ -1213,6 +1213,61 @@ JOBS_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[Any]]]] = {
 }
 
 
+# --- Right-to-work checks (issue 16, staff side) ---------------------------------------------------------
+# A legal record (RECORD_READS to read, WRITES to add): the add page of the applicant's legal section, the
+# API list and one check per case. make_right_to_work_world gives each case one check by its caseworker.
+
+RIGHT_TO_WORK_ROWS: dict[Row, dict[str, Outcome]] = {
+    **{
+        ("applicant_right_to_work_check_add", case): applicant_page(case, writes=True)
+        for case in APPLICANT_CASES
+    },
+    "right-to-work-check-list": signed_in(OK, anonymous=UNAUTHENTICATED),
+    **{("right-to-work-check-detail", case): api_detail(case, RECORD_READS) for case in APPLICANT_CASES},
+}
+
+
+def right_to_work_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name == "right-to-work-check-detail":
+            return {"pk": world.objects[f"right-to-work check {case}"].pk}
+        return {"reference_code": world.objects[f"applicant {case}"].reference_code}
+
+    return kwargs
+
+
+RIGHT_TO_WORK_KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
+    row: right_to_work_kwargs(row[0], row[1]) for row in RIGHT_TO_WORK_ROWS if isinstance(row, tuple)
+}
+
+
+def make_right_to_work_world(world: World) -> None:
+    for case in APPLICANT_CASES:
+        applicant = world.objects[f"applicant {case}"]
+        world.objects[f"right-to-work check {case}"] = services.right_to_work_check_record(
+            by=applicant.caseworker,
+            applicant=applicant,
+            data={
+                "checked_on": timezone.localdate(),
+                "saw_residence_card": True,
+                "saw_designation_paper": True,
+            },
+        )
+
+
+RIGHT_TO_WORK_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[Any]]]] = {
+    "right-to-work-check-list": (
+        "applicant",
+        lambda world, role: [
+            world.objects[f"applicant {case}"].reference_code for case in RECORD_READS[role]
+        ],
+    ),
+}
+
+
+# --- end of right-to-work checks ---------------------------------------------------------------------------
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -1313,6 +1368,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **JOBS_ROWS,
     # jobs pages (issue 15)
     **JOBS_PAGE_ROWS,
+    # Right-to-work checks (issue 16, staff side)
+    **RIGHT_TO_WORK_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -1434,6 +1491,8 @@ KWARGS.update(REMINDER_KWARGS)
 KWARGS.update({row: learning_kwargs(row[0], row[1]) for row in LEARNING_ROWS if isinstance(row, tuple)})
 # jobs pages
 KWARGS.update({row: jobs_page_kwargs(row[0], row[1]) for row in JOBS_PAGE_ROWS if isinstance(row, tuple)})
+# Right-to-work checks (issue 16)
+KWARGS.update(RIGHT_TO_WORK_KWARGS)
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -1454,6 +1513,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_consent_world(world)
     make_learning_world(world)
     make_jobs_page_world(world)  # jobs pages
+    make_right_to_work_world(world)  # right-to-work checks (issue 16)
     return world
 
 
@@ -1853,6 +1913,7 @@ LIST_CONTENTS.update(
     }
 )
 LIST_CONTENTS.update(JOBS_LIST_CONTENTS)
+LIST_CONTENTS.update(RIGHT_TO_WORK_LIST_CONTENTS)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

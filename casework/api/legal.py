@@ -1,4 +1,5 @@
-"""Legal-record endpoints: status periods, work permissions, reporting obligations, refugee procedures.
+"""Legal-record endpoints: status periods, work permissions, right-to-work checks, reporting obligations,
+refugee procedures.
 
 Records name their applicant by reference code (as /api/v1/applicants/ does) and are themselves
 addressed by id. Derived values (lawful stay, renewal window, appeal deadline) are read-only and come
@@ -35,6 +36,7 @@ from casework.filtersets.legal import (
     LegalStatusPeriodFilterSet,
     RefugeeProcedureFilterSet,
     ReportingObligationFilterSet,
+    RightToWorkCheckFilterSet,
     WorkPermissionFilterSet,
 )
 from casework.models import (
@@ -45,6 +47,7 @@ from casework.models import (
     RefugeeProcedure,
     RenewalDecision,
     ReportingObligation,
+    RightToWorkCheck,
     WorkPermission,
 )
 
@@ -264,6 +267,80 @@ class WorkPermissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ca
         return self.create_for_applicant(
             WorkPermissionCreateSerializer,
             lambda applicant, data: services.work_permission_record(
+                by=self.actor, applicant=applicant, data=data
+            ),
+        )
+
+
+# --- Right-to-work checks -------------------------------------------------------------------------------
+
+
+class RightToWorkCheckSerializer(serializers.ModelSerializer):
+    applicant = ApplicantReferenceField(read_only=True)
+    checked_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = RightToWorkCheck
+        fields = [
+            "id",
+            "applicant",
+            "checked_on",
+            "saw_residence_card",
+            "saw_designation_paper",
+            "note",
+            "checked_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class RightToWorkCheckCreateSerializer(serializers.Serializer):
+    """Who checked is the signed-in user; the service checks the date and that a document was seen."""
+
+    applicant = ApplicantReferenceField(help_text=_("The applicant's reference code."))
+    checked_on = PlausibleDateField(
+        required=False, allow_null=True, help_text=_("The day the documents were seen; not in the future.")
+    )
+    saw_residence_card = serializers.BooleanField(
+        required=False, help_text=_("The residence card (both sides) was seen.")
+    )
+    saw_designation_paper = serializers.BooleanField(
+        required=False, help_text=_("The designation paper (指定書) was seen.")
+    )
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Right-to-work checks of the applicants visible to you"),
+    retrieve=extend_schema(summary="One right-to-work check"),
+)
+class RightToWorkCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseRecordViewSet):
+    """The days staff saw a person's residence card and designation paper. A check is never changed
+    or deleted: a later one follows it."""
+
+    serializer_class = RightToWorkCheckSerializer
+    access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
+    filterset_class = RightToWorkCheckFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[RightToWorkCheck]:
+        # Each person's checks newest first, people in the order they were recorded: the index
+        # rtw_check_applicant_idx serves it (the model's order joins the applicant to sort by name).
+        return (
+            RightToWorkCheck.objects.visible_to(self.request.user)
+            .select_related("applicant", "checked_by")
+            .order_by("applicant_id", "-checked_on", "-pk")
+        )
+
+    @extend_schema(
+        summary="Record a right-to-work check (the residence card and designation paper seen on a day)",
+        request=RightToWorkCheckCreateSerializer,
+        responses={201: RightToWorkCheckSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        return self.create_for_applicant(
+            RightToWorkCheckCreateSerializer,
+            lambda applicant, data: services.right_to_work_check_record(
                 by=self.actor, applicant=applicant, data=data
             ),
         )

@@ -1,4 +1,5 @@
-"""Filters of legal records (periods, work permissions, reporting, procedures), shared by pages and API."""
+"""Filters of legal records (periods, work permissions, reporting, procedures, right-to-work checks), shared
+by pages and API."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from casework.models import (
     ProcedureEvent,
     RefugeeProcedure,
     ReportingObligation,
+    RightToWorkCheck,
     WorkPermission,
 )
 
@@ -51,6 +53,20 @@ class WorkPermissionFilterSet(django_filters.FilterSet):
 
     def filter_valid_on(self, queryset, name, value):
         return queryset.filter(Q(end_date__isnull=True) | Q(end_date__gte=value), start_date__lte=value)
+
+
+class RightToWorkCheckFilterSet(django_filters.FilterSet):
+    applicant = django_filters.CharFilter(field_name="applicant__reference_code", label=_("Reference code"))
+    checked_after = django_filters.DateFilter(
+        field_name="checked_on", lookup_expr="gte", label=_("Checked on or after")
+    )
+    checked_before = django_filters.DateFilter(
+        field_name="checked_on", lookup_expr="lte", label=_("Checked on or before")
+    )
+
+    class Meta:
+        model = RightToWorkCheck
+        fields = ["applicant"]
 
 
 class ReportingObligationFilterSet(django_filters.FilterSet):

@@ -1,4 +1,5 @@
-"""Forms of legal records: status periods, work permission, reporting obligations, procedures and events."""
+"""Forms of legal records: status periods, work permission, reporting obligations, procedures and events,
+right-to-work checks."""
 
 from __future__ import annotations
 
@@ -113,6 +114,17 @@ class WorkPermissionForm(TobiraForm):
     hours_per_week = forms.IntegerField(label=_("Hours per week (limited scope)"), required=False)
     start_date = date_field(_("Start"), required=True)
     end_date = date_field(_("End (last day)"))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RightToWorkCheckForm(TobiraForm):
+    """The day a caseworker saw the documents; the service decides what is allowed (dates, a document)."""
+
+    checked_on = date_field(_("Checked on"), required=True)
+    saw_residence_card = forms.BooleanField(label=_("I saw the residence card (both sides)"), required=False)
+    saw_designation_paper = forms.BooleanField(
+        label=_("I saw the designation paper (指定書)"), required=False
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

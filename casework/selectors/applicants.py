@@ -24,6 +24,7 @@ from casework.models import (
     ProcedureEvent,
     RefugeeProcedure,
     ReportingObligation,
+    RightToWorkCheck,
     Task,
     WorkPermission,
 )
@@ -107,6 +108,16 @@ def _legal_record_prefetches(user) -> list[Prefetch]:
     ]
 
 
+def _right_to_work_prefetch(user) -> Prefetch:
+    # The legal tab's "Right to work checked" list, newest first, with who checked.
+    return Prefetch(
+        "right_to_work_checks",
+        queryset=RightToWorkCheck.objects.visible_to(user)
+        .select_related("checked_by")
+        .order_by("-checked_on", "-pk"),
+    )
+
+
 def _tab_prefetches(user, tab: str) -> list[Prefetch | str]:
     if tab == "overview":
         return [
@@ -120,7 +131,7 @@ def _tab_prefetches(user, tab: str) -> list[Prefetch | str]:
             ),
         ]
     if tab == "legal":
-        return [*_legal_record_prefetches(user)]
+        return [*_legal_record_prefetches(user), _right_to_work_prefetch(user)]
     if tab in ("documents", "notes"):
         # The records sections read their own rows (notes, hidden notes, tasks, documents); only the
         # shown tab's are loaded.

@@ -26,6 +26,7 @@ from casework.services.legal import (
     procedure_record,
     procedure_update,
     reporting_obligation_record,
+    right_to_work_check_record,
     work_permission_record,
 )
 from casework.services.records import (
@@ -78,6 +79,7 @@ __all__ = [
     "reference_code_format",
     "reference_numbers_reserve",
     "reporting_obligation_record",
+    "right_to_work_check_record",
     "sensitive_record_save",
     "sensitive_records_erase",
     "task_from_reminder",

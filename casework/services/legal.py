@@ -1,4 +1,5 @@
-"""Legal-record services: status periods (never overlapping), work permission, reporting, procedures."""
+"""Legal-record services: status periods (never overlapping), work permission, reporting, procedures, and
+the right-to-work checks (the day staff saw the residence card and designation paper)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from casework.models import (
     RefugeeProcedure,
     RenewalDecision,
     ReportingObligation,
+    RightToWorkCheck,
     User,
     WorkPermission,
 )
@@ -503,3 +505,42 @@ def procedure_event_record(*, by: User, procedure: RefugeeProcedure, data: dict[
         _evaluate_on_commit("appeal_deadline", [event.pk])
     _evaluate_on_commit("appeal_deadline", notices)
     return event
+
+
+@transaction.atomic
+def right_to_work_check_record(*, by: User, applicant: Applicant, data: dict[str, Any]) -> RightToWorkCheck:
+    """Record that `by` saw the person's residence card and/or designation paper (指定書) on a day.
+
+    A share packet states "right to work checked by the organisation on DATE" only from a check where
+    both were seen (selectors.right_to_work_checked_on); one document alone is kept as what happened.
+    Checks are never changed: a later check follows an earlier one.
+    """
+    _require_editable(by, applicant)
+    errors: dict[str, str] = {}
+    checked_on = data.get("checked_on")
+    if checked_on is None:
+        errors["checked_on"] = _("Enter the day you saw the documents.")
+    elif checked_on > timezone.localdate():
+        errors["checked_on"] = _("The check cannot be in the future.")
+    elif checked_on < rules.add_months(timezone.localdate(), -12 * rules.PERIOD_START_MAX_YEARS_AGO):
+        errors["checked_on"] = _("The check is more than %(years)d years ago: check the year.") % {
+            "years": rules.PERIOD_START_MAX_YEARS_AGO
+        }
+    saw_card = bool(data.get("saw_residence_card"))
+    saw_paper = bool(data.get("saw_designation_paper"))
+    if not (saw_card or saw_paper):
+        errors["saw_residence_card"] = _(
+            "Tick the documents you saw: the residence card, the designation paper, or both."
+        )
+    if errors:
+        raise ValidationError(errors)
+    check = RightToWorkCheck.objects.create(
+        applicant=applicant,
+        checked_on=data["checked_on"],
+        saw_residence_card=saw_card,
+        saw_designation_paper=saw_paper,
+        note=(data.get("note") or "").strip(),
+        checked_by=by,
+    )
+    record_change(actor=by, instance=check, before=None)
+    return check

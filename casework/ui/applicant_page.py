@@ -34,6 +34,7 @@ SECTION_TABS = {
     "next-tasks": "overview",
     "periods": "legal",
     "work": "legal",
+    "right-to-work": "legal",
     "reporting": "legal",
     "procedures": "legal",
     "panel-learning": "learning",

@@ -31,6 +31,7 @@ from casework.forms.legal import (
     ProcedureEventForm,
     RefugeeProcedureForm,
     ReportingObligationForm,
+    RightToWorkCheckForm,
     WorkPermissionForm,
     status_kind_choices,
 )
@@ -49,6 +50,7 @@ from casework.views.base import detail_url, editable_applicant, may_edit, staff_
 SECTION_TEMPLATES = {
     "periods": "casework/applicants/sections/periods.html",
     "work": "casework/applicants/sections/work.html",
+    "right-to-work": "casework/applicants/sections/right_to_work.html",
     "reporting": "casework/applicants/sections/reporting.html",
     "procedures": "casework/applicants/sections/procedures.html",
     "household": "casework/applicants/sections/household.html",
@@ -71,6 +73,8 @@ def _record_forms(applicant: Applicant, bound: dict[str, forms.Form]) -> dict[st
     return {
         "periods": bound.get("periods") or LegalStatusPeriodForm(prefix="period"),
         "work": bound.get("work") or WorkPermissionForm(prefix="work"),
+        "right_to_work": bound.get("right_to_work")
+        or RightToWorkCheckForm(prefix="rtw", initial={"checked_on": timezone.localdate()}),
         "reporting": bound.get("reporting") or ReportingObligationForm(prefix="reporting"),
         "procedures": bound.get("procedures")
         or RefugeeProcedureForm(prefix="procedure", initial={"ordinal": next_ordinal}),
@@ -139,6 +143,7 @@ def detail_context(
         "timeline": timeline.timeline_svg(periods, today=today),
         "gaps": timeline.gaps_between(periods, today),
         "work_permissions": [(permission, permission.covers(today)) for permission in permissions],
+        "right_to_work_checks": list(applicant.right_to_work_checks.all()),
         "reporting": [
             (obligation, (obligation.next_report_date - today).days)
             for obligation in applicant.reporting_obligations.all()
@@ -276,6 +281,22 @@ def work_permission_add(request: AuthenticatedRequest, reference_code: str) -> H
         ),
         title=_("Add a work permission"),
         done=_("The work permission is added."),
+    )
+
+
+@staff_required
+def right_to_work_check_add(request: AuthenticatedRequest, reference_code: str) -> HttpResponse:
+    return add_record(
+        request,
+        reference_code,
+        section="right-to-work",
+        form_key="right_to_work",
+        make_form=lambda data: RightToWorkCheckForm(data, prefix="rtw"),
+        save=lambda form, applicant: services.right_to_work_check_record(
+            by=request.user, applicant=applicant, data=form.cleaned_data
+        ),
+        title=_("Record a right-to-work check"),
+        done=_("The right-to-work check is recorded."),
     )
 
 

@@ -78,6 +78,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "reason_text",
             "stage_changed_at",
             "reported_start_date",
+            "documents_seen_on",
             "version",
             "created_at",
         ]
@@ -119,6 +120,14 @@ class ReferralMoveSerializer(serializers.Serializer):
     reason_text = serializers.CharField(required=False, allow_blank=True)
     start_date = PlausibleDateField(
         required=False, allow_null=True, help_text=_("With a reported hire: the day the job starts.")
+    )
+    documents_seen_on = PlausibleDateField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Required with a reported hire: the day the employer saw the residence card and designation "
+            "paper itself (not in the future, not after the start date)."
+        ),
     )
 
 

@@ -36,6 +36,19 @@ class MoveForm(TobiraForm):
         return _drop_empty(self.cleaned_data)
 
 
+class HireReportForm(MoveForm):
+    """Reporting a hire: the start date and the day the employer saw the documents itself (DOMAIN.md §9)."""
+
+    documents_seen_on = date_field(
+        _("The employer saw the residence card and designation paper on"),
+        required=True,
+        help_text=_(
+            "The employer must see the residence card (both sides) and the designation paper itself before "
+            "hiring; our own check does not replace it."
+        ),
+    )
+
+
 class ProposeForm(TobiraForm):
     applicant = forms.CharField(widget=forms.HiddenInput, required=False)
     opening = forms.IntegerField(widget=forms.HiddenInput, required=False)

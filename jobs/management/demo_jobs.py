@@ -202,6 +202,7 @@ class DemoJobs:
                 data["reason_code"] = reason
             if stage == Stage.HIRE_REPORTED:
                 data["start_date"] = opening.start_date
+                data["documents_seen_on"] = min(self.today, opening.start_date)
             referral = referral_services.referral_move(by=by, referral=referral, data=data)
             if stage == Stage.INTERVIEW:
                 referral_services.interview_save(

@@ -83,6 +83,16 @@ class Referral(models.Model):
         blank=True,
         help_text=_("The start date given with a hire report."),
     )
+    # DOMAIN.md §9: the organisation's own check does not relieve the employer, who must see the card
+    # (both sides) and the designation paper itself before hiring; a hire report says on which day.
+    documents_seen_on = models.DateField(
+        _("residence card and designation paper seen on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Given with a hire report: the day the employer saw the residence card and designation paper."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)  # two staff moving one card: one wins
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")

@@ -109,6 +109,31 @@ def _clean_reason(data: dict[str, Any], required: bool) -> tuple[str, str]:
     return code, text
 
 
+def _clean_documents_seen_on(value: Any, *, start: date, today: date) -> date:
+    """A hire report states the day the employer saw the residence card and designation paper itself
+    (DOMAIN.md §9): required, a day that has come, and on or before the start (it is checked before hiring)."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValidationError(
+            {
+                "documents_seen_on": _(
+                    "Enter the day the employer saw the residence card and designation paper."
+                )
+            }
+        )
+    if value > today:
+        raise ValidationError(
+            {"documents_seen_on": _("The day the documents were seen cannot be in the future.")}
+        )
+    if value > start:
+        raise ValidationError(
+            {
+                "documents_seen_on": _("The employer must see the documents before the job starts (%(day)s).")
+                % {"day": _day(start)}
+            }
+        )
+    return value
+
+
 @transaction.atomic
 def referral_move(*, by: User, referral: Referral, data: dict[str, Any]) -> Referral:
     """Move a referral to another stage (data: stage, version, reason_code, reason_text, start_date).
@@ -117,7 +142,8 @@ def referral_move(*, by: User, referral: Referral, data: dict[str, Any]) -> Refe
     meanwhile: one wins, the other is told, nothing is written), a backwards move by anyone but a
     supervisor of the person's team (or an administrator) and without a reason, "shared" or later without
     a current consent to share with this employer, a hire reported for someone who may not work on the
-    start date. "Hired" is reached only by confirming a reported hire (services/placements.py).
+    start date or without the day the employer saw the residence card and designation paper
+    (documents_seen_on: not in the future, not after the start). "Hired" is reached only by confirming a reported hire (services/placements.py).
     """
     require(Referral.objects.editable_by(by).filter(pk=referral.pk).exists())
     locked = Referral.objects.select_for_update().select_related("applicant", "opening").get(pk=referral.pk)
@@ -158,7 +184,7 @@ def referral_move(*, by: User, referral: Referral, data: dict[str, Any]) -> Refe
             },
             code="consent_required",
         )
-    start = None
+    start = documents_seen_on = None
     if target == Stage.HIRE_REPORTED:
         start = data.get("start_date") or locked.opening.start_date
         if not isinstance(start, date):
@@ -170,6 +196,7 @@ def referral_move(*, by: User, referral: Referral, data: dict[str, Any]) -> Refe
                     % {"person": locked.applicant.reference_code, "day": _day(start)}
                 }
             )
+        documents_seen_on = _clean_documents_seen_on(data.get("documents_seen_on"), start=start, today=today)
     before = snapshot(locked)
     previous = locked.stage
     locked.stage = target
@@ -178,6 +205,7 @@ def referral_move(*, by: User, referral: Referral, data: dict[str, Any]) -> Refe
     locked.stage_changed_at = timezone.now()
     if start is not None:
         locked.reported_start_date = start
+        locked.documents_seen_on = documents_seen_on
     locked.version += 1
     locked.save()
     _history(locked, by=by, from_stage=previous, reason_code=reason_code, reason_text=reason_text)

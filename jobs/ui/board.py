@@ -40,11 +40,14 @@ class Column:
 
 
 def _targets(stage: str) -> list[tuple[str, str]]:
-    """The stages a card may be moved to from its stage (the services still judge who and when)."""
+    """The stages a card may be moved to from its stage (the services still judge who and when). A hire
+    is reported on the referral's page, with its start date and the day the employer saw the documents."""
     return [
         (value, str(label))
         for value, label in Stage.choices
-        if value != stage and value != Stage.HIRED and rules.stage_move(current=stage, target=value).allowed
+        if value != stage
+        and value not in (Stage.HIRED, Stage.HIRE_REPORTED)
+        and rules.stage_move(current=stage, target=value).allowed
     ]
 
 

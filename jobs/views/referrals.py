@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.typing import AuthenticatedRequest
 from jobs.filtersets.referrals import ReferralFilterSet
-from jobs.forms.referrals import ConfirmForm, InterviewForm, MoveForm
+from jobs.forms.referrals import ConfirmForm, HireReportForm, InterviewForm
 from jobs.models import Interview, Referral, Stage
 from jobs.selectors.referrals import newest_moves_first, referral_for_page, referrals_for_list
 from jobs.services.placements import may_confirm, placement_confirm
@@ -58,7 +58,7 @@ def _page(request: AuthenticatedRequest, referral: Referral, **forms) -> HttpRes
         and may_confirm(user, referral.applicant),
         "interview_form": forms.get("interview_form") or InterviewForm(),
         "report_form": forms.get("report_form")
-        or MoveForm(
+        or HireReportForm(
             initial={
                 "stage": Stage.HIRE_REPORTED,
                 "version": referral.version,
@@ -131,7 +131,7 @@ def interview_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def hire_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _editable(request, pk)
-    form = MoveForm(request.POST)
+    form = HireReportForm(request.POST)
     if form.is_valid():
         data = {**form.service_data(), "stage": Stage.HIRE_REPORTED}
         if write(form, lambda: referral_move(by=request.user, referral=referral, data=data)) is not None:

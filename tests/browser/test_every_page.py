@@ -209,6 +209,7 @@ PAGES: dict[str, Visit] = {
     "applicant_period_delete": record_page("periods"),
     "applicant_period_card_number": record_page("periods"),
     "applicant_work_permission_add": applicant_page(),
+    "applicant_right_to_work_check_add": applicant_page(),
     "applicant_reporting_add": applicant_page(),
     "applicant_procedure_add": applicant_page(),
     "applicant_procedure_event_add": record_page("procedures"),

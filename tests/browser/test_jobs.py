@@ -5,6 +5,7 @@ the consent, shares, records an interview and a hire; axe clean at 1366 and 375 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from casework.models import CaseStage
 from jobs.models import Referral, Stage
@@ -68,7 +69,7 @@ def test_a_caseworker_proposes_shares_interviews_and_reports_a_hire(page, sign_i
 
     card.get_by_role("link", name="Record the consent on the person's page").click()
     page.get_by_label("Purpose").select_option("share_with_employer")
-    page.get_by_label("Employer (for sharing with an employer)").fill("Sakura Foods")
+    page.get_by_label("Employer (for sharing with an employer)").select_option(label="Sakura Foods")
     page.locator('input[name="consent-scope"]').first.check()
     page.get_by_role("button", name="Add").click()
     page.wait_for_load_state()
@@ -87,6 +88,9 @@ def test_a_caseworker_proposes_shares_interviews_and_reports_a_hire(page, sign_i
     page.get_by_label("Where").fill("Head office, Adachi")
     page.get_by_role("button", name="Save").click()
     expect(page.locator('section[aria-labelledby="interviews"]')).to_contain_text("Head office")
+    page.get_by_label("The employer saw the residence card and designation paper on").fill(
+        timezone.localdate().isoformat()
+    )
     page.get_by_role("button", name="Report the hire").click()
     expect(page.get_by_role("heading", name="Confirm the hire")).to_be_visible()
     page.get_by_role("button", name="Confirm the hire").click()

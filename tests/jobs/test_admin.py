@@ -73,7 +73,12 @@ def make_rows(caseworker, count: int) -> list[Placement]:
         )
         referral = referral_services.referral_move(by=caseworker, referral=referral, data={"stage": "offer"})
         referral = referral_services.referral_move(
-            by=caseworker, referral=referral, data={"stage": "hire_reported"}
+            by=caseworker,
+            referral=referral,
+            data={
+                "stage": "hire_reported",
+                "documents_seen_on": min(timezone.localdate(), opening.start_date),
+            },
         )
         placements.append(
             placement_services.placement_confirm(by=caseworker, referral=referral, data={}).placement

@@ -36,8 +36,11 @@ def placed(caseworker, *, hours: int = 40, start: date | None = None) -> Placeme
     may_work(person)
     consent_to_share(person, employer, by=caseworker)
     referral = referral_services.referral_propose(by=caseworker, applicant=person, opening=opening)
+    seen = min(today(), opening.start_date)
     for stage in (Stage.SHARED, Stage.OFFER, Stage.HIRE_REPORTED):
-        referral = referral_services.referral_move(by=caseworker, referral=referral, data={"stage": stage})
+        referral = referral_services.referral_move(
+            by=caseworker, referral=referral, data={"stage": stage, "documents_seen_on": seen}
+        )
     return placement_services.placement_confirm(by=caseworker, referral=referral, data={}).placement
 
 

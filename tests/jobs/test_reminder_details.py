@@ -30,7 +30,9 @@ def test_period_and_permission_reminders_name_the_running_placement(caseworker, 
     for stage in (Stage.OFFER, Stage.HIRE_REPORTED):
         referral.refresh_from_db()
         referral_services.referral_move(
-            by=caseworker, referral=referral, data={"stage": stage, "version": referral.version}
+            by=caseworker,
+            referral=referral,
+            data={"stage": stage, "version": referral.version, "documents_seen_on": today()},
         )
     placement_services.placement_confirm(by=caseworker, referral=referral, data={})
     period = LegalStatusPeriod.objects.get(applicant=person)

@@ -243,7 +243,7 @@ def hire_reported(caseworker, person, opening) -> Referral:
     consent_to_share(person, opening.employer, by=caseworker)
     referral = referral_services.referral_propose(by=caseworker, applicant=person, opening=opening)
     move(caseworker, referral, Stage.OFFER)
-    return move(caseworker, referral, Stage.HIRE_REPORTED)
+    return move(caseworker, referral, Stage.HIRE_REPORTED, documents_seen_on=min(today(), opening.start_date))
 
 
 def test_confirming_a_hire_makes_the_placement_its_follow_ups_and_closes_the_rest(

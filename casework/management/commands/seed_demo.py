@@ -251,6 +251,18 @@ class DemoCaseload:
             },
         )
         self.counts["work permissions"] += 1
+        # The caseworker saw the card and the designation paper when recording the permission: what a
+        # share packet states as "right to work checked by the organisation on DATE".
+        services.right_to_work_check_record(
+            by=by,
+            applicant=applicant,
+            data={
+                "checked_on": min(self.today, max(current.start_date, self.today - timedelta(days=14))),
+                "saw_residence_card": True,
+                "saw_designation_paper": True,
+            },
+        )
+        self.counts["right-to-work checks"] += 1
 
     def procedure(self, spec, *, by: User, applicant: Applicant) -> RefugeeProcedure:
         procedure = services.procedure_record(

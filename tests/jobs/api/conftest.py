@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casework.models import CaseStage
@@ -63,7 +64,13 @@ def hire_reported(caseworker, person, opening) -> Referral:
     consent_to_share(person, opening.employer, by=caseworker)
     referral = referral_services.referral_propose(by=caseworker, applicant=person, opening=opening)
     move(caseworker, referral, Stage.OFFER)
-    return move(caseworker, referral, Stage.HIRE_REPORTED, start_date=opening.start_date)
+    return move(
+        caseworker,
+        referral,
+        Stage.HIRE_REPORTED,
+        start_date=opening.start_date,
+        documents_seen_on=min(timezone.localdate(), opening.start_date),
+    )
 
 
 @pytest.fixture

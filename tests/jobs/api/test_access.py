@@ -190,7 +190,8 @@ def test_the_pipeline_through_the_api(api_for, caseworker, person, opening, firm
     assert detail["stage"] == "interview"
     assert [step["to_stage"] for step in detail["history"]] == ["proposed", "shared", "interview"]
     version = detail["version"]
-    for stage, extra in (("offer", {}), ("hire_reported", {"start_date": str(opening.start_date)})):
+    hire = {"start_date": str(opening.start_date), "documents_seen_on": str(timezone.localdate())}
+    for stage, extra in (("offer", {}), ("hire_reported", hire)):
         moved = client.post(
             f"/api/v1/referrals/{referral['id']}/move/",
             {"stage": stage, "version": version, **extra},

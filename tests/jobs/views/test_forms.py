@@ -233,7 +233,7 @@ def test_proposing_twice_is_refused_and_said(client_for, caseworker, shared, own
 @pytest.fixture
 def reported(caseworker, shared):
     return referral_services.referral_move(
-        by=caseworker, referral=shared, data={"stage": Stage.HIRE_REPORTED}
+        by=caseworker, referral=shared, data={"stage": Stage.HIRE_REPORTED, "documents_seen_on": today()}
     )
 
 

@@ -187,7 +187,11 @@ def test_interview_and_hire_through_the_referral_page(client_for, caseworker, ow
     assert referral.stage == Stage.INTERVIEW
     reported = client.post(
         reverse("jobs:hire_report", args=[referral.pk]),
-        {"version": referral.version, "start_date": opening.start_date.isoformat()},
+        {
+            "version": referral.version,
+            "start_date": opening.start_date.isoformat(),
+            "documents_seen_on": timezone.localdate().isoformat(),
+        },
     )
     assert reported.status_code == 302
     referral.refresh_from_db()
@@ -219,7 +223,9 @@ def test_confirm_is_not_offered_to_a_supervisor_of_another_team_nor_a_teammate(
     consent_to_share(own_person, opening.employer, by=caseworker)
     referral = referral_services.referral_propose(by=caseworker, applicant=own_person, opening=opening)
     referral = referral_services.referral_move(
-        by=caseworker, referral=referral, data={"stage": Stage.HIRE_REPORTED}
+        by=caseworker,
+        referral=referral,
+        data={"stage": Stage.HIRE_REPORTED, "documents_seen_on": timezone.localdate()},
     )
     colleague = make_user(Role.CASEWORKER, username="cw-colleague", team=team)
     client = client_for(colleague)

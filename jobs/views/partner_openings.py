@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from casework.typing import AuthenticatedRequest
 from jobs.forms.openings import opening_initial
 from jobs.forms.partner_openings import PartnerOpeningForm, VersionForm
 from jobs.models import JobOpening, OpeningStatus
@@ -21,12 +22,12 @@ from jobs.ui.partner import partner_context, partner_view
 from jobs.views.base import PAGE_SIZE, write
 
 
-def _opening(request: HttpRequest, pk: int) -> JobOpening:
+def _opening(request: AuthenticatedRequest, pk: int) -> JobOpening:
     return get_object_or_404(partner_openings(request.user), pk=pk)
 
 
 @partner_view()
-def partner_opening_list(request: HttpRequest, access: PartnerAccess) -> HttpResponse:
+def partner_opening_list(request: AuthenticatedRequest, access: PartnerAccess) -> HttpResponse:
     openings = partner_openings(request.user).order_by("-start_date", "title", "pk")
     status = request.GET.get("status", "")
     if status in OpeningStatus.values:
@@ -42,7 +43,7 @@ def partner_opening_list(request: HttpRequest, access: PartnerAccess) -> HttpRes
 
 
 @partner_view()
-def partner_opening_detail(request: HttpRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+def partner_opening_detail(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     opening = _opening(request, pk)
     return render(
         request,
@@ -59,7 +60,7 @@ def partner_opening_detail(request: HttpRequest, access: PartnerAccess, pk: int)
 
 @partner_view(write=True)
 @require_http_methods(["GET", "POST"])
-def partner_opening_add(request: HttpRequest, access: PartnerAccess) -> HttpResponse:
+def partner_opening_add(request: AuthenticatedRequest, access: PartnerAccess) -> HttpResponse:
     form = PartnerOpeningForm(request.POST if request.method == "POST" else None, initial={"places": 1})
     if request.method == "POST" and form.is_valid():
         opening = write(
@@ -77,7 +78,7 @@ def partner_opening_add(request: HttpRequest, access: PartnerAccess) -> HttpResp
 
 @partner_view(write=True)
 @require_http_methods(["GET", "POST"])
-def partner_opening_edit(request: HttpRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+def partner_opening_edit(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     opening = _opening(request, pk)
     if opening.status not in services.PARTNER_EDITABLE:
         messages.error(request, _("This opening can no longer be changed."))
@@ -109,7 +110,7 @@ def partner_opening_edit(request: HttpRequest, access: PartnerAccess, pk: int) -
 
 @partner_view(write=True)
 @require_http_methods(["GET", "POST"])
-def partner_opening_close(request: HttpRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+def partner_opening_close(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     opening = _opening(request, pk)
     form = VersionForm(
         request.POST if request.method == "POST" else None, initial={"version": opening.version}

@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import ChangeRecord
+from casework.models import CaseStage, ChangeRecord
 from jobs.models import JobOpening, OpeningStatus
-from jobs.selectors.matching import matching
-from tests.jobs.factories import JobOpeningFactory
+from jobs.services.referrals import referral_propose
+from tests.casework.applicant_factories import ApplicantFactory
+from tests.jobs.factories import JobOpeningFactory, may_work
 from tests.jobs.portal.conftest import opening_data
 
 pytestmark = pytest.mark.django_db
@@ -45,16 +47,20 @@ def test_a_new_opening_is_submitted_for_the_partners_own_employer(
 
 
 def test_a_submitted_opening_is_not_matched_until_staff_approve_it(
-    client_for, partner_user, caseworker, minimum
+    client_for, partner_user, caseworker, team, minimum
 ):
-    client_for(partner_user).post(reverse("partner_opening_add"), opening_data())
+    person = ApplicantFactory(team=team, caseworker=caseworker, case_stage=CaseStage.JOB_READY)
+    may_work(person)
+    client_for(partner_user).post(reverse("partner_opening_add"), opening_data(required_level=""))
     opening = JobOpening.objects.get()
     assert opening.status == OpeningStatus.SUBMITTED
+    with pytest.raises(ValidationError):
+        referral_propose(by=caseworker, applicant=person, opening=opening)
     response = client_for(caseworker).post(reverse("jobs:opening_approve", args=[opening.pk]))
     assert response.status_code == 302
     opening.refresh_from_db()
     assert opening.status == OpeningStatus.OPEN
-    assert matching(user=caseworker, opening=opening) is not None
+    assert referral_propose(by=caseworker, applicant=person, opening=opening).pk
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
 from casework.api.reminders import DeadlineViewSet, NotificationViewSet, ReminderViewSet
 from jobs.api.employers import EmployerViewSet
 from jobs.api.openings import JobOpeningViewSet
+from jobs.api.partner.openings import PartnerOpeningViewSet
 from jobs.api.placements import FollowUpViewSet, PlacementViewSet
 from jobs.api.referrals import InterviewViewSet, ReferralViewSet
 from jobs.api.wages import MinimumWageViewSet
@@ -57,6 +58,7 @@ router.register("interviews", InterviewViewSet, basename="interview")
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
+router.register("partner/openings", PartnerOpeningViewSet, basename="partner-opening")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -38,6 +38,9 @@ def _register() -> None:
             )
         )
     register_consent_recipients(_consent_recipients)
+    from jobs.ui.partner import PartnerSection, register_partner_section
+
+    register_partner_section(PartnerSection("partner_openings", _("Openings")))
     register_panel(
         "applicant",
         Panel(

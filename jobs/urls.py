@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from jobs.views import employers, openings, partner, placements, referrals
+from jobs.views import employers, openings, partner, partner_openings, placements, referrals
 
 app_name = "jobs"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("openings/add/", openings.opening_add, name="opening_add"),
     path("openings/<int:pk>/", openings.opening_detail, name="opening_detail"),
     path("openings/<int:pk>/edit/", openings.opening_edit, name="opening_edit"),
+    path("openings/<int:pk>/approve/", openings.opening_approve, name="opening_approve"),
+    path("openings/<int:pk>/return/", openings.opening_return, name="opening_return"),
     path("referrals/propose/", openings.referral_propose_view, name="referral_propose"),
     path("referrals/<int:pk>/move/", openings.referral_move_view, name="referral_move"),
     # Referrals, interviews and hires (views/referrals.py)
@@ -38,4 +40,10 @@ urlpatterns = [
 
 partner_urlpatterns = [
     path("", partner.partner_home, name="partner_home"),
+    # The employer's openings (views/partner_openings.py, issue 16)
+    path("openings/", partner_openings.partner_opening_list, name="partner_openings"),
+    path("openings/add/", partner_openings.partner_opening_add, name="partner_opening_add"),
+    path("openings/<int:pk>/", partner_openings.partner_opening_detail, name="partner_opening"),
+    path("openings/<int:pk>/edit/", partner_openings.partner_opening_edit, name="partner_opening_edit"),
+    path("openings/<int:pk>/close/", partner_openings.partner_opening_close, name="partner_opening_close"),
 ]

@@ -1236,6 +1236,80 @@ def right_to_work_kwargs(name: str, case: str) -> Callable[[World, str], dict[st
     return kwargs
 
 
+# --- Portal openings (issue 16, p3) -------------------------------------------------------------------
+# The partner portal's openings pages and the partner API's openings: only an employer user with a
+# membership (the matrix's employer user is made a member of "Matrix partner employer"); staff and
+# trainers 403. "other employer": an opening of another employer of the same organisation, the case of
+# "an employer user of another employer" — a 404 like an id that does not exist. The staff side's approve
+# (POST only) and return (a page with the reason) of a submitted opening: staff who edit openings.
+PORTAL_OPENING_CASES = ("own employer", "other employer")
+
+
+def portal_page(ok: Outcome = OK) -> dict[str, Outcome]:
+    return expect(
+        anonymous=LOGIN,
+        administrator=DENIED,
+        supervisor=DENIED,
+        caseworker=DENIED,
+        trainer=DENIED,
+        employer=ok,
+    )
+
+
+def partner_api(ok: Outcome = OK) -> dict[str, Outcome]:
+    return expect(
+        anonymous=UNAUTHENTICATED,
+        administrator=DENIED,
+        supervisor=DENIED,
+        caseworker=DENIED,
+        trainer=DENIED,
+        employer=ok,
+    )
+
+
+PORTAL_OPENING_ROWS: dict[Row, dict[str, Outcome]] = {
+    "partner_openings": portal_page(),
+    "partner_opening_add": portal_page(),
+    **{
+        (name, case): portal_page(OK if case == "own employer" else NOT_FOUND)
+        for name in ("partner_opening", "partner_opening_edit", "partner_opening_close")
+        for case in PORTAL_OPENING_CASES
+    },
+    "partner-opening-list": partner_api(),
+    **{
+        ("partner-opening-detail", case): partner_api(OK if case == "own employer" else NOT_FOUND)
+        for case in PORTAL_OPENING_CASES
+    },
+    ("partner-opening-close", "own employer"): partner_api(POST_ONLY),
+    # Staff pages: approve is POST only; return shows the reason's form (404 for another organisation's).
+    ("jobs:opening_approve", "own organisation"): jobs_page(POST_ONLY),
+    **{("jobs:opening_return", case): jobs_organisation_page(case) for case in JOBS_ORGANISATION_CASES},
+    # The staff API's actions: POST only for whoever passes the staff API's door; employer users 403.
+    **{
+        name: expect(
+            anonymous=UNAUTHENTICATED,
+            administrator=POST_ONLY,
+            supervisor=POST_ONLY,
+            caseworker=POST_ONLY,
+            trainer=POST_ONLY,
+            employer=DENIED,
+        )
+        for name in ("opening-approve", "opening-return")
+    },
+}
+
+
+def portal_opening_kwargs(name: str, case: str | None) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name in ("jobs:opening_approve", "jobs:opening_return"):
+            return {"pk": world.objects[f"submitted opening {case}"].pk}
+        if name in ("opening-approve", "opening-return"):
+            return {"pk": world.objects["submitted opening own organisation"].pk}
+        return {"pk": world.objects[f"portal opening {case}"].pk}
+
+    return kwargs
+
+
 RIGHT_TO_WORK_KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
     row: right_to_work_kwargs(row[0], row[1]) for row in RIGHT_TO_WORK_ROWS if isinstance(row, tuple)
 }
@@ -1266,6 +1340,75 @@ RIGHT_TO_WORK_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[An
 
 
 # --- end of right-to-work checks ---------------------------------------------------------------------------
+PORTAL_OPENING_KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
+    **{row: portal_opening_kwargs(row[0], row[1]) for row in PORTAL_OPENING_ROWS if isinstance(row, tuple)},
+    **{name: portal_opening_kwargs(name, None) for name in ("opening-approve", "opening-return")},
+}
+
+
+def make_portal_opening_world(world: World) -> None:
+    """The matrix's employer user a member of a partner employer with a submitted opening; another employer
+    of the organisation with its own member and opening; a submitted opening of the other organisation."""
+    from decimal import Decimal
+
+    from jobs.models import Employer, EmployerMembership, JobOpening
+
+    today = timezone.localdate()
+    administrator = world.users["administrator"]
+    employer_user = world.users["employer"]
+    membership = EmployerMembership.objects.filter(user=employer_user).select_related("employer").first()
+    if membership is None:  # another block of the matrix may have made the employer user a member already
+        partner = Employer.objects.create(
+            organisation_id=administrator.organisation_id, name="Matrix partner employer",
+            industry="hospitality", prefecture="13", created_by=administrator,
+        )  # fmt: skip
+        membership = EmployerMembership.objects.create(user=employer_user, employer=partner, role="admin")
+        world.objects["page employer own organisation m91"] = partner  # the staff lists count it too
+    other = Employer.objects.create(
+        organisation_id=administrator.organisation_id, name="Matrix other partner employer",
+        industry="hospitality", prefecture="13", created_by=administrator,
+    )  # fmt: skip
+    EmployerMembership.objects.create(
+        user=UserFactory(username="matrix-other-employer", roles=[Role.EMPLOYER]),
+        employer=other,
+        role="admin",
+    )
+    world.objects["page employer own organisation m92"] = other
+
+    def opening(employer, by, title):
+        return JobOpening.objects.create(
+            employer=employer, title=title, prefecture="13", hours_per_week=Decimal(40), daily_hours=Decimal(8),
+            wage=1300, wage_unit="hourly", contract_type="fixed_term", start_date=today + timedelta(days=14),
+            status="submitted", created_by=by,
+        )  # fmt: skip
+
+    world.objects["portal opening own employer"] = opening(
+        membership.employer, employer_user, "Matrix portal job"
+    )
+    world.objects["portal opening other employer"] = opening(other, administrator, "Matrix other portal job")
+    world.objects["submitted opening own organisation"] = world.objects["portal opening own employer"]
+    foreign_employer = world.objects["page employer other organisation"]
+    world.objects["submitted opening other organisation"] = opening(
+        foreign_employer, foreign_employer.created_by, "Matrix foreign submitted job"
+    )
+    # The staff lists count these too (see _jobs_objects: "page opening own organisation m91" and so on).
+    world.objects["page opening own organisation m91"] = world.objects["portal opening own employer"]
+    world.objects["page opening own organisation m92"] = world.objects["portal opening other employer"]
+    world.objects["page opening other organisation m93"] = world.objects[
+        "submitted opening other organisation"
+    ]
+
+
+def partner_opening_rows(world: World, role: str) -> list[Any]:
+    from jobs.models import JobOpening
+
+    if role != "employer":
+        return []
+    employer_id = world.objects["portal opening own employer"].employer_id
+    return list(JobOpening.objects.filter(employer_id=employer_id).values_list("pk", flat=True))
+
+
+# --- end of portal openings (issue 16, p3) --------------------------------------------------------------
 
 
 # --- The matrix ----------------------------------------------------------------------------------------
@@ -1370,6 +1513,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **JOBS_PAGE_ROWS,
     # Right-to-work checks (issue 16, staff side)
     **RIGHT_TO_WORK_ROWS,
+    # Portal openings (issue 16, p3)
+    **PORTAL_OPENING_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -1493,6 +1638,8 @@ KWARGS.update({row: learning_kwargs(row[0], row[1]) for row in LEARNING_ROWS if 
 KWARGS.update({row: jobs_page_kwargs(row[0], row[1]) for row in JOBS_PAGE_ROWS if isinstance(row, tuple)})
 # Right-to-work checks (issue 16)
 KWARGS.update(RIGHT_TO_WORK_KWARGS)
+# Portal openings (issue 16, p3)
+KWARGS.update(PORTAL_OPENING_KWARGS)
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -1514,6 +1661,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_learning_world(world)
     make_jobs_page_world(world)  # jobs pages
     make_right_to_work_world(world)  # right-to-work checks (issue 16)
+    make_portal_opening_world(world)  # portal openings (issue 16, p3)
     return world
 
 
@@ -1914,6 +2062,7 @@ LIST_CONTENTS.update(
 )
 LIST_CONTENTS.update(JOBS_LIST_CONTENTS)
 LIST_CONTENTS.update(RIGHT_TO_WORK_LIST_CONTENTS)
+LIST_CONTENTS["partner-opening-list"] = ("id", partner_opening_rows)  # portal openings (issue 16, p3)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

@@ -28,7 +28,13 @@ from jobs.filtersets.openings import JobOpeningFilterSet
 from jobs.models import ContractType, Employer, JobOpening, OpeningStatus, ShiftPattern, WageUnit
 from jobs.selectors.matching import REASONS, match_rows, matching
 from jobs.selectors.openings import openings_for_list
-from jobs.services.openings import OPENING_FIELDS, opening_create, opening_update
+from jobs.services.openings import (
+    OPENING_FIELDS,
+    opening_approve,
+    opening_create,
+    opening_return,
+    opening_update,
+)
 from learning.rules import CEFR_CHOICES
 
 MATCH_REASONS = (*REASONS, "referred")
@@ -117,6 +123,19 @@ class JobOpeningCreateSerializer(JobOpeningUpdateSerializer):
             )
 
 
+class JobOpeningApproveSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        help_text=_("The version you read: if someone saved since, nothing is changed and you are told."),
+    )
+
+
+class JobOpeningReturnSerializer(JobOpeningApproveSerializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Why it is returned: the employer reads it. Required.")
+    )
+
+
 class MatchRowSerializer(serializers.Serializer):
     reference_code = serializers.CharField(source="applicant.reference_code")
     family_name = serializers.CharField(source="applicant.family_name")
@@ -179,6 +198,36 @@ class JobOpeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JobsVi
         version = data.pop("version", None)
         with transaction.atomic(), service_errors():
             opening_update(by=self.actor, opening=opening, data=data, version=version)
+            output = self._output(opening.pk)
+        return Response(output)
+
+    @extend_schema(
+        summary="Approve an opening the employer submitted: it opens (the minimum-wage rule applies)",
+        request=JobOpeningApproveSerializer,
+        responses={200: JobOpeningSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def approve(self, request: Request, pk: str) -> Response:
+        opening = self.get_object()
+        data = self.parsed_input(JobOpeningApproveSerializer)
+        with transaction.atomic(), service_errors():
+            opening_approve(by=self.actor, opening=opening, version=data.get("version"))
+            output = self._output(opening.pk)
+        return Response(output)
+
+    @extend_schema(
+        summary="Return an opening the employer submitted, with the reason they will read",
+        request=JobOpeningReturnSerializer,
+        responses={200: JobOpeningSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
+    def return_(self, request: Request, pk: str) -> Response:
+        opening = self.get_object()
+        data = self.parsed_input(JobOpeningReturnSerializer)
+        with transaction.atomic(), service_errors():
+            opening_return(
+                by=self.actor, opening=opening, reason=data.get("reason", ""), version=data.get("version")
+            )
             output = self._output(opening.pk)
         return Response(output)
 

@@ -65,3 +65,19 @@ def opening_initial(opening: Any) -> dict[str, Any]:
     initial["required_skills"] = ", ".join(opening.required_skills or [])
     initial.update(status=opening.status, status_note=opening.status_note, version=opening.version)
     return initial
+
+
+class OpeningReturnForm(TobiraForm):
+    """Return an employer's submitted opening: the reason is required (the service says so) and shown to them."""
+
+    status_note = forms.CharField(
+        label=_("Reason for returning it"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("The employer reads this."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class OpeningApproveForm(TobiraForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -30,7 +30,18 @@ from jobs.management.demo_catalogue import (
     PLACEMENTS,
     REFERRALS,
 )
-from jobs.models import Employer, FollowUp, Interview, JobOpening, Placement, Referral, Stage
+from jobs.models import (
+    Employer,
+    EmployerMembership,
+    FollowUp,
+    Interview,
+    JobOpening,
+    MembershipRole,
+    PartnershipStatus,
+    Placement,
+    Referral,
+    Stage,
+)
 from jobs.services import employers as employer_services
 from jobs.services import openings as opening_services
 from jobs.services import placements as placement_services
@@ -66,7 +77,29 @@ class DemoJobs:
             self.add_referral(key, title, stages, reason)
         for key, title, days_ago, follow_ups in PLACEMENTS:
             self.add_placement(key, title, days_ago, follow_ups)
+        self.add_portal_member()
         return self.counts
+
+    def add_portal_member(self) -> None:
+        """The demo account `employer` is an admin member of the first active employer with an open
+        opening (the partner portal, issue 16), unless it is a member of one already."""
+        user = User.objects.filter(username="employer", organisation=self.organisation).first()
+        if user is None or EmployerMembership.objects.filter(user=user).exists():
+            return
+        employer = (
+            Employer.objects.filter(
+                organisation=self.organisation,
+                partnership_status=PartnershipStatus.ACTIVE,
+                openings__status="open",
+            )
+            .order_by("pk")
+            .first()
+        )
+        if employer is not None:
+            EmployerMembership.objects.create(
+                user=user, employer=employer, role=MembershipRole.ADMIN, invited_by=self.supervisor
+            )
+            self.counts["EmployerMembership"] += 1
 
     def add_employers(self) -> None:
         existing = {e.name: e for e in Employer.objects.filter(organisation=self.organisation)}

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from casework.audit import record_change, snapshot
 from casework.models import User
 from jobs import rules
 from jobs.models import ContractType, Employer, JobOpening, OpeningStatus, ShiftPattern, WageUnit
+from jobs.selectors.partner import partner_access
 from jobs.selectors.wages import rates_for
 from jobs.services.base import decimal_between, require
 from jobs.services.employers import clean_prefecture
@@ -223,6 +225,148 @@ def opening_update(
         setattr(locked, key, value)
     locked.status = status
     locked.status_note = note
+    locked.version += 1
+    locked.save()
+    record_change(actor=by, instance=locked, before=before)
+    return locked
+
+
+# --- The partner portal (issue 16): employers propose openings, staff approve or return them -------------
+# An employer user's new or changed opening is "submitted": matching sees it only once staff approve it
+# (open). Staff may return it with a reason (status_note, shown to the employer); changing a returned
+# opening submits it again. The minimum-wage rule refuses a submission below the minimum, as it refuses
+# opening one. Closing is the employer's too, for an opening not yet filled or closed.
+PARTNER_EDITABLE = (OpeningStatus.DRAFT, OpeningStatus.SUBMITTED, OpeningStatus.RETURNED, OpeningStatus.OPEN)
+PARTNER_CLOSABLE = (OpeningStatus.SUBMITTED, OpeningStatus.RETURNED, OpeningStatus.OPEN)
+
+
+def _partner_employer_id(by: User) -> int:
+    """The employer an employer user may write for: refused when none, or the partnership is paused."""
+    access = partner_access(by)
+    require(access is not None and not access.read_only)
+    assert access is not None
+    return access.employer.pk
+
+
+def _partner_opening(by: User, opening: JobOpening) -> JobOpening:
+    """The opening, locked, when it is the employer user's employer's; else a 404 (as for no such id)."""
+    employer_id = _partner_employer_id(by)
+    locked = JobOpening.objects.select_for_update().filter(pk=opening.pk, employer_id=employer_id).first()
+    if locked is None:
+        raise Http404
+    return locked
+
+
+def _check_version(locked: JobOpening, version: int | None) -> None:
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            {"version": _("Someone else changed this opening meanwhile: reload it and try again.")}
+        )
+
+
+@transaction.atomic
+def partner_opening_create(*, by: User, data: dict[str, Any]) -> JobOpening:
+    """An employer user proposes an opening for their own employer (never another: it is not asked)."""
+    employer_id = _partner_employer_id(by)
+    cleaned = clean_opening(data)
+    _guard_wage(cleaned, OpeningStatus.OPEN)  # it is meant to open: the same refusal as staff get
+    opening = JobOpening.objects.create(
+        employer_id=employer_id, created_by=by, status=OpeningStatus.SUBMITTED, **cleaned
+    )
+    record_change(actor=by, instance=opening, before=None)
+    return opening
+
+
+@transaction.atomic
+def partner_opening_update(
+    *, by: User, opening: JobOpening, data: dict[str, Any], version: int | None = None
+) -> JobOpening:
+    """An employer user changes their opening: it is submitted (again) for staff to approve."""
+    locked = _partner_opening(by, opening)
+    _check_version(locked, version)
+    if locked.status not in PARTNER_EDITABLE:
+        raise ValidationError(
+            {
+                "status": _("An opening that is %(current)s can no longer be changed.")
+                % {"current": OpeningStatus(locked.status).label}
+            }
+        )
+    before = snapshot(locked)
+    current = {key: getattr(locked, key) for key in OPENING_FIELDS}
+    cleaned = clean_opening({**current, **{k: v for k, v in data.items() if k in OPENING_FIELDS}})
+    _guard_wage(cleaned, OpeningStatus.OPEN)
+    for key, value in cleaned.items():
+        setattr(locked, key, value)
+    locked.status = OpeningStatus.SUBMITTED
+    locked.status_note = ""  # the reason it was returned stays in the history
+    locked.version += 1
+    locked.save()
+    record_change(actor=by, instance=locked, before=before)
+    return locked
+
+
+@transaction.atomic
+def partner_opening_close(*, by: User, opening: JobOpening, version: int | None = None) -> JobOpening:
+    locked = _partner_opening(by, opening)
+    _check_version(locked, version)
+    if locked.status not in PARTNER_CLOSABLE:
+        raise ValidationError(
+            {
+                "status": _("An opening that is %(current)s cannot be closed.")
+                % {"current": OpeningStatus(locked.status).label}
+            }
+        )
+    before = snapshot(locked)
+    locked.status = OpeningStatus.CLOSED
+    locked.version += 1
+    locked.save()
+    record_change(actor=by, instance=locked, before=before)
+    return locked
+
+
+def _staff_submitted(by: User, opening: JobOpening, version: int | None) -> JobOpening:
+    require(JobOpening.objects.editable_by(by).filter(pk=opening.pk).exists())
+    locked = JobOpening.objects.select_for_update().get(pk=opening.pk)
+    _check_version(locked, version)
+    if locked.status != OpeningStatus.SUBMITTED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Only an opening the employer submitted can be approved or returned; this one is %(current)s."
+                )
+                % {"current": OpeningStatus(locked.status).label}
+            }
+        )
+    return locked
+
+
+@transaction.atomic
+def opening_approve(*, by: User, opening: JobOpening, version: int | None = None) -> JobOpening:
+    """Staff approve an employer's submitted opening: it opens (and matching sees it)."""
+    locked = _staff_submitted(by, opening, version)
+    before = snapshot(locked)
+    cleaned = {key: getattr(locked, key) for key in OPENING_FIELDS}
+    _guard_wage(cleaned, OpeningStatus.OPEN)  # the minimum may have risen since it was submitted
+    locked.status = OpeningStatus.OPEN
+    locked.status_note = ""
+    locked.version += 1
+    locked.save()
+    record_change(actor=by, instance=locked, before=before)
+    return locked
+
+
+@transaction.atomic
+def opening_return(*, by: User, opening: JobOpening, reason: Any, version: int | None = None) -> JobOpening:
+    """Staff return an employer's submitted opening with the reason, which the employer sees."""
+    locked = _staff_submitted(by, opening, version)
+    text = _text(reason)
+    if not text:
+        raise ValidationError({"status_note": _("Say why the opening is returned: the employer reads it.")})
+    if len(text) > 2000:
+        raise ValidationError({"status_note": _("Keep the reason within 2,000 characters.")})
+    before = snapshot(locked)
+    locked.status = OpeningStatus.RETURNED
+    locked.status_note = text
     locked.version += 1
     locked.save()
     record_change(actor=by, instance=locked, before=before)

@@ -18,9 +18,9 @@ from casework.models import Applicant
 from casework.typing import AuthenticatedRequest
 from jobs import rules
 from jobs.filtersets.openings import JobOpeningFilterSet
-from jobs.forms.openings import OpeningForm, opening_initial
+from jobs.forms.openings import OpeningApproveForm, OpeningForm, OpeningReturnForm, opening_initial
 from jobs.forms.referrals import MoveForm, ProposeForm
-from jobs.models import Employer, JobOpening, ReasonCode, Referral, Stage
+from jobs.models import Employer, JobOpening, OpeningStatus, ReasonCode, Referral, Stage
 from jobs.selectors.matching import REASONS, match_rows, matching, probation_end_of
 from jobs.selectors.openings import opening_for_page, openings_for_list, pipeline_board
 from jobs.services import openings as services
@@ -72,12 +72,15 @@ def opening_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     cleaned = {key: getattr(opening, key) for key in services.OPENING_FIELDS}
     refusal, warning = services.wage_problem(cleaned)
+    can_edit = JobOpening.objects.editable_by(user).filter(pk=opening.pk).exists()
+    reviewing = can_edit and opening.status == OpeningStatus.SUBMITTED
     return render(
         request,
         "jobs/opening_detail.html",
         {
             "opening": opening,
-            "can_edit": JobOpening.objects.editable_by(user).filter(pk=opening.pk).exists(),
+            "can_edit": can_edit,
+            "return_form": OpeningReturnForm(initial={"version": opening.version}) if reviewing else None,
             "page": page,
             "rows": match_rows(list(page), opening=opening),
             "editable": editable,
@@ -185,6 +188,54 @@ def opening_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "wage_warning": warning,
         },
     )
+
+
+@jobs_staff
+@require_POST
+def opening_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Approve an employer's submitted opening: it opens, and matching sees it."""
+    opening = get_object_or_404(JobOpening.objects.editable_by(request.user), pk=pk)
+    form = OpeningApproveForm(request.POST)
+    form.is_valid()
+    approved = write(
+        form,
+        lambda: services.opening_approve(
+            by=request.user, opening=opening, version=form.cleaned_data.get("version")
+        ),
+    )
+    if approved is None:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
+    else:
+        messages.success(request, _("Opening approved: it is open now."))
+    return redirect("jobs:opening_detail", opening.pk)
+
+
+@jobs_staff
+@require_http_methods(["GET", "POST"])
+def opening_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Return an employer's submitted opening with the reason they will read (the form re-shown if none)."""
+    opening = get_object_or_404(
+        JobOpening.objects.editable_by(request.user).select_related("employer"), pk=pk
+    )
+    form = OpeningReturnForm(
+        request.POST if request.method == "POST" else None, initial={"version": opening.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        returned = write(
+            form,
+            lambda: services.opening_return(
+                by=request.user,
+                opening=opening,
+                reason=form.cleaned_data["status_note"],
+                version=form.cleaned_data["version"],
+            ),
+        )
+        if returned is not None:
+            messages.success(request, _("Opening returned to the employer with your reason."))
+            return redirect("jobs:opening_detail", opening.pk)
+    return render(request, "jobs/opening_return.html", {"form": form, "opening": opening})
 
 
 def _lacks_consent(referral: Referral, target: str) -> bool:

@@ -156,6 +156,18 @@ class Demo:
     def jobs_pk(self, model_name: str, **filters: Any) -> dict[str, int]:
         return {"pk": self.jobs(model_name, **filters).pk}
 
+    def partner_opening(self, **filters: Any) -> dict[str, int]:
+        """An opening of the demo employer user's employer (the portal's pages, issue 16)."""
+        from jobs.models import EmployerMembership, JobOpening
+
+        membership = EmployerMembership.objects.filter(user=self.user("employer")).first()
+        assert membership is not None, "the demo employer user is no member of a demo employer yet"
+        found = (
+            JobOpening.objects.filter(employer_id=membership.employer_id, **filters).order_by("pk").first()
+        )
+        assert found is not None, f"the demo employer user's employer has no opening {filters}"
+        return {"pk": found.pk}
+
     def password_reset_link(self) -> dict[str, str]:
         # caseworker2 never signs in here: the token (made of the last sign-in) stays valid.
         user = self.user("caseworker2")
@@ -282,6 +294,13 @@ PAGES: dict[str, Visit] = {
         "supervisor",
         lambda demo: demo.jobs_pk("FollowUp", placement__applicant__caseworker__username="caseworker2"),
     ),
+    # Portal openings and the staff side's return page (issue 16, p3)
+    "jobs:opening_return": Visit("caseworker", lambda demo: demo.jobs_pk("JobOpening", status="open")),
+    "partner_openings": Visit("employer"),
+    "partner_opening_add": Visit("employer"),
+    "partner_opening": Visit("employer", lambda demo: demo.partner_opening()),
+    "partner_opening_edit": Visit("employer", lambda demo: demo.partner_opening(status="open")),
+    "partner_opening_close": Visit("employer", lambda demo: demo.partner_opening(status="open")),
 }
 
 # Whole parts of the site that are not pages of the application, by the start of their path.
@@ -315,6 +334,7 @@ EXCLUDED: dict[str, str] = {
     "jobs:hire_report": "POST only (from the referral page)",
     "jobs:hire_confirm": "POST only (from the referral page)",
     "jobs:contact_delete": "POST only (from the employer page)",
+    "jobs:opening_approve": "POST only (from the opening page's review card)",
 }
 
 

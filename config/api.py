@@ -18,6 +18,7 @@ from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
 from casework.api.reminders import DeadlineViewSet, NotificationViewSet, ReminderViewSet
 from jobs.api.employers import EmployerViewSet
 from jobs.api.openings import JobOpeningViewSet
+from jobs.api.partner.referrals import PartnerReferralViewSet
 from jobs.api.placements import FollowUpViewSet, PlacementViewSet
 from jobs.api.referrals import InterviewViewSet, ReferralViewSet
 from jobs.api.wages import MinimumWageViewSet
@@ -55,6 +56,7 @@ router.register("interviews", InterviewViewSet, basename="interview")
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
+router.register("partner/referrals", PartnerReferralViewSet, basename="partner-referral")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from jobs.views import employers, openings, partner, placements, referrals
+from jobs.views import employers, openings, partner, partner_candidates, placements, referrals
 
 app_name = "jobs"
 
@@ -38,4 +38,7 @@ urlpatterns = [
 
 partner_urlpatterns = [
     path("", partner.partner_home, name="partner_home"),
+    # The candidates referred to the employer, as share packets (views/partner_candidates.py)
+    path("candidates/", partner_candidates.partner_candidates, name="partner_candidates"),
+    path("candidates/<int:pk>/", partner_candidates.partner_candidate, name="partner_candidate"),
 ]

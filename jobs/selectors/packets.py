@@ -13,9 +13,10 @@ exactly:
   education and documents that the person's CURRENT share-with-employer consent for THIS employer names.
 
 Nothing else, ever: never the status kind, the refugee procedure, the date of birth or the address.
-Without a current consent there is no packet (None): it is built from the consent at each request, so a
-revocation removes it at once. A withdrawn or rejected referral shows only its reference code; a
-placement (hired) only reference code, given name, start date and follow-ups.
+Without a current consent there is no packet (None), whatever the stage but hired: it is built from the
+consent at each request, so a revocation removes it at once. A withdrawn or rejected referral (with a
+current consent) shows only its reference code; a placement (hired) only reference code, given name,
+start date and follow-ups, whatever the consent now says (the employer employs the person).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ CLOSED_KEYS: frozenset[str] = frozenset({"reference_code"})
 PLACEMENT_KEYS: frozenset[str] = frozenset({"reference_code", "given_name", "start_date", "follow_ups"})
 # Stages at which the employer knows the family name (met at the interview).
 FAMILY_NAME_STAGES = (Stage.INTERVIEW, Stage.OFFER, Stage.HIRE_REPORTED)
+CLOSED = (Stage.REJECTED, Stage.WITHDRAWN)
 ALL_KEYS: frozenset[str] = BASE_KEYS | PLACEMENT_KEYS | {key for keys in GROUP_KEYS.values() for key in keys}
 
 
@@ -163,10 +165,11 @@ def share_packets(
 
     groups_of: dict[int, list[str] | None] = {}
     for row in rows:
-        if row.stage in (Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN):
-            continue
-        groups_of[row.pk] = _covered_groups(consents[row.applicant_id], row, day)
-    shown = {row.applicant_id for row in rows if groups_of.get(row.pk) is not None}
+        if row.stage != Stage.HIRED:
+            groups_of[row.pk] = _covered_groups(consents[row.applicant_id], row, day)
+    shown = {
+        row.applicant_id for row in rows if row.stage not in CLOSED and groups_of.get(row.pk) is not None
+    }
 
     levels = shared_levels(shown) if shown else {}
     checked = right_to_work_checked_on(shown) if shown else {}
@@ -202,12 +205,12 @@ def share_packets(
                 ],
             }
             continue
-        if row.stage in (Stage.REJECTED, Stage.WITHDRAWN):
-            packets[row.pk] = {"reference_code": person.reference_code}
-            continue
         groups = groups_of.get(row.pk)
         if groups is None:
             packets[row.pk] = None
+            continue
+        if row.stage in CLOSED:
+            packets[row.pk] = {"reference_code": person.reference_code}
             continue
         mine_periods, mine_permissions = periods[person.pk], permissions[person.pk]
         until = may_work_until(mine_periods, mine_permissions, day)

@@ -26,8 +26,10 @@ def keys_in(html: str) -> set[str]:
 
 
 def _masked(content: bytes) -> str:
-    """The page without its per-request CSRF token."""
-    return re.sub(r'"X-CSRFToken": "[^"]+"', "", content.decode())
+    """The page without its per-request CSRF tokens and the path it was asked for (sign-out's "next")."""
+    text = re.sub(r'"X-CSRFToken": "[^"]+"', "", content.decode())
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+    return re.sub(r"/partner/candidates/\d+/", "", text)
 
 
 def detail(referral: Referral) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -99,7 +99,7 @@ class PartnerReferralSerializer(serializers.Serializer):
     stage_changed_at = serializers.DateTimeField()
     packet = serializers.SerializerMethodField()
 
-    @extend_schema(responses=SharePacketSerializer(allow_null=True))  # type: ignore[misc]
+    @extend_schema_field(SharePacketSerializer(allow_null=True))
     def get_packet(self, referral: Referral) -> dict[str, Any] | None:
         packet = self.context["packets"].get(referral.pk)
         return None if packet is None else SharePacketSerializer(packet).data

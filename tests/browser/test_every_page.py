@@ -156,6 +156,17 @@ class Demo:
     def jobs_pk(self, model_name: str, **filters: Any) -> dict[str, int]:
         return {"pk": self.jobs(model_name, **filters).pk}
 
+    def partner_candidate(self) -> dict[str, int]:
+        """A candidate of the demo employer user's employer whose packet shows (shared, consent current)."""
+        from jobs.selectors.packets import share_packets
+        from jobs.selectors.partner import partner_referrals
+
+        referrals = list(partner_referrals(self.user("employer")).order_by("pk"))
+        packets = share_packets(referrals)
+        found = next((r for r in referrals if "japanese_level" in (packets.get(r.pk) or {})), None)
+        assert found is not None, "the demo employer user has no candidate with a share packet to show"
+        return {"pk": found.pk}
+
     def password_reset_link(self) -> dict[str, str]:
         # caseworker2 never signs in here: the token (made of the last sign-in) stays valid.
         user = self.user("caseworker2")
@@ -186,6 +197,9 @@ def record_page(related: str, role: str = "caseworker", **filters: Any) -> Visit
 PAGES: dict[str, Visit] = {
     "home": Visit("caseworker"),
     "partner_home": Visit("employer"),
+    # The portal's candidates (issue 16, P1): needs the demo employer user's membership (issue 16's demo).
+    "partner_candidates": Visit("employer"),
+    "partner_candidate": Visit("employer", lambda demo: demo.partner_candidate()),
     # Accounts
     "login": Visit("anonymous"),
     "password_change": Visit("caseworker"),

@@ -20,6 +20,7 @@ from casework.api.reminders import DeadlineViewSet, NotificationViewSet, Reminde
 from jobs.api.employers import EmployerViewSet
 from jobs.api.openings import JobOpeningViewSet
 from jobs.api.partner.openings import PartnerOpeningViewSet
+from jobs.api.partner.referrals import PartnerReferralViewSet
 from jobs.api.placements import FollowUpViewSet, PlacementViewSet
 from jobs.api.referrals import InterviewViewSet, ReferralViewSet
 from jobs.api.wages import MinimumWageViewSet
@@ -59,6 +60,7 @@ router.register("placements", PlacementViewSet, basename="placement")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
 router.register("partner/openings", PartnerOpeningViewSet, basename="partner-opening")
+router.register("partner/referrals", PartnerReferralViewSet, basename="partner-referral")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

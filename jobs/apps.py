@@ -41,6 +41,7 @@ def _register() -> None:
     from jobs.ui.partner import PartnerSection, register_partner_section
 
     register_partner_section(PartnerSection("partner_openings", _("Openings")))
+    _register_portal_candidates()
     register_panel(
         "applicant",
         Panel(
@@ -140,3 +141,18 @@ def _consent_recipients(user) -> list[tuple[str, str]]:
     from jobs.selectors.employers import consent_recipients
 
     return consent_recipients(user)
+
+
+def _register_portal_candidates() -> None:
+    """The portal's candidates section, and what a revoked consent to share does to referrals (issue 16)."""
+    from casework.services.consent import register_consent_revoked_handler
+    from jobs.ui.partner import PartnerSection, register_partner_section
+
+    register_partner_section(PartnerSection("partner_candidates", _("Candidates")))
+    register_consent_revoked_handler(_consent_revoked)
+
+
+def _consent_revoked(*, by, consent) -> None:
+    from jobs.services.packets import withdraw_on_consent_revoked
+
+    withdraw_on_consent_revoked(by=by, consent=consent)

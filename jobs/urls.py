@@ -3,7 +3,15 @@
 
 from django.urls import path
 
-from jobs.views import employers, openings, partner, partner_openings, placements, referrals
+from jobs.views import (
+    employers,
+    openings,
+    partner,
+    partner_candidates,
+    partner_openings,
+    placements,
+    referrals,
+)
 
 app_name = "jobs"
 
@@ -46,4 +54,7 @@ partner_urlpatterns = [
     path("openings/<int:pk>/", partner_openings.partner_opening_detail, name="partner_opening"),
     path("openings/<int:pk>/edit/", partner_openings.partner_opening_edit, name="partner_opening_edit"),
     path("openings/<int:pk>/close/", partner_openings.partner_opening_close, name="partner_opening_close"),
+    # The candidates referred to the employer, as share packets (views/partner_candidates.py)
+    path("candidates/", partner_candidates.partner_candidates, name="partner_candidates"),
+    path("candidates/<int:pk>/", partner_candidates.partner_candidate, name="partner_candidate"),
 ]

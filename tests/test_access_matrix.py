@@ -1170,7 +1170,8 @@ def _jobs_objects(world: World, kind: str) -> list[tuple[str, Any]]:
     or "page follow-up own m3" (the pages'), the case being "own", "team", … as in READS."""
     found = []
     for key, obj in world.objects.items():
-        name = key.removeprefix("page ")
+        # "portal1 …": the portal candidates' objects (make_portal_candidates_world), counted like the others.
+        name = re.sub(r"^(page|portal\d) ", "", key)
         if not name.startswith(f"{kind} "):
             continue
         case = re.sub(r" m\d+$", "", name.removeprefix(f"{kind} "))
@@ -1411,6 +1412,105 @@ def partner_opening_rows(world: World, role: str) -> list[Any]:
 # --- end of portal openings (issue 16, p3) --------------------------------------------------------------
 
 
+# --- Partner portal: candidates and the partner referrals API (issue 16, P1) -------------------------------
+# The portal's candidate pages (/partner/candidates/) and /api/v1/partner/referrals/: only employer users
+# with a membership of a partner employer get in (the matrix's employer user is made a member of
+# "matrix partner" by make_portal_candidates_world); staff and trainers are refused (403: their doors are
+# the staff ones). Their own employer's shared referral: 200; one not shared yet, or another employer's:
+# 404, the same as an id that does not exist.
+
+PORTAL_CANDIDATE_CASES = ("shared", "not shared", "other employer")
+
+
+def portal_candidate(case: str, *, api: bool = False) -> dict[str, Outcome]:
+    return expect(
+        anonymous=UNAUTHENTICATED if api else LOGIN,
+        administrator=DENIED,
+        supervisor=DENIED,
+        caseworker=DENIED,
+        trainer=DENIED,
+        employer=OK if case == "shared" else NOT_FOUND,
+    )
+
+
+PORTAL_CANDIDATE_ROWS: dict[Row, dict[str, Outcome]] = {
+    "partner_candidates": portal_candidate("shared"),
+    **{("partner_candidate", case): portal_candidate(case) for case in PORTAL_CANDIDATE_CASES},
+    "partner-referral-list": portal_candidate("shared", api=True),
+    **{
+        ("partner-referral-detail", case): portal_candidate(case, api=True) for case in PORTAL_CANDIDATE_CASES
+    },
+}
+
+
+def portal_candidate_kwargs(case: str) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        return {"pk": world.objects[f"portal referral {case}"].pk}
+
+    return kwargs
+
+
+PORTAL_CANDIDATE_KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
+    (name, case): portal_candidate_kwargs(case)
+    for name in ("partner_candidate", "partner-referral-detail")
+    for case in PORTAL_CANDIDATE_CASES
+}
+
+
+def make_portal_candidates_world(world: World) -> None:
+    """Two partner employers of the organisation, the matrix's employer user a member of the first; the
+    matrix's own and team applicants referred to them (no consent: the matrix asks who reaches a
+    referral, tests/jobs/portal what its packet holds). Registered as "portal<n> <kind> <case>" so the
+    staff lists' expectations count them too (_jobs_objects)."""
+    from jobs.models import EmployerMembership, JobOpening, MembershipRole, Referral, StageChange
+    from tests.jobs.factories import EmployerFactory, JobOpeningFactory
+
+    administrator = world.users["administrator"]
+    openings: dict[str, JobOpening] = {}
+    for number, key, name in ((1, "own", "Matrix partner"), (2, "other", "Matrix other partner")):
+        employer = EmployerFactory(
+            organisation=administrator.organisation, created_by=administrator, name=name
+        )
+        world.objects[f"portal{number} employer own organisation"] = employer
+        openings[key] = JobOpeningFactory(employer=employer, created_by=administrator)
+        world.objects[f"portal{number} opening own organisation"] = openings[key]
+        if key == "own":
+            EmployerMembership.objects.create(
+                user=world.users["employer"], employer=employer, role=MembershipRole.MEMBER
+            )
+    now = timezone.now()
+    for number, (case, person, key, stage) in enumerate(
+        (
+            ("shared", "own", "own", "shared"),
+            ("not shared", "team", "own", "consent_recorded"),
+            ("other employer", "own", "other", "shared"),
+        ),
+        start=1,
+    ):
+        referral = Referral.objects.create(
+            applicant=world.objects[f"applicant {person}"],
+            opening=openings[key],
+            stage=stage,
+            stage_changed_at=now,
+            created_by=administrator,
+        )
+        if stage == "shared":
+            StageChange.objects.create(
+                referral=referral, from_stage="consent_recorded", to_stage="shared", by=administrator, at=now
+            )
+        world.objects[f"portal{number} referral {person}"] = referral
+        world.objects[f"portal referral {case}"] = referral
+
+
+PORTAL_CANDIDATE_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[Any]]]] = {
+    "partner-referral-list": (
+        "id",
+        lambda world, role: [world.objects["portal referral shared"].pk] if role == "employer" else [],
+    ),
+}
+# --- end of partner portal: candidates --------------------------------------------------------------------
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -1511,6 +1611,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **JOBS_ROWS,
     # jobs pages (issue 15)
     **JOBS_PAGE_ROWS,
+    # Partner portal: candidates and the partner referrals API (issue 16, P1)
+    **PORTAL_CANDIDATE_ROWS,
     # Right-to-work checks (issue 16, staff side)
     **RIGHT_TO_WORK_ROWS,
     # Portal openings (issue 16, p3)
@@ -1640,6 +1742,8 @@ KWARGS.update({row: jobs_page_kwargs(row[0], row[1]) for row in JOBS_PAGE_ROWS i
 KWARGS.update(RIGHT_TO_WORK_KWARGS)
 # Portal openings (issue 16, p3)
 KWARGS.update(PORTAL_OPENING_KWARGS)
+# Portal candidates (issue 16, p1)
+KWARGS.update(PORTAL_CANDIDATE_KWARGS)
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -1661,6 +1765,9 @@ def make_world(role_users: dict[str, User]) -> World:
     make_learning_world(world)
     make_jobs_page_world(world)  # jobs pages
     make_right_to_work_world(world)  # right-to-work checks (issue 16)
+    # The candidates' world first: it makes the employer user a member; the openings' world then uses
+    # that membership (it makes one only if there is none).
+    make_portal_candidates_world(world)  # partner portal: candidates (issue 16, P1)
     make_portal_opening_world(world)  # portal openings (issue 16, p3)
     return world
 
@@ -2063,6 +2170,7 @@ LIST_CONTENTS.update(
 LIST_CONTENTS.update(JOBS_LIST_CONTENTS)
 LIST_CONTENTS.update(RIGHT_TO_WORK_LIST_CONTENTS)
 LIST_CONTENTS["partner-opening-list"] = ("id", partner_opening_rows)  # portal openings (issue 16, p3)
+LIST_CONTENTS.update(PORTAL_CANDIDATE_LIST_CONTENTS)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

@@ -11,6 +11,7 @@ included.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -59,6 +60,17 @@ def _require_sensitive_access(by: User, applicant: Applicant) -> None:
 
 
 # --- Consent --------------------------------------------------------------------------------------------
+
+# Called as handler(by=user, consent=consent) inside consent_revoke's transaction, after the revocation is
+# saved: other apps act on a revoked consent (jobs withdraws the referrals it no longer covers) without
+# casework importing them. A handler that raises undoes the revocation with it: nothing half-written.
+ConsentRevokedHandler = Callable[..., None]
+_REVOKED_HANDLERS: list[ConsentRevokedHandler] = []
+
+
+def register_consent_revoked_handler(handler: ConsentRevokedHandler) -> None:
+    if handler not in _REVOKED_HANDLERS:
+        _REVOKED_HANDLERS.append(handler)
 
 
 def _clean_consent(data: dict[str, Any], *, by: User, applicant: Applicant, today: date) -> dict[str, Any]:
@@ -191,6 +203,8 @@ def consent_revoke(*, by: User, consent: Consent, revoked_on: date | None = None
     stored.save(update_fields=["revoked_on"])
     audit.record_change(actor=by, instance=stored, before=before)
     consent.revoked_on = day
+    for handler in _REVOKED_HANDLERS:
+        handler(by=by, consent=stored)
     return stored
 
 

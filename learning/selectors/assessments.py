@@ -111,6 +111,23 @@ def assessed_levels(*, user, applicant_ids: Iterable[int]) -> dict[int, Assessed
     return {row["applicant_id"]: _to_level(row) for row in rows}
 
 
+def shared_levels(applicant_ids: Iterable[int]) -> dict[int, AssessedLevel]:
+    """assessed_levels() without a reader's visibility, for the share packet (one query): the caller
+    (jobs.selectors.packets) has already chosen people whose level it may show, under their consent."""
+    ids = list(applicant_ids)
+    if not ids:
+        return {}
+    rows = (
+        Assessment.objects.filter(applicant_id__in=ids)
+        .exclude(cefr_level="")
+        .annotate(precedence=_precedence())
+        .annotate(rank=Window(RowNumber(), partition_by=[F("applicant_id")], order_by=list(LEVEL_ORDER)))
+        .filter(rank=1)
+        .values(*_LEVEL_FIELDS)
+    )
+    return {row["applicant_id"]: _to_level(row) for row in rows}
+
+
 def current_level_subquery(user, applicant_ref: str = "pk") -> Subquery:
     """The current assessed CEFR level (as current_assessed_level() picks it) of the person an outer query's
     row names (OuterRef(applicant_ref)), for annotating many people at once: jobs' matching compares it

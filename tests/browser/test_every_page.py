@@ -168,6 +168,18 @@ class Demo:
         assert found is not None, f"the demo employer user's employer has no opening {filters}"
         return {"pk": found.pk}
 
+    def partner_candidate(self) -> dict[str, int]:
+        """A candidate of the demo employer user's employer whose packet shows (shared, consent current)."""
+        from jobs.selectors.packets import share_packets
+        from jobs.selectors.partner import partner_referrals
+
+        referrals = list(partner_referrals(self.user("employer")).order_by("pk"))
+        packets = share_packets(referrals)
+        found = next((r for r in referrals if "japanese_level" in (packets.get(r.pk) or {})), None)
+        # None until the demo links the employer user to an employer with a shared candidate: then only
+        # this page fails (a 403 or 404), not the module's setup that builds every page's URL.
+        return {"pk": found.pk if found is not None else 0}
+
     def password_reset_link(self) -> dict[str, str]:
         # caseworker2 never signs in here: the token (made of the last sign-in) stays valid.
         user = self.user("caseworker2")
@@ -198,6 +210,9 @@ def record_page(related: str, role: str = "caseworker", **filters: Any) -> Visit
 PAGES: dict[str, Visit] = {
     "home": Visit("caseworker"),
     "partner_home": Visit("employer"),
+    # The portal's candidates (issue 16, P1): needs the demo employer user's membership (issue 16's demo).
+    "partner_candidates": Visit("employer"),
+    "partner_candidate": Visit("employer", lambda demo: demo.partner_candidate()),
     # Accounts
     "login": Visit("anonymous"),
     "password_change": Visit("caseworker"),

@@ -1058,17 +1058,14 @@ def portal_user_kwargs(name: str, case: str) -> Callable[[World, str], dict[str,
 
 def make_portal_user_world(world: World) -> None:
     """On the own organisation's page employer: an admin member, a plain member, a removed member, an
-    open invitation; another employer of the organisation with its own admin; the links' tokens."""
-    from jobs.models import Employer
+    open invitation; another employer of the organisation (the jobs API world's) with its own admin; the
+    links' tokens."""
     from jobs.services import memberships
 
     password = "kirin-matrix-2026!"
     supervisor = world.users["supervisor"]
     employer = world.objects["page employer own organisation"]
-    other = Employer.objects.create(
-        organisation_id=supervisor.organisation_id, name="Matrix portal other employer", industry="hospitality",
-        prefecture="13", created_by=supervisor,
-    )  # fmt: skip
+    other = world.objects["employer own organisation"]  # the API world's: no new row in the lists
 
     def member(on, email: str, role: str):
         _invitation, token = memberships.invitation_send(by=supervisor, employer=on, email=email, role=role)

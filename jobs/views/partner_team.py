@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from casework.typing import AuthenticatedRequest
 from jobs.forms.memberships import InvitationForm
 from jobs.selectors.memberships import employer_members, employer_pending_invitations
 from jobs.selectors.partner import PartnerAccess
@@ -26,7 +27,7 @@ def _admin_only(access: PartnerAccess) -> None:
 
 @partner_view()
 @require_http_methods(["GET", "POST"])
-def partner_team(request: HttpRequest, access: PartnerAccess) -> HttpResponse:
+def partner_team(request: AuthenticatedRequest, access: PartnerAccess) -> HttpResponse:
     _admin_only(access)
     if request.method == "POST" and access.read_only:
         raise PermissionDenied(_("The partnership is paused: the portal is read-only."))
@@ -60,7 +61,9 @@ def partner_team(request: HttpRequest, access: PartnerAccess) -> HttpResponse:
 
 @partner_view(write=True)
 @require_POST
-def partner_invitation_withdraw(request: HttpRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+def partner_invitation_withdraw(
+    request: AuthenticatedRequest, access: PartnerAccess, pk: int
+) -> HttpResponse:
     _admin_only(access)
     invitation = get_object_or_404(access.employer.invitations.all(), pk=pk)
     try:
@@ -74,7 +77,7 @@ def partner_invitation_withdraw(request: HttpRequest, access: PartnerAccess, pk:
 
 @partner_view(write=True)
 @require_POST
-def partner_member_remove(request: HttpRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+def partner_member_remove(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     _admin_only(access)
     membership = get_object_or_404(access.employer.memberships.select_related("user"), pk=pk)
     name = membership.user.get_full_name() or membership.user.email

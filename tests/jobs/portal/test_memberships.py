@@ -317,3 +317,26 @@ def test_member_and_other_employers_admin_may_not_remove(acme, supervisor, casew
         with pytest.raises(PermissionDenied):
             member_remove(by=by, membership=member2)
     assert EmployerMembership.objects.filter(pk=member2.pk).exists()
+
+
+def test_outbox_notification_is_queued_once_per_kind_and_target(acme, supervisor):
+    from casework.deadlines.delivery import queue_notification_email
+
+    invitation, _token = invitation_send(by=supervisor, employer=acme, email="n@example.com", role="admin")
+    context = {"employer_name": "Acme Foods", "inviter_name": "K", "link_path": "/x/", "days": 7}
+    again = queue_notification_email(
+        user=invitation.user,
+        kind="jobs.invitation",
+        target=str(invitation.pk),
+        template="jobs/email/invitation",
+        context=context,
+    )
+    assert again is not None and OutgoingEmail.objects.filter(recipient=invitation.user).count() == 1
+    assert "/x/" not in again.body  # the first rendering stands: the same message, the same Message-ID
+    nobody = User.objects.create(username="no-mail", organisation=acme.organisation, is_active=False)
+    assert (
+        queue_notification_email(
+            user=nobody, kind="jobs.invitation", target="0", template="jobs/email/invitation", context=context
+        )
+        is None
+    )

@@ -1002,8 +1002,8 @@ def make_jobs_page_world(world: World) -> None:
 # organisation (caseworkers 403; another organisation's employer 404); withdraw/remove are POST only.
 # The invitation link (/partner/invitation/<token>/) is open to anyone holding it: a usable link shows
 # the password form (200) to everyone, a used one a page saying so (410), an unknown one 404. The Team
-# section is the portal's, for employer administrators: staff and trainers are refused; the matrix's
-# "employer" administers a partner employer (made by the portal openings block). PORTAL_REQUESTERS below
+# section is the portal's, for employer administrators: staff and trainers are refused, and so is the
+# matrix's "employer", a plain member of a partner employer (made by the portal candidates block). PORTAL_REQUESTERS below
 # adds the portal's own kinds of user (an employer admin, a member, another employer's admin, a removed
 # member).
 GONE = Outcome(410, label="410")
@@ -1017,16 +1017,9 @@ PORTAL_USER_ROWS: dict[Row, dict[str, Outcome]] = {
     ("partner_invitation_accept", "open"): everyone(OK),
     ("partner_invitation_accept", "used"): everyone(GONE),
     ("partner_invitation_accept", "unknown"): everyone(NOT_FOUND),
-    # The matrix's employer user is an admin member of a partner employer (the portal openings block):
-    # their Team page answers; withdraw and remove are POST only.
-    ("partner_team", "own organisation"): expect(
-        anonymous=LOGIN,
-        administrator=DENIED,
-        supervisor=DENIED,
-        caseworker=DENIED,
-        trainer=DENIED,
-        employer=OK,
-    ),
+    # The matrix's employer user is a member (not an administrator) of a partner employer (the portal
+    # candidates block): the Team page is refused; withdraw and remove meet the method check first.
+    ("partner_team", "own organisation"): signed_in(DENIED),
     **{
         (name, "own organisation"): expect(
             anonymous=LOGIN,

@@ -75,6 +75,12 @@ def redeliver() -> None:
 
 
 @shared_task(ignore_result=True)
+def send_outbox() -> None:
+    """Send what the outbox holds now (a notification just queued); redelivery is the safety net."""
+    delivery.send_emails()
+
+
+@shared_task(ignore_result=True)
 def escalate_deadlines() -> None:
     delivery.escalate()
     delivery.send_emails()

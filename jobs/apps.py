@@ -42,6 +42,8 @@ def _register() -> None:
 
     register_partner_section(PartnerSection("partner_openings", _("Openings")))
     _register_portal_candidates()
+    # The partner portal's Team section: employer administrators invite and remove colleagues.
+    register_partner_section(PartnerSection("partner_team", _("Team"), admin_only=True))
     register_panel(
         "applicant",
         Panel(

@@ -5,10 +5,13 @@ from django.urls import path
 
 from jobs.views import (
     employers,
+    invitations,
     openings,
     partner,
     partner_candidates,
+    partner_invitation,
     partner_openings,
+    partner_team,
     placements,
     referrals,
 )
@@ -24,6 +27,10 @@ urlpatterns = [
     path("employers/<int:pk>/contacts/add/", employers.contact_add, name="contact_add"),
     path("contacts/<int:pk>/edit/", employers.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", employers.contact_delete, name="contact_delete"),
+    # Portal users of an employer: invitations, removal (views/invitations.py)
+    path("employers/<int:pk>/invite/", invitations.invitation_add, name="invitation_add"),
+    path("invitations/<int:pk>/withdraw/", invitations.invitation_withdraw, name="invitation_withdraw"),
+    path("portal-users/<int:pk>/remove/", invitations.member_remove, name="member_remove"),
     # Openings, matching and the pipeline board (views/openings.py)
     path("openings/", openings.opening_list, name="opening_list"),
     path("openings/add/", openings.opening_add, name="opening_add"),
@@ -57,4 +64,17 @@ partner_urlpatterns = [
     # The candidates referred to the employer, as share packets (views/partner_candidates.py)
     path("candidates/", partner_candidates.partner_candidates, name="partner_candidates"),
     path("candidates/<int:pk>/", partner_candidates.partner_candidate, name="partner_candidate"),
+    path(
+        "invitation/<str:token>/",
+        partner_invitation.partner_invitation_accept,
+        name="partner_invitation_accept",
+    ),
+    # The Team section, employer administrators only (views/partner_team.py)
+    path("team/", partner_team.partner_team, name="partner_team"),
+    path(
+        "team/invitations/<int:pk>/withdraw/",
+        partner_team.partner_invitation_withdraw,
+        name="partner_invitation_withdraw",
+    ),
+    path("team/members/<int:pk>/remove/", partner_team.partner_member_remove, name="partner_member_remove"),
 ]

@@ -997,6 +997,146 @@ def make_jobs_page_world(world: World) -> None:
 # --- end of jobs pages -----------------------------------------------------------------------------------
 
 
+# --- Portal users and invitations (issue 16, P2) ----------------------------------------------------------
+# Staff side (under /jobs/): the invite page is for supervisors and administrators of the employer's
+# organisation (caseworkers 403; another organisation's employer 404); withdraw/remove are POST only.
+# The invitation link (/partner/invitation/<token>/) is open to anyone holding it: a usable link shows
+# the password form (200) to everyone, a used one a page saying so (410), an unknown one 404. The Team
+# section is the portal's, for employer administrators: staff and trainers are refused, and so is the
+# matrix's "employer", a plain member of a partner employer (made by the portal candidates block). PORTAL_REQUESTERS below
+# adds the portal's own kinds of user (an employer admin, a member, another employer's admin, a removed
+# member).
+GONE = Outcome(410, label="410")
+PORTAL_USER_ROWS: dict[Row, dict[str, Outcome]] = {
+    ("jobs:invitation_add", "own organisation"): expect(
+        anonymous=LOGIN, administrator=OK, supervisor=OK, caseworker=DENIED, trainer=DENIED, employer=DENIED
+    ),
+    ("jobs:invitation_add", "other organisation"): jobs_page(NOT_FOUND),
+    ("jobs:invitation_withdraw", "own organisation"): jobs_page(POST_ONLY),
+    ("jobs:member_remove", "own organisation"): jobs_page(POST_ONLY),
+    ("partner_invitation_accept", "open"): everyone(OK),
+    ("partner_invitation_accept", "used"): everyone(GONE),
+    ("partner_invitation_accept", "unknown"): everyone(NOT_FOUND),
+    # The matrix's employer user is a member (not an administrator) of a partner employer (the portal
+    # candidates block): the Team page is refused; withdraw and remove meet the method check first.
+    ("partner_team", "own organisation"): signed_in(DENIED),
+    **{
+        (name, "own organisation"): expect(
+            anonymous=LOGIN,
+            administrator=DENIED,
+            supervisor=DENIED,
+            caseworker=DENIED,
+            trainer=DENIED,
+            employer=POST_ONLY,
+        )
+        for name in ("partner_invitation_withdraw", "partner_member_remove")
+    },
+}
+
+
+def portal_user_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name == "partner_team":
+            return {}
+        if name == "jobs:invitation_add":
+            return {"pk": world.objects[f"page employer {case}"].pk}
+        if name == "partner_invitation_accept":
+            return {"token": world.objects[f"portal token {case}"]}
+        if name in ("jobs:invitation_withdraw", "partner_invitation_withdraw"):
+            return {"pk": world.objects["portal invitation"].pk}
+        return {"pk": world.objects["portal admin membership"].pk}
+
+    return kwargs
+
+
+def make_portal_user_world(world: World) -> None:
+    """On the own organisation's page employer: an admin member, a plain member, a removed member, an
+    open invitation; another employer of the organisation (the jobs API world's) with its own admin; the
+    links' tokens."""
+    from jobs.services import memberships
+
+    password = "kirin-matrix-2026!"
+    supervisor = world.users["supervisor"]
+    employer = world.objects["page employer own organisation"]
+    other = world.objects["employer own organisation"]  # the API world's: no new row in the lists
+
+    def member(on, email: str, role: str):
+        _invitation, token = memberships.invitation_send(by=supervisor, employer=on, email=email, role=role)
+        return memberships.invitation_accept(token=token, password=password, password_again=password)
+
+    world.objects["portal admin membership"] = member(employer, "matrix-boss@example.com", "admin")
+    world.objects["portal member membership"] = member(employer, "matrix-worker@example.com", "member")
+    removed = member(employer, "matrix-gone@example.com", "member")
+    world.objects["portal removed user"] = removed.user
+    memberships.member_remove(by=supervisor, membership=removed)
+    world.objects["portal other admin membership"] = member(other, "matrix-other@example.com", "admin")
+    world.objects["portal invitation"], world.objects["portal token open"] = memberships.invitation_send(
+        by=supervisor, employer=employer, email="matrix-invited@example.com", role="member"
+    )
+    _used, used_token = memberships.invitation_send(
+        by=supervisor, employer=other, email="matrix-used@example.com", role="member"
+    )
+    memberships.invitation_accept(token=used_token, password=password, password_again=password)
+    world.objects["portal token used"] = used_token
+    world.objects["portal token unknown"] = "matrix-no-such-token"
+
+
+# The portal's own requesters × the routes they may meet: GET, and POST for the writes (a fresh world
+# per case, so a POST's effect does not leak). "removed member": their session is signed out (inactive).
+PORTAL_REQUESTERS = ("employer admin", "employer member", "admin of another employer", "removed member")
+PORTAL_REQUESTER_EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
+    ("GET", "partner_home"): {
+        "employer admin": OK, "employer member": OK, "admin of another employer": OK, "removed member": LOGIN,
+    },
+    ("GET", "partner_team"): {
+        "employer admin": OK, "employer member": DENIED, "admin of another employer": OK,
+        "removed member": LOGIN,
+    },
+    ("POST", "partner_invitation_withdraw"): {
+        "employer admin": to("partner_team"), "employer member": DENIED, "admin of another employer": NOT_FOUND,
+        "removed member": LOGIN,
+    },
+    ("POST", "partner_member_remove"): {
+        "employer admin": to("partner_team"), "employer member": DENIED, "admin of another employer": NOT_FOUND,
+        "removed member": LOGIN,
+    },
+    # The staff side stays closed to every employer user.
+    **{
+        (method, name): dict.fromkeys(PORTAL_REQUESTERS[:3], DENIED) | {"removed member": LOGIN}
+        for method, name in (
+            ("GET", "jobs:employer_detail"),
+            ("GET", "jobs:invitation_add"),
+            ("POST", "jobs:invitation_add"),
+            ("POST", "jobs:invitation_withdraw"),
+            ("POST", "jobs:member_remove"),
+        )
+    },
+}  # fmt: skip
+
+
+def portal_requester(world: World, requester: str) -> User:
+    return {
+        "employer admin": lambda: world.objects["portal admin membership"].user,
+        "employer member": lambda: world.objects["portal member membership"].user,
+        "admin of another employer": lambda: world.objects["portal other admin membership"].user,
+        "removed member": lambda: world.objects["portal removed user"],
+    }[requester]()
+
+
+def portal_requester_url(world: World, name: str) -> str:
+    if name in ("partner_home", "partner_team"):
+        return reverse(name)
+    if name in ("jobs:employer_detail", "jobs:invitation_add"):
+        return reverse(name, args=[world.objects["page employer own organisation"].pk])
+    if name in ("jobs:invitation_withdraw", "partner_invitation_withdraw"):
+        return reverse(name, args=[world.objects["portal invitation"].pk])
+    # Removing a colleague: the member of the page employer (the admin's own colleague).
+    return reverse(name, args=[world.objects["portal member membership"].pk])
+
+
+# --- end of portal users and invitations -----------------------------------------------------------------
+
+
 # --- Jobs API (issue 15) -------------------------------------------------------------------------------
 #
 # Staff only (DESIGN.md's matrix): caseworkers, supervisors and administrators read every employer and
@@ -1617,6 +1757,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **RIGHT_TO_WORK_ROWS,
     # Portal openings (issue 16, p3)
     **PORTAL_OPENING_ROWS,
+    # Portal users and invitations (issue 16, P2)
+    **PORTAL_USER_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -1744,6 +1886,8 @@ KWARGS.update(RIGHT_TO_WORK_KWARGS)
 KWARGS.update(PORTAL_OPENING_KWARGS)
 # Portal candidates (issue 16, p1)
 KWARGS.update(PORTAL_CANDIDATE_KWARGS)
+# Portal users and invitations (issue 16, P2)
+KWARGS.update({row: portal_user_kwargs(row[0], row[1]) for row in PORTAL_USER_ROWS})
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -1769,6 +1913,7 @@ def make_world(role_users: dict[str, User]) -> World:
     # that membership (it makes one only if there is none).
     make_portal_candidates_world(world)  # partner portal: candidates (issue 16, P1)
     make_portal_opening_world(world)  # portal openings (issue 16, p3)
+    make_portal_user_world(world)  # portal users and invitations (P2)
     return world
 
 
@@ -2067,6 +2212,24 @@ def test_access(world, row, role):
         client.force_login(world.users[role])
     response = client.get(url)
     EXPECTED[row][role].check(response, url)
+
+
+# Portal users and invitations (issue 16, P2): the portal's own kinds of requester.
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "name", "requester"),
+    [
+        pytest.param(method, name, requester, id=f"{method}-{name}-{requester}")
+        for (method, name), outcomes in PORTAL_REQUESTER_EXPECTED.items()
+        for requester in outcomes
+    ],
+)
+def test_portal_requester_access(world, method, name, requester):
+    url = portal_requester_url(world, name)
+    client = Client()
+    client.force_login(portal_requester(world, requester))
+    response = client.get(url) if method == "GET" else client.post(url, {"email": "matrix-x@example.com"})
+    PORTAL_REQUESTER_EXPECTED[(method, name)][requester].check(response, url)
 
 
 # --- Lists hold only what the role may read ------------------------------------------------------------

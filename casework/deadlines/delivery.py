@@ -1,7 +1,9 @@
 """Delivering reminders: recipients at delivery time, in-app notifications exactly once, and the
 e-mail outbox (at least once, with a lease, a stable Message-ID, retries and a final failure reason).
 
-DESIGN.md, Reminders 7 and 8. Every function here may run twice or concurrently with the same effect
+DESIGN.md, Reminders 7 and 8. The outbox also carries notifications that are not reminders
+(queue_notification_email: an invitation to the partner portal, written to a user who is not active
+yet); they are sent, retried and failed like reminder e-mails. Every function here may run twice or concurrently with the same effect
 as once: work is claimed with a conditional UPDATE, rows are created under unique constraints.
 """
 
@@ -19,7 +21,7 @@ from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from casework import rules
+from casework import queue, rules
 from casework.deadlines import registry
 from casework.models import Applicant, DeadlineState, Notification, OutgoingEmail, Reminder, User
 from casework.models.reminders import ON_RECORD, OVERDUE
@@ -197,6 +199,41 @@ def queue_email(
             "message_id": composed.message_id,
         },
     )
+    return email
+
+
+def queue_notification_email(
+    *, user: User, kind: str, target: str, template: str, context: dict, send_now: bool = True
+) -> OutgoingEmail | None:
+    """Queue a notification that is not a reminder, once per (recipient, kind, target).
+
+    The calling app names its templates (`<template>_subject.txt`, `<template>.txt`); they are
+    rendered now, in the recipient's language, and stored. The recipient may be inactive (an invitee
+    who has not set a password yet). With send_now, sending is asked for once the transaction commits;
+    otherwise the periodic redelivery sends it.
+    """
+    if not user.email:
+        return None
+    topic = f"{kind}:{target}"
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        full = {**context, "user": user, "site_url": settings.TOBIRA_SITE_URL}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", full).split())[:200]
+        body = render_to_string(f"{template}.txt", full)
+    email, created = OutgoingEmail.objects.get_or_create(
+        recipient=user,
+        topic=topic,
+        defaults={
+            "purpose": OutgoingEmail.Purpose.NOTIFICATION,
+            "kind": kind,
+            "target": target,
+            "to_address": user.email,
+            "subject": subject,
+            "body": body,
+            "message_id": _message_id(topic, user),
+        },
+    )
+    if created and send_now:
+        queue.enqueue_on_commit("casework.tasks.send_outbox", [()])
     return email
 
 

@@ -4,6 +4,12 @@ DESIGN.md "Reminders: the semantics". A deadline is (source kind, source id, dea
 is signed days relative to it ("-30"), or "on_record" (fires when the record is saved), or "overdue".
 Rows are created exactly once by a unique constraint; delivery is an outbox: in-app notifications
 exactly once (unique), e-mail at least once with a lease and a stable Message-ID.
+
+The e-mail outbox also carries notifications that are not reminders (0015_outbox_notifications): purpose
+"notification", a `kind` naming what sends it ("jobs.invitation") and a `target` (the object's id); their
+topic is "<kind>:<target>". Like reminder e-mails, their subject and body are rendered when queued, in
+the recipient's language, by the app that queues them (casework.deadlines.delivery.queue_notification_email
+renders the app's templates; casework never imports the apps above it), and stored in the row.
 """
 
 from __future__ import annotations
@@ -140,12 +146,16 @@ class OutgoingEmail(models.Model):
         URGENT = "urgent", _("Urgent reminder")
         DIGEST = "digest", _("Daily digest")
         ESCALATION = "escalation", _("Escalation")
+        NOTIFICATION = "notification", _("Notification")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     purpose = models.CharField(max_length=12, choices=Purpose.choices)
     # What the message is about, unique per recipient so a message is queued once:
-    # "reminder:<id>", "escalation:<id>" or "digest:<YYYY-MM-DD>".
+    # "reminder:<id>", "escalation:<id>", "digest:<YYYY-MM-DD>" or, for a notification, "<kind>:<target>".
     topic = models.CharField(max_length=60)
+    # Notifications only (empty for reminder e-mails): who sends it and about what ("jobs.invitation", "12").
+    kind = models.CharField(max_length=40, blank=True, default="")
+    target = models.CharField(max_length=40, blank=True, default="")
     to_address = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()

@@ -6,6 +6,10 @@ service refuses what the demo needs (a placement that started months ago: a hire
 after the offer day), the placement is confirmed today through the service and its dates are then moved
 back, follow-ups with it. Idempotent: an employer is recognised by its name, an opening by its employer
 and title, a referral by its person and opening, a consent by its person and employer reference.
+
+Portal users (issue 16): seed_demo's `employer` is the administrator member of Arakawa Construction
+(active, with shared candidates), and `employer2` (made here, the demo password) the administrator of
+Kibou Care Home. Recognised by their memberships; a membership elsewhere is moved back.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from datetime import date, datetime, time, timedelta
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from casework.management.commands.seed_demo import find_demo_person
+from casework.management.commands.seed_demo import DEMO_PASSWORD, find_demo_person
 from casework.management.demo_people import PEOPLE
 from casework.models import Applicant, CaseStage, Consent, ConsentPurpose, Organisation, User
+from casework.roles import Role
 from casework.rules import add_months
-from casework.services import applicant_update, consent_record
+from casework.services import applicant_update, consent_record, user_set_roles
 from jobs import rules
 from jobs.management.demo_catalogue import (
     AVAILABILITY,
@@ -37,7 +42,6 @@ from jobs.models import (
     Interview,
     JobOpening,
     MembershipRole,
-    PartnershipStatus,
     Placement,
     Referral,
     Stage,
@@ -77,29 +81,40 @@ class DemoJobs:
             self.add_referral(key, title, stages, reason)
         for key, title, days_ago, follow_ups in PLACEMENTS:
             self.add_placement(key, title, days_ago, follow_ups)
-        self.add_portal_member()
+        self.add_portal_users()
         return self.counts
 
-    def add_portal_member(self) -> None:
-        """The demo account `employer` is an admin member of the first active employer with an open
-        opening (the partner portal, issue 16), unless it is a member of one already."""
-        user = User.objects.filter(username="employer", organisation=self.organisation).first()
-        if user is None or EmployerMembership.objects.filter(user=user).exists():
-            return
-        employer = (
-            Employer.objects.filter(
-                organisation=self.organisation,
-                partnership_status=PartnershipStatus.ACTIVE,
-                openings__status="open",
+    # The demo's portal users: username, first and last name, the employer they administer.
+    PORTAL_USERS = (
+        ("employer", "Emi", "Yamada", "Arakawa Construction"),
+        ("employer2", "Takeshi", "Mori", "Kibou Care Home"),
+    )
+
+    def add_portal_users(self) -> None:
+        for username, first, last, employer_name in self.PORTAL_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@tobira.example",
+                    "organisation": self.organisation,
+                },
             )
-            .order_by("pk")
-            .first()
-        )
-        if employer is not None:
-            EmployerMembership.objects.create(
-                user=user, employer=employer, role=MembershipRole.ADMIN, invited_by=self.supervisor
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            if not user.has_role(Role.EMPLOYER):
+                user_set_roles(user=user, roles=[Role.EMPLOYER])
+            _membership, made = EmployerMembership.objects.update_or_create(
+                user=user,
+                defaults={
+                    "employer": self.employers[employer_name],
+                    "role": MembershipRole.ADMIN,
+                    "invited_by": self.supervisor,
+                },
             )
-            self.counts["EmployerMembership"] += 1
+            self.counts["portal users"] += int(made)
 
     def add_employers(self) -> None:
         existing = {e.name: e for e in Employer.objects.filter(organisation=self.organisation)}

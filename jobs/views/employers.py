@@ -18,6 +18,7 @@ from jobs.selectors.employers import employer_contacts, employer_for_page, emplo
 from jobs.selectors.openings import openings_for_list
 from jobs.selectors.placements import placements_for_list
 from jobs.services import employers as services
+from jobs.ui.portal_users import portal_users_context
 from jobs.views.base import PAGE_SIZE, jobs_staff, write
 
 
@@ -63,6 +64,7 @@ def employer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 placements_for_list(user=user).filter(opening__employer=employer).order_by("-start_date")[:50]
             ),
             "retention": [(month, *figures.get(month, (0, 0))) for month in (1, 3, 6, 12)],
+            **portal_users_context(user, employer),
         },
     )
 

@@ -180,6 +180,18 @@ class Demo:
         # this page fails (a 403 or 404), not the module's setup that builds every page's URL.
         return {"pk": found.pk if found is not None else 0}
 
+    def invitation_link(self) -> dict[str, str]:
+        """A fresh invitation to the first demo employer (portal users, issue 16): its token."""
+        from jobs.services.memberships import invitation_send
+
+        _invitation, token = invitation_send(
+            by=self.user("supervisor"),
+            employer=self.jobs("Employer", partnership_status="active"),
+            email="every-page-invitee@tobira.example",
+            role="member",
+        )
+        return {"token": token}
+
     def password_reset_link(self) -> dict[str, str]:
         # caseworker2 never signs in here: the token (made of the last sign-in) stays valid.
         user = self.user("caseworker2")
@@ -276,6 +288,10 @@ PAGES: dict[str, Visit] = {
     # jobs pages (issue 15)
     "jobs:employer_list": Visit("caseworker"),
     "jobs:employer_add": Visit("caseworker"),
+    # Portal users and invitations (issue 16, P2)
+    "jobs:invitation_add": Visit("supervisor", lambda demo: demo.jobs_pk("Employer")),
+    "partner_invitation_accept": Visit("anonymous", Demo.invitation_link),
+    "partner_team": Visit("employer"),
     "jobs:employer_detail": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
     "jobs:employer_edit": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
     "jobs:contact_add": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
@@ -350,6 +366,11 @@ EXCLUDED: dict[str, str] = {
     "jobs:hire_confirm": "POST only (from the referral page)",
     "jobs:contact_delete": "POST only (from the employer page)",
     "jobs:opening_approve": "POST only (from the opening page's review card)",
+    # Portal users and invitations (issue 16, P2)
+    "jobs:invitation_withdraw": "POST only (from the employer page's Portal users card)",
+    "jobs:member_remove": "POST only (from the employer page's Portal users card)",
+    "partner_invitation_withdraw": "POST only (from the portal's Team page)",
+    "partner_member_remove": "POST only (from the portal's Team page)",
 }
 
 

@@ -17,6 +17,7 @@ from jobs.management.demo_catalogue import LOW_WAGE_OPENING, PROBATION_OPENING, 
 from jobs.models import (
     Employer,
     EmployerContact,
+    EmployerMembership,
     FollowUp,
     Interview,
     JobOpening,
@@ -40,6 +41,7 @@ MODELS = (
     Placement,
     FollowUp,
     Consent,
+    EmployerMembership,
 )
 
 
@@ -68,6 +70,7 @@ def test_seed_demo_jobs_counts_and_twice_adds_nothing(demo):
     assert first["Placement"] == 5
     assert first["EmployerContact"] >= 8
     assert first["FollowUp"] == 5 * 4
+    assert first["EmployerMembership"] == 2
     employer = User.objects.get(username="employer")
     before = (employer.password, employer.last_login, list(employer.groups.values_list("pk", flat=True)))
     second = run("seed_demo_jobs")
@@ -262,3 +265,22 @@ def test_placed_people_s_history_comes_before_their_start(demo):
             timezone.localdate(i.starts_at) < start
             for i in Interview.objects.filter(referral=placement.referral)
         )
+
+
+@pytest.mark.django_db
+def test_seed_demo_jobs_gives_the_demo_portal_users_their_employers(demo, client):
+    """employer administers Arakawa Construction (active, with shared candidates), employer2 Kibou Care
+    Home; both sign in with the demo password and see their own employer's portal."""
+    from django.conf import settings
+
+    from jobs.selectors.partner import partner_access, partner_referrals
+
+    for username, employer_name in (("employer", "Arakawa Construction"), ("employer2", "Kibou Care Home")):
+        user = User.objects.get(username=username)
+        access = partner_access(user)
+        assert access is not None and access.employer.name == employer_name and access.is_employer_admin
+        assert not access.read_only
+        assert partner_referrals(user).exists(), f"{employer_name} has no shared candidate in the demo"
+        assert user.check_password(settings.DEMO_PASSWORD)
+    run("seed_demo_jobs")
+    assert EmployerMembership.objects.count() == 2

@@ -138,7 +138,7 @@ def invitation_send(
     email = _clean_email(email)
     if EmployerMembership.objects.filter(employer=employer, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a portal user of this employer.")})
-    if not employer.memberships.exists():
+    if not EmployerMembership.objects.filter(employer=employer).exists():
         role = MembershipRole.ADMIN  # the first portal user administers the others
     if language not in ("", "en", "ja"):
         language = ""

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.typing import AuthenticatedRequest
 from jobs.forms.memberships import InvitationForm
+from jobs.models import EmployerMembership, Invitation
 from jobs.selectors.memberships import employer_members, employer_pending_invitations
 from jobs.selectors.partner import PartnerAccess
 from jobs.services import memberships as services
@@ -65,7 +66,7 @@ def partner_invitation_withdraw(
     request: AuthenticatedRequest, access: PartnerAccess, pk: int
 ) -> HttpResponse:
     _admin_only(access)
-    invitation = get_object_or_404(access.employer.invitations.all(), pk=pk)
+    invitation = get_object_or_404(Invitation.objects.filter(employer=access.employer), pk=pk)
     try:
         services.invitation_withdraw(by=request.user, invitation=invitation)
     except ValidationError as error:
@@ -79,7 +80,9 @@ def partner_invitation_withdraw(
 @require_POST
 def partner_member_remove(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     _admin_only(access)
-    membership = get_object_or_404(access.employer.memberships.select_related("user"), pk=pk)
+    membership = get_object_or_404(
+        EmployerMembership.objects.filter(employer=access.employer).select_related("user"), pk=pk
+    )
     name = membership.user.get_full_name() or membership.user.email
     try:
         services.member_remove(by=request.user, membership=membership)

@@ -89,7 +89,9 @@ def _availability(opening: JobOpening) -> Q:
 
 
 def sees_whole_organisation(user) -> bool:
-    return bool(user is not None and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)))
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user.has_role(Role.ADMINISTRATOR))
 
 
 def probation_end_of(opening: JobOpening) -> date | None:

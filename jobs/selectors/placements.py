@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from casework.models import Applicant
 from jobs.models import FollowUp, Placement
-from jobs.models.base import is_admin
+from jobs.models.base import is_admin, signed_in
 
 
 def placements_for_list(*, user) -> QuerySet[Placement]:
@@ -25,7 +25,7 @@ def newest_starts_first(rows: QuerySet[Placement], *, user) -> QuerySet[Placemen
     """The placements list's order, newest start first, planned for who is asking (see
     jobs.selectors.referrals.newest_moves_first): down placement_recent_idx for an administrator, a sort
     of the caseload's own placements for everyone else."""
-    if is_admin(user):
+    if signed_in(user) and is_admin(user):
         return rows.order_by("-start_date", "-pk")
     return rows.order_by(Coalesce("start_date", "start_date").desc(), "-pk")
 

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from casework.models import Applicant
 from jobs.models import Referral, StageChange
-from jobs.models.base import is_admin
+from jobs.models.base import is_admin, signed_in
 
 
 def referrals_for_list(*, user) -> QuerySet[Referral]:
@@ -22,7 +22,7 @@ def newest_moves_first(rows: QuerySet[Referral], *, user) -> QuerySet[Referral]:
     small part of the table, and PostgreSQL cannot know how small: walking that index it skipped
     thousands of other people's referrals (53 ms at 100,000 people); ordering by an expression the index
     does not cover (the same value) makes it fetch the caseload's referrals and sort those (a few ms)."""
-    if is_admin(user):
+    if signed_in(user) and is_admin(user):
         return rows.order_by("-stage_changed_at", "-pk")
     return rows.order_by(Coalesce("stage_changed_at", "stage_changed_at").desc(), "-pk")
 

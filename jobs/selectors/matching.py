@@ -43,10 +43,10 @@ from django.db.models import (
 from django.db.models.functions import Cast
 
 from casework.models import Applicant, CaseStage, LegalStatusPeriod, WorkPermission, codes_of
-from casework.roles import Role
 from casework.rules import add_months
 from casework.selectors.legal import legal_visibility, may_work_condition, may_work_on, may_work_until
 from jobs.models import JobOpening, OpeningStatus, Referral, ShiftPattern
+from jobs.selectors.ordering import sees_whole_organisation
 from learning.selectors.assessments import current_assessed_level, current_level_subquery
 
 # People still looking for work: placed, followed up and closed cases are not matched.
@@ -86,12 +86,6 @@ def _availability(opening: JobOpening) -> Q:
     else:
         shift = Q(available_shifts="") | Q(available_shifts__contains=f",{opening.shift_pattern},")
     return starts & hours & shift
-
-
-def sees_whole_organisation(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_superuser or user.has_role(Role.ADMINISTRATOR))
 
 
 def probation_end_of(opening: JobOpening) -> date | None:

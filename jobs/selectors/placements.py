@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Prefetch, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.models import Applicant
 from jobs.models import FollowUp, Placement
-from jobs.models.base import is_admin, signed_in
+from jobs.selectors.ordering import newest_first
 
 
 def placements_for_list(*, user) -> QuerySet[Placement]:
@@ -22,12 +21,8 @@ def placements_for_list(*, user) -> QuerySet[Placement]:
 
 
 def newest_starts_first(rows: QuerySet[Placement], *, user) -> QuerySet[Placement]:
-    """The placements list's order, newest start first, planned for who is asking (see
-    jobs.selectors.referrals.newest_moves_first): down placement_recent_idx for an administrator, a sort
-    of the caseload's own placements for everyone else."""
-    if signed_in(user) and is_admin(user):
-        return rows.order_by("-start_date", "-pk")
-    return rows.order_by(Coalesce("start_date", "start_date").desc(), "-pk")
+    """The placements list's order, newest start first (jobs.selectors.ordering)."""
+    return newest_first(rows, field="start_date", user=user)
 
 
 def placements_of(*, user, applicant: Applicant) -> list[Placement]:

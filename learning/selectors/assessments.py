@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -94,14 +95,15 @@ def current_assessed_level(*, user, applicant_id: int) -> AssessedLevel | None:
     return _to_level(row) if row else None
 
 
-def assessed_levels(*, user, applicant_ids: Iterable[int]) -> dict[int, AssessedLevel]:
-    """Current assessed levels of many people in one query (for lists: matching, candidates)."""
+def _current_levels(
+    assessments: QuerySet[Assessment], applicant_ids: Iterable[int]
+) -> dict[int, AssessedLevel]:
+    """The current level (latest, official first) of each person among `assessments`, in one query."""
     ids = list(applicant_ids)
     if not ids:
         return {}
     rows = (
-        Assessment.objects.visible_to(user)
-        .filter(applicant_id__in=ids)
+        assessments.filter(applicant_id__in=ids)
         .exclude(cefr_level="")
         .annotate(precedence=_precedence())
         .annotate(rank=Window(RowNumber(), partition_by=[F("applicant_id")], order_by=list(LEVEL_ORDER)))
@@ -109,23 +111,17 @@ def assessed_levels(*, user, applicant_ids: Iterable[int]) -> dict[int, Assessed
         .values(*_LEVEL_FIELDS)
     )
     return {row["applicant_id"]: _to_level(row) for row in rows}
+
+
+def assessed_levels(*, user, applicant_ids: Iterable[int]) -> dict[int, AssessedLevel]:
+    """Current assessed levels of many people in one query (for lists: matching, candidates)."""
+    return _current_levels(Assessment.objects.visible_to(user), applicant_ids)
 
 
 def shared_levels(applicant_ids: Iterable[int]) -> dict[int, AssessedLevel]:
     """assessed_levels() without a reader's visibility, for the share packet (one query): the caller
     (jobs.selectors.packets) has already chosen people whose level it may show, under their consent."""
-    ids = list(applicant_ids)
-    if not ids:
-        return {}
-    rows = (
-        Assessment.objects.filter(applicant_id__in=ids)
-        .exclude(cefr_level="")
-        .annotate(precedence=_precedence())
-        .annotate(rank=Window(RowNumber(), partition_by=[F("applicant_id")], order_by=list(LEVEL_ORDER)))
-        .filter(rank=1)
-        .values(*_LEVEL_FIELDS)
-    )
-    return {row["applicant_id"]: _to_level(row) for row in rows}
+    return _current_levels(Assessment.objects.all(), applicant_ids)
 
 
 def current_level_subquery(user, applicant_ref: str = "pk") -> Subquery:

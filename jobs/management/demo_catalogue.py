@@ -329,6 +329,12 @@ REFERRALS = (
     ("grace", "Care assistant", (Stage.CONSENT_RECORDED, Stage.WITHDRAWN), "person_declined"),
     ("harjit", "Care assistant", (Stage.CONSENT_RECORDED, Stage.SHARED), ""),
 )
+# What a share consent names: most people the narrow scope (no nationality, no contact details); these
+# the broad one, so the portal's demo shows both packets side by side (Arakawa Construction: Mehmet's
+# narrow, Serhat's broad).
+NARROW_SCOPE = ("languages", "skills", "japanese_level", "work_history", "may_work_until")
+BROAD_SCOPE = (*NARROW_SCOPE, "contact", "nationality", "education")
+BROAD_CONSENT_PEOPLE = ("serhat",)
 # Placements: person, opening, started days ago, follow-ups recorded (month, outcome, leaving reason).
 PLACEMENTS = (
     (

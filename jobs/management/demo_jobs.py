@@ -29,8 +29,11 @@ from casework.services import applicant_update, consent_record, user_set_roles
 from jobs import rules
 from jobs.management.demo_catalogue import (
     AVAILABILITY,
+    BROAD_CONSENT_PEOPLE,
+    BROAD_SCOPE,
     EMPLOYERS,
     INTERVIEW_PLACE,
+    NARROW_SCOPE,
     OPENINGS,
     PLACEMENTS,
     REFERRALS,
@@ -213,7 +216,8 @@ class DemoJobs:
             )
             self.counts["availability"] += 1
 
-    def share_consent(self, applicant: Applicant, employer: Employer, by: User) -> None:
+    def share_consent(self, key: str, employer: Employer, by: User) -> None:
+        applicant = self.people[key]
         ref = rules.employer_ref(employer.pk)
         if Consent.objects.filter(applicant=applicant, employer_ref=ref, revoked_on__isnull=True).exists():
             return
@@ -224,7 +228,7 @@ class DemoJobs:
                 "purpose": ConsentPurpose.SHARE_WITH_EMPLOYER,
                 "employer_name": employer.name,
                 "employer_ref": ref,
-                "scope": ["languages", "skills", "japanese_level", "work_history", "may_work_until"],
+                "scope": list(BROAD_SCOPE if key in BROAD_CONSENT_PEOPLE else NARROW_SCOPE),
                 "granted_on": self.today,
                 "expires_on": add_months(self.today, 12),
                 "note": "Signed with the caseworker before the referral.",
@@ -244,7 +248,7 @@ class DemoJobs:
         )
         for stage in stages:
             if stage == Stage.CONSENT_RECORDED:
-                self.share_consent(applicant, opening.employer, by)
+                self.share_consent(key, opening.employer, by)
             data: dict[str, object] = {"stage": stage}
             if stage in (Stage.REJECTED, Stage.WITHDRAWN):
                 data["reason_code"] = reason

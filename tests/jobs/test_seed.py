@@ -13,7 +13,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from casework.models import Applicant, ChangeRecord, Consent, ConsentPurpose, User
-from jobs.management.demo_catalogue import LOW_WAGE_OPENING, PROBATION_OPENING, PROBATION_PERSON
+from jobs.management.demo_catalogue import (
+    BROAD_SCOPE,
+    LOW_WAGE_OPENING,
+    NARROW_SCOPE,
+    PROBATION_OPENING,
+    PROBATION_PERSON,
+)
 from jobs.models import (
     Employer,
     EmployerContact,
@@ -29,6 +35,8 @@ from jobs.models import (
 )
 from jobs.rules import employer_ref
 from jobs.selectors.matching import match_rows, matching
+from jobs.selectors.packets import allowed_keys, share_packet
+from jobs.selectors.partner import partner_referrals
 from jobs.services.openings import clean_opening, wage_problem
 
 MODELS = (
@@ -174,6 +182,27 @@ def test_the_probation_person_matches_with_a_warning(demo):
 @pytest.mark.django_db
 def test_demo_people_have_availability(demo):
     assert Applicant.objects.exclude(commute_prefectures="").count() >= 12
+
+
+@pytest.mark.django_db
+def test_the_demo_employer_sees_a_narrow_and_a_broad_packet(demo):
+    """Issue 16's demo: Arakawa Construction's `employer` meets Mehmet with a narrow consent (no
+    nationality, no contact details) and Serhat with a broad one (nationality and contact details)."""
+    employer = User.objects.get(username="employer")
+    packets = {
+        referral.applicant.given_name: share_packet(referral)
+        for referral in partner_referrals(employer).select_related("applicant")
+    }
+    assert set(packets) >= {"Mehmet", "Serhat"}
+    narrow, broad = packets["Mehmet"], packets["Serhat"]
+    assert narrow is not None and broad is not None
+    assert "nationality" not in narrow and "phone" not in narrow
+    assert broad["nationality"] and "phone" in broad
+    assert set(narrow) <= allowed_keys(NARROW_SCOPE)
+    assert set(broad) <= allowed_keys(BROAD_SCOPE)
+    # Kibou Care Home's `employer2` sees only its own candidates.
+    other = User.objects.get(username="employer2")
+    assert not {r.applicant.given_name for r in partner_referrals(other)} & {"Mehmet", "Serhat"}
 
 
 # --- seed_bench_jobs -------------------------------------------------------------------------------------

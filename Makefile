@@ -96,8 +96,11 @@ lint: dev-venv
 typecheck: dev-venv
 	$(VENV)/bin/mypy casework learning jobs config
 
+# On every core (pytest-xdist): each worker has its own test database, live server and Chromium; tests
+# marked with an xdist_group run on one worker together (they share a Redis database or a module's world).
+PYTEST_WORKERS ?= 2
 pytest: dev-venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test:
 	$(MAKE) system-deps WITH_BROWSER=1

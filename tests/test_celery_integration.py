@@ -29,7 +29,13 @@ from tests.casework.applicant_factories import (
 from tests.conftest import require
 from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# One worker runs them all, one after another (make test runs two): their Celery processes share the
+# Redis databases below.
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("redis"),
+]
 
 HEARTBEAT_SECONDS = 2
 WAIT_SECONDS = 60

@@ -1,5 +1,7 @@
 """Settings for the test suite: the local default, or PostgreSQL/Redis when their URLs are set."""
 
+import os
+
 from .local import *  # noqa: F403
 from .local import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, VAR_DIR
 
@@ -14,12 +16,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 _ = CELERY_BROKER_TRANSPORT_OPTIONS
 
-# Uploaded documents of the test run go to their own folder (removed by `make clean`).
+# Uploaded documents of the test run go to their own folder (removed by `make clean`), one per
+# pytest-xdist worker: the workers' databases number their applicants alike.
 STORAGES = {
     **STORAGES,  # noqa: F405
     "documents": {
         "BACKEND": "casework.storage.PrivateFileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "test-documents"), "base_url": None},
+        "OPTIONS": {
+            "location": str(VAR_DIR / "test-documents" / os.environ.get("PYTEST_XDIST_WORKER", "main")),
+            "base_url": None,
+        },
     },
 }
 

@@ -47,7 +47,8 @@ from tests.conftest import ARTIFACTS, is_csp_report, restore_migration_rows
 # (run alone, unmarked tests would seed and read the development database instead). Each page test is
 # wrapped in a transaction on the test thread, which only drives the browser; the live server reads
 # what the module's fixture committed.
-pytestmark = pytest.mark.django_db
+# One worker builds the module's world and live server once, instead of each worker its own.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("every_page")]
 
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 812}

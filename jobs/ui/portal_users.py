@@ -12,8 +12,8 @@ from casework.models import User
 from jobs.forms.memberships import InvitationForm
 from jobs.models import Employer, PartnershipStatus
 from jobs.selectors.memberships import employer_members, employer_pending_invitations
-from jobs.services.api_tokens import may_create_api_account
 from jobs.services.memberships import is_org_staff_manager
+from jobs.services.tokens import may_create_api_account
 
 
 def portal_users_context(

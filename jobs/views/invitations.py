@@ -16,7 +16,7 @@ from jobs.forms.memberships import ApiAccountForm, InvitationForm
 from jobs.models import Employer, EmployerMembership, Invitation
 from jobs.selectors.employers import employer_for_page
 from jobs.services import memberships as services
-from jobs.services.api_tokens import employer_api_account_create, may_create_api_account
+from jobs.services.tokens import employer_api_account_create, may_create_api_account
 from jobs.views.base import jobs_staff, write
 
 

@@ -43,7 +43,7 @@ class PartnerPagination(PageNumberPagination):
 
 @extend_schema(tags=[PARTNER_TAG])
 class PartnerViewSet(viewsets.GenericViewSet):
-    # Session (the portal's users) or a token (an employer's service account, jobs.services.api_tokens):
+    # Session (the portal's users) or a token (an employer's service account, jobs.services.tokens):
     # either way the user passes PartnerPermission through their membership. Token first, so a wrong or
     # revoked token is a 401 with the Token challenge.
     authentication_classes = [TokenAuthentication, SessionAuthentication]

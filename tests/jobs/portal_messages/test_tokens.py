@@ -15,7 +15,7 @@ from casework.models import User
 from casework.roles import Role
 from casework.services.accounts import service_account_rotate_token
 from jobs.models import EmployerMembership, ReferralMessage
-from jobs.services.api_tokens import employer_api_account_create
+from jobs.services.tokens import employer_api_account_create
 from tests.jobs.portal_messages.conftest import ENDED, PAUSED, set_partnership
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from jobs.services.partner_emails import message_digests_queue
 from jobs.services.placements import placements_flag_below_minimum
 
 logger = logging.getLogger(__name__)
@@ -18,3 +19,12 @@ def flag_placements_below_minimum_wage() -> int:
     flagged = placements_flag_below_minimum()
     logger.info("Placements below the minimum wage in force today: %s", flagged)
     return flagged
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def send_message_digests() -> int:
+    """Hourly (beat): one e-mail per recipient listing the referral messages nobody has read or been told
+    about yet (issue 16). A message is claimed once, so a repeat or overlapping run sends nothing twice."""
+    queued = message_digests_queue()
+    logger.info("Message digests queued: %s", queued)
+    return queued

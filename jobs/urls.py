@@ -29,6 +29,7 @@ urlpatterns = [
     path("contacts/<int:pk>/delete/", employers.contact_delete, name="contact_delete"),
     # Portal users of an employer: invitations, removal (views/invitations.py)
     path("employers/<int:pk>/invite/", invitations.invitation_add, name="invitation_add"),
+    path("employers/<int:pk>/api-account/", invitations.api_account_add, name="api_account_add"),
     path("invitations/<int:pk>/withdraw/", invitations.invitation_withdraw, name="invitation_withdraw"),
     path("portal-users/<int:pk>/remove/", invitations.member_remove, name="member_remove"),
     # Openings, matching and the pipeline board (views/openings.py)
@@ -47,6 +48,7 @@ urlpatterns = [
     path("interviews/<int:pk>/edit/", referrals.interview_edit, name="interview_edit"),
     path("referrals/<int:pk>/report-hire/", referrals.hire_report, name="hire_report"),
     path("referrals/<int:pk>/confirm-hire/", referrals.hire_confirm, name="hire_confirm"),
+    path("referrals/<int:pk>/messages/", referrals.referral_message, name="referral_message"),
     # Placements and follow-ups (views/placements.py)
     path("placements/", placements.placement_list, name="placement_list"),
     path("follow-ups/", placements.follow_up_list, name="follow_up_list"),
@@ -64,6 +66,11 @@ partner_urlpatterns = [
     # The candidates referred to the employer, as share packets (views/partner_candidates.py)
     path("candidates/", partner_candidates.partner_candidates, name="partner_candidates"),
     path("candidates/<int:pk>/", partner_candidates.partner_candidate, name="partner_candidate"),
+    path(
+        "candidates/<int:pk>/messages/",
+        partner_candidates.partner_candidate_message,
+        name="partner_candidate_message",
+    ),
     path(
         "invitation/<str:token>/",
         partner_invitation.partner_invitation_accept,

@@ -1100,6 +1100,12 @@ PORTAL_REQUESTER_EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
         "employer admin": to("partner_team"), "employer member": DENIED, "admin of another employer": NOT_FOUND,
         "removed member": LOGIN,
     },
+    # The matrix's shared referral's thread belongs to another employer than these requesters': 404.
+    **{
+        (method, "partner_candidate_message"): dict.fromkeys(PORTAL_REQUESTERS[:3], NOT_FOUND)
+        | {"removed member": LOGIN}
+        for method in ("GET", "POST")
+    },
     # The staff side stays closed to every employer user.
     **{
         (method, name): dict.fromkeys(PORTAL_REQUESTERS[:3], DENIED) | {"removed member": LOGIN}
@@ -1109,6 +1115,9 @@ PORTAL_REQUESTER_EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
             ("POST", "jobs:invitation_add"),
             ("POST", "jobs:invitation_withdraw"),
             ("POST", "jobs:member_remove"),
+            ("GET", "jobs:referral_message"),
+            ("POST", "jobs:referral_message"),
+            ("POST", "jobs:api_account_add"),
         )
     },
 }  # fmt: skip
@@ -1126,8 +1135,12 @@ def portal_requester(world: World, requester: str) -> User:
 def portal_requester_url(world: World, name: str) -> str:
     if name in ("partner_home", "partner_team"):
         return reverse(name)
-    if name in ("jobs:employer_detail", "jobs:invitation_add"):
+    if name in ("jobs:employer_detail", "jobs:invitation_add", "jobs:api_account_add"):
         return reverse(name, args=[world.objects["page employer own organisation"].pk])
+    if name == "partner_candidate_message":
+        return reverse(name, args=[world.objects["portal referral shared"].pk])
+    if name == "jobs:referral_message":
+        return reverse(name, args=[world.objects["page referral own"].pk])
     if name in ("jobs:invitation_withdraw", "partner_invitation_withdraw"):
         return reverse(name, args=[world.objects["portal invitation"].pk])
     # Removing a colleague: the member of the page employer (the admin's own colleague).
@@ -1651,6 +1664,105 @@ PORTAL_CANDIDATE_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list
 # --- end of partner portal: candidates --------------------------------------------------------------------
 
 
+# --- Portal messages and employer API accounts (issue 16, helper C) ----------------------------------------
+# A referral's message thread: the portal's send URL (/partner/candidates/<pk>/messages/: a GET goes back to
+# the candidate page) and /api/v1/partner/referrals/<pk>/messages/ for the employer's own shared referral
+# with a packet (make_portal_messages_world records the share consent the candidates block leaves out);
+# one not shared, or another employer's: 404. Staff: the referral page's send URL (GET: back to the page
+# for whoever reads the referral) and /api/v1/referrals/<pk>/messages/ (like the referral's detail;
+# employer users 403). The employer page's "Add API service account": administrators of the organisation.
+def portal_message(case: str, *, api: bool = False) -> dict[str, Outcome]:
+    own = OK if api else to("partner_candidate")
+    return expect(
+        anonymous=UNAUTHENTICATED if api else LOGIN,
+        administrator=DENIED,
+        supervisor=DENIED,
+        caseworker=DENIED,
+        trainer=DENIED,
+        employer=own if case == "shared" else NOT_FOUND,
+    )
+
+
+def staff_message_page(case: str) -> dict[str, Outcome]:
+    return expect(
+        anonymous=LOGIN,
+        **{role: to("jobs:referral_detail") if case in READS[role] else NOT_FOUND for role in STAFF},
+        trainer=DENIED,
+        employer=DENIED,
+    )
+
+
+PORTAL_MESSAGE_ROWS: dict[Row, dict[str, Outcome]] = {
+    **{("partner_candidate_message", case): portal_message(case) for case in PORTAL_CANDIDATE_CASES},
+    **{
+        ("partner-referral-messages", case): portal_message(case, api=True) for case in PORTAL_CANDIDATE_CASES
+    },
+    **{("jobs:referral_message", case): staff_message_page(case) for case in APPLICANT_CASES},
+    **{
+        ("referral-messages", case): expect(
+            anonymous=UNAUTHENTICATED,
+            **{role: OK if case in READS[role] else NOT_FOUND for role in STAFF},
+            trainer=NOT_FOUND,
+            employer=DENIED,
+        )
+        for case in APPLICANT_CASES
+    },
+    ("jobs:api_account_add", "own organisation"): expect(
+        anonymous=LOGIN,
+        administrator=OK,
+        supervisor=DENIED,
+        caseworker=DENIED,
+        trainer=DENIED,
+        employer=DENIED,
+    ),
+    ("jobs:api_account_add", "other organisation"): jobs_page(NOT_FOUND),
+}
+
+
+def portal_message_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name in ("partner_candidate_message", "partner-referral-messages"):
+            return {"pk": world.objects[f"portal referral {case}"].pk}
+        if name == "jobs:referral_message":
+            return {"pk": world.objects[f"page referral {case}"].pk}
+        if name == "referral-messages":
+            return {"pk": world.objects[f"referral {case}"].pk}
+        return {"pk": world.objects[f"page employer {case}"].pk}
+
+    return kwargs
+
+
+def make_portal_messages_world(world: World) -> None:
+    """A current consent to share the own applicant with "Matrix partner" (so the shared referral has a
+    packet, hence a thread) and a message in that thread."""
+    from casework.models import Consent, ConsentPurpose
+    from jobs.models import MessageSide, ReferralMessage
+
+    referral = world.objects["portal referral shared"]
+    employer = referral.opening.employer
+    Consent.objects.create(
+        applicant=referral.applicant,
+        purpose=ConsentPurpose.SHARE_WITH_EMPLOYER,
+        employer_name=employer.name,
+        employer_ref=f"jobs.employer:{employer.pk}",
+        scope=["skills"],
+        granted_on=timezone.localdate() - timedelta(days=1),
+        recorded_by=world.users["administrator"],
+    )
+    ReferralMessage.objects.create(
+        referral=referral, side=MessageSide.ORGANISATION, author=world.users["administrator"], body="Matrix"
+    )
+
+
+def readable_consents_with_portal_share(world: World, role: str) -> list[str]:
+    """consent-list: the records' consents, plus the own applicant's share consent for "Matrix partner"."""
+    shared = [world.objects["applicant own"].reference_code] if "own" in RECORD_READS[role] else []
+    return applicants_of_readable_records(world, role) + shared
+
+
+# --- end of portal messages ---------------------------------------------------------------------------------
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -1759,6 +1871,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **PORTAL_OPENING_ROWS,
     # Portal users and invitations (issue 16, P2)
     **PORTAL_USER_ROWS,
+    # Portal messages and employer API accounts (issue 16, helper C)
+    **PORTAL_MESSAGE_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -1888,6 +2002,10 @@ KWARGS.update(PORTAL_OPENING_KWARGS)
 KWARGS.update(PORTAL_CANDIDATE_KWARGS)
 # Portal users and invitations (issue 16, P2)
 KWARGS.update({row: portal_user_kwargs(row[0], row[1]) for row in PORTAL_USER_ROWS})
+# Portal messages and employer API accounts (issue 16, helper C)
+KWARGS.update(
+    {row: portal_message_kwargs(row[0], row[1]) for row in PORTAL_MESSAGE_ROWS if isinstance(row, tuple)}
+)
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -1914,6 +2032,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_portal_candidates_world(world)  # partner portal: candidates (issue 16, P1)
     make_portal_opening_world(world)  # portal openings (issue 16, p3)
     make_portal_user_world(world)  # portal users and invitations (P2)
+    make_portal_messages_world(world)  # portal messages (helper C)
     return world
 
 
@@ -2333,6 +2452,7 @@ LIST_CONTENTS.update(
 LIST_CONTENTS.update(JOBS_LIST_CONTENTS)
 LIST_CONTENTS.update(RIGHT_TO_WORK_LIST_CONTENTS)
 LIST_CONTENTS["partner-opening-list"] = ("id", partner_opening_rows)  # portal openings (issue 16, p3)
+LIST_CONTENTS["consent-list"] = ("applicant", readable_consents_with_portal_share)  # portal messages
 LIST_CONTENTS.update(PORTAL_CANDIDATE_LIST_CONTENTS)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 

@@ -237,6 +237,34 @@ def queue_notification_email(
     return email
 
 
+def notification_email_compose(
+    *, user: User, kind: str, target: str, template: str, context: dict
+) -> OutgoingEmail | None:
+    """An unsaved notification e-mail (kind + target), rendered now in the recipient's language; None
+    for an inactive recipient or one without an address. Queue a batch with notification_emails_queue."""
+    composed = _compose_email(
+        user=user,
+        purpose=OutgoingEmail.Purpose.NOTIFICATION,
+        topic=f"{kind}:{target}",
+        template=template,
+        context=context,
+    )
+    if composed is not None:
+        composed.kind, composed.target = kind, target
+    return composed
+
+
+def notification_emails_queue(emails: list[OutgoingEmail | None]) -> int:
+    """Queue composed notification e-mails in one statement, once per (recipient, topic): one already
+    queued is left as it is (a repeat run sends nothing twice). Sending is asked for after the commit."""
+    rows = [email for email in emails if email is not None]
+    if not rows:
+        return 0
+    OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+    queue.enqueue_on_commit("casework.tasks.send_outbox", [()])
+    return len(rows)
+
+
 def _claimable(now: datetime) -> Q:
     lease = now - timedelta(minutes=settings.EMAIL_LEASE_MINUTES)
     waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)

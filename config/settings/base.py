@@ -197,6 +197,12 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(hour=7, minute=30),
             "options": {"expires": 60 * 60 * 23},
         },
+        # Jobs: the portal's message threads, one digest e-mail per recipient of what is unread (issue 16).
+        "message-digest": {
+            "task": "jobs.tasks.send_message_digests",
+            "schedule": crontab(minute=5),
+            "options": {"expires": 60 * 50},
+        },
     }
 )
 # /healthz reports beat as down when its heartbeat is older than this.

@@ -27,6 +27,7 @@ from casework.api.fields import (
     UserRefSerializer,
 )
 from jobs.api.base import JobsViewSet
+from jobs.api.messages import MessageInputSerializer, MessageSerializer
 from jobs.api.placements import PlacementSerializer, placement_queryset
 from jobs.filtersets.referrals import ReferralFilterSet
 from jobs.models import (
@@ -39,7 +40,9 @@ from jobs.models import (
     StageChange,
     WageUnit,
 )
+from jobs.selectors.messages import thread_messages
 from jobs.selectors.referrals import newest_moves_first, referrals_for_list
+from jobs.services.messages import referral_message_post, referral_messages_mark_read
 from jobs.services.placements import placement_confirm
 from jobs.services.referrals import INTERVIEW_FIELDS, interview_save, referral_move, referral_propose
 
@@ -225,6 +228,30 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JobsView
                 "opening_filled": confirmed.opening_filled,
             }
         return Response(output, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The referral's messages with the employer, oldest first",
+        responses=MessageSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Send a message to the employer's portal users (plain text)",
+        request=MessageInputSerializer,
+        responses={201: MessageSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], serializer_class=MessageSerializer)
+    def messages(self, request: Request, pk: str) -> Response:
+        """Readers of the referral see the thread; those who may write the referral post (else 403)."""
+        referral = self.get_object()
+        if request.method == "POST":
+            data = self.parsed_input(MessageInputSerializer)
+            with transaction.atomic(), service_errors():
+                message = referral_message_post(by=self.actor, referral=referral, body=data["body"])
+            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        referral_messages_mark_read(by=self.actor, referral=referral)
+        page = self.paginate_queryset(thread_messages(referral))
+        return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
 
 # --- Interviews -----------------------------------------------------------------------------------------

@@ -54,3 +54,14 @@ class AcceptInvitationForm(TobiraForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+
+class ApiAccountForm(TobiraForm):
+    """An API service account for the employer's integrations: only its name (the service checks it)."""
+
+    username = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        help_text=_("Letters, digits, hyphens and underscores, e.g. sakura-foods-hr-system."),
+    )

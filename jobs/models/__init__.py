@@ -2,6 +2,7 @@
 
 from jobs.models.employers import Employer, EmployerContact, Industry, PartnershipStatus, SizeBand
 from jobs.models.memberships import INVITATION_DAYS, EmployerMembership, Invitation, MembershipRole
+from jobs.models.messages import MESSAGE_MAX_LENGTH, MessageSide, ReferralMessage
 from jobs.models.openings import ContractType, JobOpening, OpeningStatus, ShiftPattern, WageUnit
 from jobs.models.placements import FollowUp, FollowUpOutcome, LeavingReason, Placement, Reporter
 from jobs.models.referrals import Interview, InterviewOutcome, ReasonCode, Referral, Stage, StageChange
@@ -21,13 +22,16 @@ __all__ = [
     "InterviewOutcome",
     "JobOpening",
     "LeavingReason",
+    "MESSAGE_MAX_LENGTH",
     "MembershipRole",
+    "MessageSide",
     "MinimumWage",
     "OpeningStatus",
     "PartnershipStatus",
     "Placement",
     "ReasonCode",
     "Referral",
+    "ReferralMessage",
     "Reporter",
     "ShiftPattern",
     "SizeBand",

@@ -32,6 +32,7 @@ from jobs.models import (
     StageChange,
 )
 from jobs.services.base import is_supervisor_of, require
+from jobs.services.partner_emails import new_candidate_emails_queue
 
 
 def consent_for(applicant: Applicant, opening: JobOpening, on: date) -> bool:
@@ -210,6 +211,8 @@ def referral_move(*, by: User, referral: Referral, data: dict[str, Any]) -> Refe
     locked.save()
     _history(locked, by=by, from_stage=previous, reason_code=reason_code, reason_text=reason_text)
     record_change(actor=by, instance=locked, before=before, applicant_id=locked.applicant_id)
+    if target == Stage.SHARED:
+        new_candidate_emails_queue(referral=locked)  # the employer's portal users, once per referral
     return locked
 
 

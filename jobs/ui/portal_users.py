@@ -13,6 +13,7 @@ from jobs.forms.memberships import InvitationForm
 from jobs.models import Employer, PartnershipStatus
 from jobs.selectors.memberships import employer_members, employer_pending_invitations
 from jobs.services.memberships import is_org_staff_manager
+from jobs.services.tokens import may_create_api_account
 
 
 def portal_users_context(
@@ -25,4 +26,6 @@ def portal_users_context(
         "portal_manage": manage,
         "portal_may_invite": manage and employer.partnership_status != PartnershipStatus.ENDED,
         "invite_form": form or InvitationForm(auto_id="invite_%s"),
+        "portal_may_add_api_account": may_create_api_account(user, employer)
+        and employer.partnership_status != PartnershipStatus.ENDED,
     }

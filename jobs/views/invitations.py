@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.typing import AuthenticatedRequest
-from jobs.forms.memberships import InvitationForm
+from jobs.forms.memberships import ApiAccountForm, InvitationForm
 from jobs.models import Employer, EmployerMembership, Invitation
 from jobs.selectors.employers import employer_for_page
 from jobs.services import memberships as services
+from jobs.services.tokens import employer_api_account_create, may_create_api_account
 from jobs.views.base import jobs_staff, write
 
 
@@ -88,4 +89,27 @@ def member_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("jobs:employer_detail", employer.pk)
 
 
-__all__ = ["invitation_add", "invitation_withdraw", "member_remove"]
+@jobs_staff
+@require_http_methods(["GET", "POST"])
+def api_account_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """An API service account for the employer (administrators): the token is shown once, in the answer."""
+    employer = employer_for_page(user=request.user, pk=pk)
+    if employer is None:
+        raise Http404
+    if not may_create_api_account(request.user, employer):
+        raise PermissionDenied
+    form = ApiAccountForm(request.POST if request.method == "POST" else None)
+    context = {"form": form, "employer": employer}
+    if request.method == "POST" and form.is_valid():
+        created = write(
+            form,
+            lambda: employer_api_account_create(
+                by=request.user, employer=employer, username=form.cleaned_data["username"]
+            ),
+        )
+        if created is not None:
+            context["new_account"], context["new_token"] = created
+    return render(request, "jobs/api_account_form.html", context)
+
+
+__all__ = ["api_account_add", "invitation_add", "invitation_withdraw", "member_remove"]

@@ -6,15 +6,19 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.typing import AuthenticatedRequest
 from jobs.filtersets.referrals import ReferralFilterSet
+from jobs.forms.messages import MessageForm
 from jobs.forms.referrals import ConfirmForm, HireReportForm, InterviewForm
-from jobs.models import Interview, Referral, Stage
+from jobs.models import Interview, MessageSide, Referral, Stage
+from jobs.selectors.messages import thread_messages, thread_open
 from jobs.selectors.referrals import newest_moves_first, referral_for_page, referrals_for_list
+from jobs.services.messages import referral_message_post, referral_messages_mark_read
 from jobs.services.placements import may_confirm, placement_confirm
 from jobs.services.referrals import INTERVIEW_FIELDS, interview_save, referral_move
 from jobs.views.base import PAGE_SIZE, jobs_staff, write
@@ -46,11 +50,35 @@ def _editable(request: AuthenticatedRequest, pk: int) -> Referral:
     return referral
 
 
+def _thread(request: AuthenticatedRequest, referral: Referral, can_edit: bool, form) -> dict:
+    """The Messages section of the referral's history: read-only for staff who may only read it."""
+    thread = list(thread_messages(referral))  # read first: what is new shows as new on this visit
+    if form is None and can_edit:
+        referral_messages_mark_read(by=request.user, referral=referral)
+    writable = can_edit and thread_open(referral)
+    if writable:
+        note = ""
+    elif not can_edit:
+        note = _("You can read this thread; the person's caseworker or their supervisor answers it.")
+    elif referral.stage in (Stage.PROPOSED, Stage.CONSENT_RECORDED):
+        note = _("The thread opens when the referral is shared with the employer.")
+    else:
+        note = _("This referral is closed: the thread is kept, and no new message can be sent.")
+    return {
+        "thread": thread,
+        "viewer_side": MessageSide.ORGANISATION,
+        "message_form": form or MessageForm(),
+        "message_action": reverse("jobs:referral_message", args=[referral.pk]) if writable else "",
+        "message_note": note,
+    }
+
+
 def _page(request: AuthenticatedRequest, referral: Referral, **forms) -> HttpResponse:
     user = request.user
     can_edit = Referral.objects.editable_by(user).filter(pk=referral.pk).exists()
     opening = referral.opening
     context = {
+        **_thread(request, referral, can_edit, forms.get("message_form")),
         "referral": referral,
         "can_edit": can_edit,
         "can_confirm": can_edit
@@ -164,3 +192,24 @@ def hire_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, text)
             return redirect("jobs:referral_detail", referral.pk)
     return _page(request, _referral(request, pk), confirm_form=form)
+
+
+@jobs_staff
+@require_http_methods(["GET", "POST"])
+def referral_message(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Send a message to the employer (the form is in the referral page's history; a GET goes there)."""
+    referral = _referral(request, pk)
+    page = reverse("jobs:referral_detail", args=[referral.pk]) + "#messages"
+    if request.method == "GET":
+        return redirect(page)
+    referral = _editable(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        sent = write(
+            form,
+            lambda: referral_message_post(by=request.user, referral=referral, body=form.cleaned_data["body"]),
+        )
+        if sent is not None:
+            messages.success(request, _("Message sent. The employer is told in their next e-mail summary."))
+            return redirect(page)
+    return _page(request, _referral(request, pk), message_form=form)

@@ -291,6 +291,10 @@ PAGES: dict[str, Visit] = {
     "jobs:employer_add": Visit("caseworker"),
     # Portal users and invitations (issue 16, P2)
     "jobs:invitation_add": Visit("supervisor", lambda demo: demo.jobs_pk("Employer")),
+    # An employer's API service account (issue 16, helper C): administrators, the form (the token comes after).
+    "jobs:api_account_add": Visit(
+        "administrator", lambda demo: demo.jobs_pk("Employer", partnership_status="active")
+    ),
     "partner_invitation_accept": Visit("anonymous", Demo.invitation_link),
     "partner_team": Visit("employer"),
     "jobs:employer_detail": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
@@ -372,6 +376,9 @@ EXCLUDED: dict[str, str] = {
     "jobs:member_remove": "POST only (from the employer page's Portal users card)",
     "partner_invitation_withdraw": "POST only (from the portal's Team page)",
     "partner_member_remove": "POST only (from the portal's Team page)",
+    # Message threads (issue 16, helper C): the forms post here; a GET goes back to the page with the thread.
+    "partner_candidate_message": "POST only in use (the candidate page's Send message; a GET redirects there)",
+    "jobs:referral_message": "POST only in use (the referral page's Send message; a GET redirects there)",
 }
 
 

@@ -9,18 +9,25 @@ There is no ?fields=, ?expand=, ?ordering= or ?search=: the order is always newe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from casework.api.errors import service_errors
+from casework.models import User
+from jobs.api.messages import MessageInputSerializer, MessageSerializer
 from jobs.api.partner.base import PARTNER_TAG, PartnerViewSet
 from jobs.models import Referral, Stage
+from jobs.selectors.messages import partner_thread_referral, thread_messages
 from jobs.selectors.packets import share_packets
 from jobs.selectors.partner import partner_referrals
+from jobs.services.messages import referral_message_post, referral_messages_mark_read
 from jobs.services.packets import log_packet_reads
 
 BIGGEST_ID = 2**63 - 1
@@ -110,7 +117,7 @@ class PartnerReferralViewSet(PartnerViewSet):
     """The employer's referrals with their share packets (null: the person's consent is not current)."""
 
     serializer_class = PartnerReferralSerializer
-    http_method_names = ["get", "head", "options"]
+    http_method_names = ["get", "post", "head", "options"]  # POST: only the messages route
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
@@ -137,3 +144,33 @@ class PartnerReferralViewSet(PartnerViewSet):
         if referral is None:
             raise NotFound
         return Response(self._rows([referral])[0])
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The referral's messages with the caseworker side, oldest first (they are marked read)",
+        responses=MessageSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Send a message to the caseworker side (plain text)",
+        request=MessageInputSerializer,
+        responses={201: MessageSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], serializer_class=MessageSerializer)
+    def messages(self, request: Request, pk: str | None = None) -> Response:
+        """A 404 for another employer's referral, one not shared, closed, or whose packet is not shown."""
+        number = int(pk or 0)
+        referral = partner_thread_referral(request.user, number) if number <= BIGGEST_ID else None
+        if referral is None:
+            raise NotFound
+        if request.method == "POST":
+            serializer = MessageInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            with transaction.atomic(), service_errors():
+                message = referral_message_post(
+                    by=cast(User, request.user), referral=referral, body=serializer.validated_data["body"]
+                )
+            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        referral_messages_mark_read(by=cast(User, request.user), referral=referral)
+        page = self.paginate_queryset(thread_messages(referral))
+        return self.get_paginated_response(MessageSerializer(page, many=True).data)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.db import OperationalError
 
+from jobs.services.partner_workers import portal_notifications_create
 from jobs.services.placements import placements_flag_below_minimum
 
 logger = logging.getLogger(__name__)
@@ -18,3 +20,12 @@ def flag_placements_below_minimum_wage() -> int:
     flagged = placements_flag_below_minimum()
     logger.info("Placements below the minimum wage in force today: %s", flagged)
     return flagged
+
+
+@shared_task(ignore_result=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def notify_portal_employers() -> int:
+    """Daily (beat, 07:45 Asia/Tokyo): the partner portal's notifications of placed workers ("may work
+    until" soon or changed, follow-ups due) and their e-mails; running it twice creates nothing new."""
+    run = portal_notifications_create()
+    logger.info("Portal notifications created: %s (e-mails: %s)", run.created, run.emails)
+    return run.created

@@ -237,6 +237,30 @@ def queue_notification_email(
     return email
 
 
+def queue_notification_emails(items: list[tuple[User, str, str, str, dict]], *, send_now: bool = True) -> int:
+    """Queue many notifications that are not reminders at once: (user, kind, target, template, context)
+    each, once per (recipient, kind, target) like queue_notification_email, in one INSERT (a repeat is
+    ignored by the outbox's unique topic), for the daily tasks that must not grow with their rows.
+    Returns how many were composed (inactive users and users without an address are skipped)."""
+    rows = []
+    for user, kind, target, template, context in items:
+        composed = _compose_email(
+            user=user,
+            purpose=OutgoingEmail.Purpose.NOTIFICATION,
+            topic=f"{kind}:{target}",
+            template=template,
+            context=context,
+        )
+        if composed is not None:
+            composed.kind, composed.target = kind, target
+            rows.append(composed)
+    if rows:
+        OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+        if send_now:
+            queue.enqueue_on_commit("casework.tasks.send_outbox", [()])
+    return len(rows)
+
+
 def _claimable(now: datetime) -> Q:
     lease = now - timedelta(minutes=settings.EMAIL_LEASE_MINUTES)
     waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)

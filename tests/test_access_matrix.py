@@ -1798,6 +1798,18 @@ def make_portal_workers_world(world: World) -> None:
 
 
 PORTAL_WORKER_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[Any]]]] = {
+    # The candidates' list also holds the employer's placed worker's (hired) referral.
+    "partner-referral-list": (
+        "id",
+        lambda world, role: (
+            [
+                world.objects["portal referral shared"].pk,
+                world.objects["portal worker placement own employer"].referral_id,
+            ]
+            if role == "employer"
+            else []
+        ),
+    ),
     "partner-placement-list": (
         "id",
         lambda world, role: (

@@ -328,7 +328,12 @@ def follow_up_record(*, by: User, placement: Placement, month: int, data: dict[s
     difficulties = cleaned.pop("difficulties")
     left_on = cleaned.pop("left_on")
     before = snapshot(follow_up)
-    first = not placement.follow_ups.exclude(outcome="").exclude(reported_by=Reporter.EMPLOYER).exists()
+    # Staff's first record moves the case stage; one confirmed by the employer in the portal does not count.
+    first = (
+        not placement.follow_ups.exclude(outcome="")
+        .exclude(recorded_by__employer_membership__isnull=False)
+        .exists()
+    )
     for key, value in cleaned.items():
         setattr(follow_up, key, value)
     follow_up.recorded_by = by

@@ -20,6 +20,11 @@ from casework.api.reminders import DeadlineViewSet, NotificationViewSet, Reminde
 from jobs.api.employers import EmployerViewSet
 from jobs.api.openings import JobOpeningViewSet
 from jobs.api.partner.openings import PartnerOpeningViewSet
+from jobs.api.partner.placements import (
+    PartnerFollowUpViewSet,
+    PartnerNotificationViewSet,
+    PartnerPlacementViewSet,
+)
 from jobs.api.partner.referrals import PartnerReferralViewSet
 from jobs.api.placements import FollowUpViewSet, PlacementViewSet
 from jobs.api.referrals import InterviewViewSet, ReferralViewSet
@@ -61,6 +66,9 @@ router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
 router.register("partner/openings", PartnerOpeningViewSet, basename="partner-opening")
 router.register("partner/referrals", PartnerReferralViewSet, basename="partner-referral")
+router.register("partner/placements", PartnerPlacementViewSet, basename="partner-placement")
+router.register("partner/follow-ups", PartnerFollowUpViewSet, basename="partner-follow-up")
+router.register("partner/notifications", PartnerNotificationViewSet, basename="partner-notification")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

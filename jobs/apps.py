@@ -44,6 +44,9 @@ def _register() -> None:
     _register_portal_candidates()
     # The partner portal's Team section: employer administrators invite and remove colleagues.
     register_partner_section(PartnerSection("partner_team", _("Team"), admin_only=True))
+    # Placed workers and the employer's notifications (issue 16).
+    register_partner_section(PartnerSection("partner_workers", _("Workers")))
+    register_partner_section(PartnerSection("partner_notifications", _("Notifications")))
     register_panel(
         "applicant",
         Panel(

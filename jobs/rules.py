@@ -159,6 +159,17 @@ def follow_up_dates(start: date) -> list[tuple[int, date]]:
     return [(months, add_months(start, months)) for months in FOLLOW_UP_MONTHS]
 
 
+# The employer confirms a follow-up from the portal once it is this close to its due date (the portal
+# home lists it as "to confirm" from then on); earlier, "still employed?" would be a guess.
+FOLLOW_UP_CONFIRM_AHEAD_DAYS = 30
+# A placed worker's "may work until" date: the employer is told this many days before it.
+MAY_WORK_UNTIL_NOTICE_DAYS = 30
+
+
+def follow_up_confirmable_from(due_on: date) -> date:
+    return due_on - timedelta(days=FOLLOW_UP_CONFIRM_AHEAD_DAYS)
+
+
 # --- Referral stages ------------------------------------------------------------------------------------
 
 PROPOSED = "proposed"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.db import OperationalError
 
 from jobs.services.partner_emails import message_digests_queue
+from jobs.services.partner_workers import portal_notifications_create
 from jobs.services.placements import placements_flag_below_minimum
 
 logger = logging.getLogger(__name__)
@@ -28,3 +30,12 @@ def send_message_digests() -> int:
     queued = message_digests_queue()
     logger.info("Message digests queued: %s", queued)
     return queued
+
+
+@shared_task(ignore_result=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def notify_portal_employers() -> int:
+    """Daily (beat, 07:45 Asia/Tokyo): the partner portal's notifications of placed workers ("may work
+    until" soon or changed, follow-ups due) and their e-mails; running it twice creates nothing new."""
+    run = portal_notifications_create()
+    logger.info("Portal notifications created: %s (e-mails: %s)", run.created, run.emails)
+    return run.created

@@ -12,6 +12,7 @@ from jobs.views import (
     partner_invitation,
     partner_openings,
     partner_team,
+    partner_workers,
     placements,
     referrals,
 )
@@ -84,4 +85,24 @@ partner_urlpatterns = [
         name="partner_invitation_withdraw",
     ),
     path("team/members/<int:pk>/remove/", partner_team.partner_member_remove, name="partner_member_remove"),
+    # Placed workers and portal notifications (views/partner_workers.py)
+    path("workers/", partner_workers.partner_workers, name="partner_workers"),
+    path("workers/<int:pk>/", partner_workers.partner_worker, name="partner_worker"),
+    path("workers/<int:pk>/filing/", partner_workers.partner_worker_filing, name="partner_worker_filing"),
+    path(
+        "follow-ups/<int:pk>/confirm/",
+        partner_workers.partner_follow_up_confirm,
+        name="partner_follow_up_confirm",
+    ),
+    path("notifications/", partner_workers.partner_notification_list, name="partner_notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        partner_workers.partner_notification_read,
+        name="partner_notification_read",
+    ),
+    path(
+        "notifications/read/",
+        partner_workers.partner_notifications_read_all,
+        name="partner_notifications_read_all",
+    ),
 ]

@@ -1106,6 +1106,22 @@ PORTAL_REQUESTER_EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
         | {"removed member": LOGIN}
         for method in ("GET", "POST")
     },
+    # Placed workers and notifications (helper B): the requesters' employer's own placement, follow-up
+    # and notification; another employer's admin gets 404s, a removed member is signed out.
+    **{
+        ("GET", name): {
+            "employer admin": OK, "employer member": OK, "admin of another employer": NOT_FOUND,
+            "removed member": LOGIN,
+        }
+        for name in ("partner_worker", "partner_follow_up_confirm")
+    },
+    ("GET", "partner_notifications"): {
+        "employer admin": OK, "employer member": OK, "admin of another employer": OK, "removed member": LOGIN,
+    },
+    ("POST", "partner_notification_read"): {
+        "employer admin": to("partner_notifications"), "employer member": to("partner_notifications"),
+        "admin of another employer": NOT_FOUND, "removed member": LOGIN,
+    },
     # The staff side stays closed to every employer user.
     **{
         (method, name): dict.fromkeys(PORTAL_REQUESTERS[:3], DENIED) | {"removed member": LOGIN}
@@ -1133,7 +1149,13 @@ def portal_requester(world: World, requester: str) -> User:
 
 
 def portal_requester_url(world: World, name: str) -> str:
-    if name in ("partner_home", "partner_team"):
+    if name == "partner_worker":
+        return reverse(name, args=[world.objects["portal9 placement own"].pk])
+    if name == "partner_follow_up_confirm":
+        return reverse(name, args=[world.objects["portal9 follow-up own"].pk])
+    if name == "partner_notification_read":
+        return reverse(name, args=[world.objects["portal worker notification requesters"].pk])
+    if name in ("partner_home", "partner_team", "partner_notifications"):
         return reverse(name)
     if name in ("jobs:employer_detail", "jobs:invitation_add", "jobs:api_account_add"):
         return reverse(name, args=[world.objects["page employer own organisation"].pk])
@@ -1763,6 +1785,159 @@ def readable_consents_with_portal_share(world: World, role: str) -> list[str]:
 # --- end of portal messages ---------------------------------------------------------------------------------
 
 
+# --- Partner portal: placed workers and notifications (issue 16, helper B) ------------------------------
+# The portal's Workers and Notifications pages and /api/v1/partner/placements/, /follow-ups/,
+# /notifications/: only employer users with a membership (the matrix's employer user, a member of
+# "Matrix partner"); staff and trainers 403. "other employer": a placement, follow-up or notification of
+# another employer of the organisation — a 404 like an id that does not exist. The writes are POST only.
+PORTAL_WORKER_CASES = ("own employer", "other employer")
+
+
+def portal_worker(ok: Outcome, *, api: bool = False) -> dict[str, Outcome]:
+    return expect(
+        anonymous=UNAUTHENTICATED if api else LOGIN,
+        administrator=DENIED,
+        supervisor=DENIED,
+        caseworker=DENIED,
+        trainer=DENIED,
+        employer=ok,
+    )
+
+
+def _own_or_404(case: str) -> Outcome:
+    return OK if case == "own employer" else NOT_FOUND
+
+
+PORTAL_WORKER_ROWS: dict[Row, dict[str, Outcome]] = {
+    "partner_workers": portal_worker(OK),
+    "partner_notifications": portal_worker(OK),
+    "partner_notifications_read_all": portal_worker(POST_ONLY),
+    **{("partner_worker", case): portal_worker(_own_or_404(case)) for case in PORTAL_WORKER_CASES},
+    **{("partner_follow_up_confirm", case): portal_worker(_own_or_404(case)) for case in PORTAL_WORKER_CASES},
+    **{
+        (name, case): portal_worker(POST_ONLY)
+        for name in ("partner_worker_filing", "partner_notification_read")
+        for case in PORTAL_WORKER_CASES
+    },
+    "partner-placement-list": portal_worker(OK, api=True),
+    "partner-notification-list": portal_worker(OK, api=True),
+    "partner-notification-read-all": portal_worker(POST_ONLY, api=True),
+    **{("partner-placement-detail", case): portal_worker(_own_or_404(case), api=True) for case in PORTAL_WORKER_CASES},
+    **{
+        (name, case): portal_worker(POST_ONLY, api=True)
+        for name in ("partner-placement-notification", "partner-follow-up-confirm", "partner-notification-read")
+        for case in PORTAL_WORKER_CASES
+    },
+}  # fmt: skip
+
+
+def portal_worker_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name in ("partner_follow_up_confirm", "partner-follow-up-confirm"):
+            return {"pk": world.objects[f"portal worker follow-up {case}"].pk}
+        if name in ("partner_notification_read", "partner-notification-read"):
+            return {"pk": world.objects[f"portal worker notification {case}"].pk}
+        return {"pk": world.objects[f"portal worker placement {case}"].pk}
+
+    return kwargs
+
+
+PORTAL_WORKER_KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
+    row: portal_worker_kwargs(row[0], row[1]) for row in PORTAL_WORKER_ROWS if isinstance(row, tuple)
+}
+
+
+def make_portal_workers_world(world: World) -> None:
+    """A placed worker (the matrix's own applicant, hired through a new opening) of each of the two partner
+    employers of the candidates' world and of the portal users' page employer, with a follow-up due and a
+    portal notification each. Registered as "portal<n> <kind> own…" so the staff lists count them too."""
+    from decimal import Decimal
+
+    from jobs.models import FollowUp, Placement, PortalNotification, Referral, StageChange
+    from tests.jobs.factories import JobOpeningFactory
+
+    administrator = world.users["administrator"]
+    applicant = world.objects["applicant own"]
+    now = timezone.now()
+    start = timezone.localdate() - timedelta(days=40)
+    employers = (
+        (7, "own employer", world.objects["portal1 employer own organisation"]),
+        (8, "other employer", world.objects["portal2 employer own organisation"]),
+        (9, "requesters", world.objects["page employer own organisation"]),
+    )
+    for number, case, employer in employers:
+        opening = JobOpeningFactory(
+            employer=employer, created_by=administrator, title=f"Matrix worker job {number}"
+        )
+        referral = Referral.objects.create(
+            applicant=applicant,
+            opening=opening,
+            stage="hired",
+            stage_changed_at=now,
+            created_by=administrator,
+        )
+        StageChange.objects.create(
+            referral=referral, from_stage="consent_recorded", to_stage="shared", by=administrator, at=now
+        )
+        placement = Placement.objects.create(
+            referral=referral,
+            applicant=applicant,
+            opening=opening,
+            start_date=start,
+            hours_per_week=Decimal(40),
+            daily_hours=Decimal(8),
+            wage=1400,
+            wage_unit="hourly",
+            employment_insurance=True,
+            confirmed_by=administrator,
+            confirmed_at=now,
+        )
+        follow_up = FollowUp.objects.create(placement=placement, month=1, due_on=start + timedelta(days=30))
+        notification = PortalNotification.objects.create(
+            employer=employer,
+            kind="follow_up_due",
+            placement=placement,
+            day=follow_up.due_on,
+            key=f"matrix:{number}",
+        )
+        world.objects[f"portal{number} opening own organisation"] = opening
+        world.objects[f"portal{number} referral own"] = referral
+        world.objects[f"portal{number} placement own"] = placement
+        world.objects[f"portal{number} follow-up own"] = follow_up
+        world.objects[f"portal worker placement {case}"] = placement
+        world.objects[f"portal worker follow-up {case}"] = follow_up
+        world.objects[f"portal worker notification {case}"] = notification
+
+
+PORTAL_WORKER_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[Any]]]] = {
+    # The candidates' list also holds the employer's placed worker's (hired) referral.
+    "partner-referral-list": (
+        "id",
+        lambda world, role: (
+            [
+                world.objects["portal referral shared"].pk,
+                world.objects["portal worker placement own employer"].referral_id,
+            ]
+            if role == "employer"
+            else []
+        ),
+    ),
+    "partner-placement-list": (
+        "id",
+        lambda world, role: (
+            [world.objects["portal worker placement own employer"].pk] if role == "employer" else []
+        ),
+    ),
+    "partner-notification-list": (
+        "id",
+        lambda world, role: (
+            [world.objects["portal worker notification own employer"].pk] if role == "employer" else []
+        ),
+    ),
+}
+# --- end of partner portal: placed workers ---------------------------------------------------------------
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -1871,6 +2046,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **PORTAL_OPENING_ROWS,
     # Portal users and invitations (issue 16, P2)
     **PORTAL_USER_ROWS,
+    # Partner portal: placed workers and notifications (issue 16, helper B)
+    **PORTAL_WORKER_ROWS,
     # Portal messages and employer API accounts (issue 16, helper C)
     **PORTAL_MESSAGE_ROWS,
 }
@@ -2000,6 +2177,8 @@ KWARGS.update(RIGHT_TO_WORK_KWARGS)
 KWARGS.update(PORTAL_OPENING_KWARGS)
 # Portal candidates (issue 16, p1)
 KWARGS.update(PORTAL_CANDIDATE_KWARGS)
+# Partner portal: placed workers and notifications (issue 16, helper B)
+KWARGS.update(PORTAL_WORKER_KWARGS)
 # Portal users and invitations (issue 16, P2)
 KWARGS.update({row: portal_user_kwargs(row[0], row[1]) for row in PORTAL_USER_ROWS})
 # Portal messages and employer API accounts (issue 16, helper C)
@@ -2033,6 +2212,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_portal_opening_world(world)  # portal openings (issue 16, p3)
     make_portal_user_world(world)  # portal users and invitations (P2)
     make_portal_messages_world(world)  # portal messages (helper C)
+    make_portal_workers_world(world)  # partner portal: placed workers (issue 16, helper B)
     return world
 
 
@@ -2454,6 +2634,7 @@ LIST_CONTENTS.update(RIGHT_TO_WORK_LIST_CONTENTS)
 LIST_CONTENTS["partner-opening-list"] = ("id", partner_opening_rows)  # portal openings (issue 16, p3)
 LIST_CONTENTS["consent-list"] = ("applicant", readable_consents_with_portal_share)  # portal messages
 LIST_CONTENTS.update(PORTAL_CANDIDATE_LIST_CONTENTS)
+LIST_CONTENTS.update(PORTAL_WORKER_LIST_CONTENTS)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

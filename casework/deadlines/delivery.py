@@ -265,6 +265,19 @@ def notification_emails_queue(emails: list[OutgoingEmail | None]) -> int:
     return len(rows)
 
 
+def queue_notification_emails(items: list[tuple[User, str, str, str, dict]]) -> int:
+    """Queue many notifications that are not reminders at once: (user, kind, target, template, context)
+    each, once per (recipient, kind, target) like queue_notification_email, in one INSERT, for the daily
+    tasks that must not grow with their rows. Returns how many were composed (inactive users and users
+    without an address are skipped)."""
+    return notification_emails_queue(
+        [
+            notification_email_compose(user=user, kind=kind, target=target, template=template, context=context)
+            for user, kind, target, template, context in items
+        ]
+    )
+
+
 def _claimable(now: datetime) -> Q:
     lease = now - timedelta(minutes=settings.EMAIL_LEASE_MINUTES)
     waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)

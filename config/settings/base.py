@@ -203,6 +203,12 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(minute=5),
             "options": {"expires": 60 * 50},
         },
+        # Jobs: the partner portal's notifications of placed workers (issue 16), with their e-mails.
+        "portal-notifications": {
+            "task": "jobs.tasks.notify_portal_employers",
+            "schedule": crontab(hour=7, minute=45),
+            "options": {"expires": 60 * 60 * 23},
+        },
     }
 )
 # /healthz reports beat as down when its heartbeat is older than this.

@@ -73,6 +73,8 @@ class PlacementSerializer(serializers.ModelSerializer):
             "ended_on",
             "leaving_reason",
             "below_minimum_wage_since",
+            "hire_notification_filed_on",
+            "leaving_notification_filed_on",
             "confirmed_at",
             "follow_ups",
         ]

@@ -79,6 +79,15 @@ class Placement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("confirmed by")
     )
     confirmed_at = models.DateTimeField(_("confirmed"))
+    # The employer's foreign employment status notification (DOMAIN.md §9), as they record it in the portal.
+    hire_notification_filed_on = models.DateField(_("hire notification filed on"), null=True, blank=True)
+    leaving_notification_filed_on = models.DateField(
+        _("leaving notification filed on"), null=True, blank=True
+    )
+    # The "may work until" date the employer was last told of (the daily portal notifications compare the
+    # current one with it); checked_at None: never looked at yet (no "changed" notice the first time).
+    may_work_until_notified = models.DateField(null=True, blank=True, editable=False)
+    may_work_until_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PlacementQuerySet.as_manager()
 
@@ -106,6 +115,21 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicant} @ {self.opening}"
+
+
+class Difficulty(models.TextChoices):
+    """What an employer found hard at a follow-up: a fixed, coded list (research data for the outcome
+    reports, counted by the database), with free text beside it."""
+
+    LANGUAGE = "language", _("Japanese language")
+    COMMUNICATION = "communication", _("Communication at work")
+    WORK_PACE = "work_pace", _("Work pace or skills")
+    DOCUMENTS = "documents", _("Documents and administration")
+    COMMUTE = "commute", _("Commute")
+    HOURS = "hours", _("Working hours or shifts")
+    CULTURAL = "cultural", _("Cultural differences")
+    HEALTH = "health", _("Health")
+    OTHER = "other", _("Other")
 
 
 class FollowUpOutcome(models.TextChoices):
@@ -140,6 +164,7 @@ class FollowUp(models.Model):
     )
     reported_by = models.CharField(_("reported by"), max_length=20, choices=Reporter.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
+    difficulty_note = models.TextField(_("difficulties in your words"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -169,3 +194,23 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement} +{self.month}"
+
+
+class FollowUpDifficulty(models.Model):
+    """One difficulty an employer named at a follow-up (one row per code, so reports count them)."""
+
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="difficulties", verbose_name=_("follow-up")
+    )
+    code = models.CharField(_("difficulty"), max_length=20, choices=Difficulty.choices)
+
+    class Meta:
+        verbose_name = _("difficulty at a follow-up")
+        verbose_name_plural = _("difficulties at follow-ups")
+        ordering = ["follow_up", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "code"], name="followup_difficulty_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up}: {self.code}"

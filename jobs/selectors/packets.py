@@ -15,8 +15,9 @@ exactly:
 Nothing else, ever: never the status kind, the refugee procedure, the date of birth or the address.
 Without a current consent there is no packet (None), whatever the stage but hired: it is built from the
 consent at each request, so a revocation removes it at once. A withdrawn or rejected referral (with a
-current consent) shows only its reference code; a placement (hired) only reference code, given name,
-start date and follow-ups, whatever the consent now says (the employer employs the person).
+current consent) shows only its reference code; a placement (hired) reference code, given name, start
+date and follow-ups whatever the consent now says (the employer employs the person), and "may work
+until" while a consent is current.
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ GROUP_KEYS: dict[str, tuple[str, ...]] = {
     FieldGroup.DOCUMENTS: ("documents",),
 }
 CLOSED_KEYS: frozenset[str] = frozenset({"reference_code"})
+# A placed worker: these whatever the consent says now (the employer employs the person); "may work
+# until" too while a consent is current (the portal's Workers section and its notifications).
 PLACEMENT_KEYS: frozenset[str] = frozenset({"reference_code", "given_name", "start_date", "follow_ups"})
+PLACEMENT_SHARED_KEYS: frozenset[str] = PLACEMENT_KEYS | {"may_work_until"}
 # Stages at which the employer knows the family name (met at the interview).
 FAMILY_NAME_STAGES = (Stage.INTERVIEW, Stage.OFFER, Stage.HIRE_REPORTED)
 CLOSED = (Stage.REJECTED, Stage.WITHDRAWN)
@@ -165,10 +169,15 @@ def share_packets(
 
     groups_of: dict[int, list[str] | None] = {}
     for row in rows:
-        if row.stage != Stage.HIRED:
-            groups_of[row.pk] = _covered_groups(consents[row.applicant_id], row, day)
+        groups_of[row.pk] = _covered_groups(consents[row.applicant_id], row, day)
     shown = {
         row.applicant_id for row in rows if row.stage not in CLOSED and groups_of.get(row.pk) is not None
+    }
+    legal = shown
+    shown = {
+        row.applicant_id
+        for row in rows
+        if row.stage not in (*CLOSED, Stage.HIRED) and row.applicant_id in legal
     }
 
     levels = shared_levels(shown) if shown else {}
@@ -176,11 +185,12 @@ def share_packets(
     periods: dict[int, list[LegalStatusPeriod]] = defaultdict(list)
     permissions: dict[int, list[WorkPermission]] = defaultdict(list)
     documents: dict[int, list[Document]] = defaultdict(list)
-    if shown:
-        for period in LegalStatusPeriod.objects.filter(applicant_id__in=shown):
+    if legal:
+        for period in LegalStatusPeriod.objects.filter(applicant_id__in=legal):
             periods[period.applicant_id].append(period)
-        for permission in WorkPermission.objects.filter(applicant_id__in=shown):
+        for permission in WorkPermission.objects.filter(applicant_id__in=legal):
             permissions[permission.applicant_id].append(permission)
+    if shown:
         wants_documents = {
             row.applicant_id for row in rows if FieldGroup.DOCUMENTS in (groups_of.get(row.pk) or [])
         }
@@ -195,15 +205,18 @@ def share_packets(
         person = row.applicant
         if row.stage == Stage.HIRED:
             placement = placements.get(row.pk)
-            packets[row.pk] = {
+            placed: dict[str, Any] = {
                 "reference_code": person.reference_code,
                 "given_name": person.given_name,
                 "start_date": placement.start_date if placement else row.reported_start_date,
                 "follow_ups": [
-                    {"month": f.month, "due_on": f.due_on, "recorded": f.recorded_at is not None}
+                    {"id": f.pk, "month": f.month, "due_on": f.due_on, "recorded": f.recorded_at is not None}
                     for f in (follow_ups.get(placement.pk, []) if placement else [])
                 ],
             }
+            if groups_of.get(row.pk) is not None:  # a current consent: the one legal fact they need
+                placed["may_work_until"] = may_work_until(periods[person.pk], permissions[person.pk], day)
+            packets[row.pk] = placed
             continue
         groups = groups_of.get(row.pk)
         if groups is None:

@@ -10,6 +10,7 @@ is simply not in the queryset (a 404, the same as an id that does not exist).
 - referrals: their employer's referrals from the moment they were shared; one withdrawn or rejected
   stays visible (reference code only) for WITHDRAWN_VISIBLE_DAYS days after the move, then leaves.
 - placements: their employer's placements.
+- notifications: their employer's portal notifications (one inbox per employer).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from jobs.models import (
     MembershipRole,
     PartnershipStatus,
     Placement,
+    PortalNotification,
     Referral,
     Stage,
     StageChange,
@@ -107,3 +109,15 @@ def partner_placements(user) -> QuerySet[Placement]:
     if employer_id is None:
         return Placement.objects.none()
     return Placement.objects.filter(opening__employer_id=employer_id)
+
+
+def partner_notifications(user) -> QuerySet[PortalNotification]:
+    """The employer's portal notifications, newest first, with the person they are about."""
+    employer_id = _employer_id(user)
+    if employer_id is None:
+        return PortalNotification.objects.none()
+    return (
+        PortalNotification.objects.filter(employer_id=employer_id)
+        .select_related("placement__applicant", "referral__applicant")
+        .order_by("-created_at", "-pk")
+    )

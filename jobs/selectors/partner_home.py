@@ -1,6 +1,6 @@
 """What the partner portal's home shows an employer user, in a fixed number of queries whatever the data:
 their openings counted by status, candidates waiting for an answer, interviews ahead and follow-ups to
-confirm. Only through jobs.selectors.partner, and of a candidate only the reference code and the given
+confirm, unread notifications. Only through jobs.selectors.partner, and of a candidate only the reference code and the given
 name (the share packet's base; the packet itself is the candidate page's)."""
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from jobs.models import FollowUp, Interview, OpeningStatus, Stage
-from jobs.selectors.partner import SHARED_STAGES, partner_openings, partner_placements, partner_referrals
+from jobs.selectors.partner import (
+    SHARED_STAGES,
+    partner_notifications,
+    partner_openings,
+    partner_placements,
+    partner_referrals,
+)
 
 HOME_ROWS = 10  # each card lists at most this many, with the total
 FOLLOW_UP_WINDOW_DAYS = 30
@@ -21,7 +27,7 @@ FOLLOW_UP_WINDOW_DAYS = 30
 
 @dataclass
 class HomeCard:
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)
     total: int = 0
 
     @property
@@ -35,6 +41,7 @@ class PartnerHome:
     waiting: HomeCard
     interviews: HomeCard
     follow_ups: HomeCard
+    notifications: HomeCard = field(default_factory=HomeCard)  # unread ones, newest first
 
     @property
     def openings_total(self) -> int:
@@ -85,6 +92,7 @@ def partner_home(user, *, now=None, today: date | None = None) -> PartnerHome:
         ).order_by("due_on", "pk"),
         (
             "pk",
+            "placement_id",
             "month",
             "due_on",
             "placement__applicant__reference_code",
@@ -94,4 +102,6 @@ def partner_home(user, *, now=None, today: date | None = None) -> PartnerHome:
     )
     for row in follow_ups.rows:
         row["overdue"] = row["due_on"] < today
-    return PartnerHome(opening_counts, waiting, interviews, follow_ups)
+    unread = partner_notifications(user).filter(read_at__isnull=True)
+    notifications = HomeCard(rows=list(unread[:HOME_ROWS]), total=unread.count())
+    return PartnerHome(opening_counts, waiting, interviews, follow_ups, notifications)

@@ -17,7 +17,9 @@ from casework.models import Applicant, CaseStage, User
 from casework.services.applicants import applicant_update
 from jobs import rules
 from jobs.models import (
+    Difficulty,
     FollowUp,
+    FollowUpDifficulty,
     FollowUpOutcome,
     LeavingReason,
     OpeningStatus,
@@ -29,6 +31,7 @@ from jobs.models import (
     StageChange,
     WageUnit,
 )
+from jobs.selectors.partner import partner_access, partner_placements
 from jobs.selectors.wages import all_rates, rates_for
 from jobs.services.base import decimal_between, is_supervisor_of, require
 from jobs.services.referrals import close_other_referrals, may_work_on_day, offer_day
@@ -215,19 +218,62 @@ def _set_stage(by: User, applicant: Applicant, stage: str) -> None:
         applicant_update(by=by, applicant=fresh, data={"case_stage": stage}, expected_version=fresh.version)
 
 
-def _clean_follow_up(data: dict[str, Any]) -> dict[str, Any]:
+def _clean_difficulties(data: dict[str, Any], errors: dict[str, list[str]]) -> list[str]:
+    raw = data.get("difficulties") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list | tuple):
+        errors.setdefault("difficulties", []).append(_("Choose difficulties from the list."))
+        return []
+    codes = [str(code).strip() for code in raw]
+    if any(code not in Difficulty.values for code in codes):
+        errors.setdefault("difficulties", []).append(_("Choose difficulties from the list."))
+        return []
+    return sorted(set(codes))
+
+
+def _clean_follow_up(data: dict[str, Any], placement: Placement, *, employer: bool) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
-    outcome = str(data.get("outcome") or "").strip()
+    today = timezone.localdate()
+    outcome: str
+    reporter: str
+    if employer:
+        # The portal asks "still employed?" (yes/no); "at risk" is the caseworker's judgement.
+        still = data.get("still_employed")
+        if still in (True, "true", "True", "yes", "1", 1):
+            outcome = FollowUpOutcome.RETAINED
+        elif still in (False, "false", "False", "no", "0", 0):
+            outcome = FollowUpOutcome.LEFT
+        else:
+            outcome = ""
+            errors.setdefault("still_employed", []).append(_("Say whether the person still works for you."))
+        reporter = Reporter.EMPLOYER
+    else:
+        outcome = str(data.get("outcome") or "").strip()
+        reporter = str(data.get("reported_by") or Reporter.CASEWORKER).strip()
+        if outcome not in FollowUpOutcome.values:
+            errors.setdefault("outcome", []).append(_("Choose still working, at risk or left."))
+        if reporter not in Reporter.values:
+            errors.setdefault("reported_by", []).append(_("Choose who reported it."))
     reason = str(data.get("leaving_reason") or "").strip()
-    reporter = str(data.get("reported_by") or Reporter.CASEWORKER).strip()
-    if outcome not in FollowUpOutcome.values:
-        errors.setdefault("outcome", []).append(_("Choose still working, at risk or left."))
     if outcome == FollowUpOutcome.LEFT and reason not in LeavingReason.values:
         errors.setdefault("leaving_reason", []).append(_("Choose why the person left."))
-    if outcome != FollowUpOutcome.LEFT:
-        reason = ""
-    if reporter not in Reporter.values:
-        errors.setdefault("reported_by", []).append(_("Choose who reported it."))
+    left_on = data.get("left_on") or None
+    if outcome == FollowUpOutcome.LEFT:
+        if left_on is None and employer:
+            errors.setdefault("left_on", []).append(_("Enter the day the person left."))
+        elif left_on is not None and not isinstance(left_on, date):
+            errors.setdefault("left_on", []).append(_("Enter a date."))
+        elif left_on is not None and left_on < placement.start_date:
+            errors.setdefault("left_on", []).append(
+                _("The person cannot have left before the start date (%(day)s).")
+                % {"day": _day(placement.start_date)}
+            )
+        elif left_on is not None and left_on > today:
+            errors.setdefault("left_on", []).append(_("This date is in the future."))
+    else:
+        reason, left_on = "", None
+    difficulties = _clean_difficulties(data, errors)
     if errors:
         raise ValidationError(errors)
     return {
@@ -235,35 +281,82 @@ def _clean_follow_up(data: dict[str, Any]) -> dict[str, Any]:
         "leaving_reason": reason,
         "reported_by": reporter,
         "note": str(data.get("note") or "").strip(),
+        "difficulty_note": str(data.get("difficulty_note") or "").strip(),
+        "difficulties": difficulties,
+        "left_on": left_on,
     }
+
+
+def _may_record(by: User, placement: Placement) -> bool:
+    """Staff who may edit the placement, or (employer=True) a portal user of its employer with write
+    access; another employer's placement is not theirs (the caller answers 404 before this)."""
+    if Placement.objects.editable_by(by).filter(pk=placement.pk).exists():
+        return False
+    access = partner_access(by)
+    require(access is not None and not access.read_only)
+    require(partner_placements(by).filter(pk=placement.pk).exists())
+    return True
 
 
 @transaction.atomic
 def follow_up_record(*, by: User, placement: Placement, month: int, data: dict[str, Any]) -> FollowUp:
     """Record a follow-up's outcome. One row per placement and month: recording a month again changes that
-    row. The first one recorded moves the case stage to follow-up; "left" ends the placement."""
-    require(Placement.objects.editable_by(by).filter(pk=placement.pk).exists())
+    row. The first one recorded by staff moves the case stage to follow-up; "left" ends the placement
+    (on `left_on`, else today).
+
+    From the partner portal (a portal user of the placement's employer, reported_by employer): "still
+    employed?" yes/no, the day they left and why when no, difficulties from the fixed list plus text;
+    only once the follow-up is within FOLLOW_UP_CONFIRM_AHEAD_DAYS of its due date, and not for a placement
+    that has ended. The case stage is the caseworker's to move (an employer may not edit the case)."""
+    employer = _may_record(by, placement)
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
     follow_up = FollowUp.objects.select_for_update().filter(placement=placement, month=month).first()
     if follow_up is None:
         raise ValidationError({"month": _("Follow-ups are at 1, 3, 6 and 12 months.")})
-    cleaned = _clean_follow_up(data)
+    if employer:
+        opens = rules.follow_up_confirmable_from(follow_up.due_on)
+        if opens > timezone.localdate():
+            raise ValidationError(
+                {
+                    "month": _("This follow-up is not due yet: you can confirm it from %(day)s.")
+                    % {"day": _day(opens)}
+                }
+            )
+        if placement.ended_on is not None:
+            raise ValidationError({"month": _("This placement has ended: there is nothing to confirm.")})
+    cleaned = _clean_follow_up(data, placement, employer=employer)
+    difficulties = cleaned.pop("difficulties")
+    left_on = cleaned.pop("left_on")
     before = snapshot(follow_up)
-    first = not placement.follow_ups.exclude(outcome="").exists()
+    # Staff's first record moves the case stage; one confirmed by the employer in the portal does not count.
+    first = (
+        not placement.follow_ups.exclude(outcome="")
+        .exclude(recorded_by__employer_membership__isnull=False)
+        .exists()
+    )
     for key, value in cleaned.items():
         setattr(follow_up, key, value)
     follow_up.recorded_by = by
     follow_up.recorded_at = timezone.now()
     follow_up.save()
     record_change(actor=by, instance=follow_up, before=before, applicant_id=placement.applicant_id)
+    known = set(follow_up.difficulties.values_list("code", flat=True))
+    if known != set(difficulties):
+        follow_up.difficulties.exclude(code__in=difficulties).delete()
+        added = FollowUpDifficulty.objects.bulk_create(
+            [FollowUpDifficulty(follow_up=follow_up, code=code) for code in difficulties if code not in known]
+        )
+        for row in added:
+            record_change(actor=by, instance=row, before=None, applicant_id=placement.applicant_id)
     if cleaned["outcome"] == FollowUpOutcome.LEFT and placement.ended_on is None:
         placement_before = snapshot(placement)
-        placement.ended_on = timezone.localdate()
+        placement.ended_on = left_on or timezone.localdate()
         placement.leaving_reason = cleaned["leaving_reason"]
         placement.save(update_fields=["ended_on", "leaving_reason"])
         record_change(
             actor=by, instance=placement, before=placement_before, applicant_id=placement.applicant_id
         )
-    if first:
+    if first and not employer:
         _set_stage(by, placement.applicant, CaseStage.FOLLOW_UP)
     return follow_up
 

@@ -181,6 +181,22 @@ class Demo:
         # this page fails (a 403 or 404), not the module's setup that builds every page's URL.
         return {"pk": found.pk if found is not None else 0}
 
+    def partner_worker(self) -> dict[str, int]:
+        """A placed worker of the demo employer user's employer (the Workers section, issue 16)."""
+        from jobs.selectors.partner import partner_placements
+
+        found = partner_placements(self.user("employer")).order_by("pk").first()
+        # None until the demo places someone with the employer user's employer: then only this page
+        # fails (a 404), not the module's setup that builds every page's URL.
+        return {"pk": found.pk if found is not None else 0}
+
+    def partner_follow_up(self) -> dict[str, int]:
+        """A follow-up of a placed worker of the demo employer user's employer."""
+        from jobs.selectors.partner_workers import partner_follow_ups
+
+        found = partner_follow_ups(self.user("employer")).order_by("pk").first()
+        return {"pk": found.pk if found is not None else 0}
+
     def invitation_link(self) -> dict[str, str]:
         """A fresh invitation to the first demo employer (portal users, issue 16): its token."""
         from jobs.services.memberships import invitation_send
@@ -297,6 +313,11 @@ PAGES: dict[str, Visit] = {
     ),
     "partner_invitation_accept": Visit("anonymous", Demo.invitation_link),
     "partner_team": Visit("employer"),
+    # Placed workers and notifications (issue 16, helper B)
+    "partner_workers": Visit("employer"),
+    "partner_worker": Visit("employer", lambda demo: demo.partner_worker()),
+    "partner_follow_up_confirm": Visit("employer", lambda demo: demo.partner_follow_up()),
+    "partner_notifications": Visit("employer"),
     "jobs:employer_detail": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
     "jobs:employer_edit": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
     "jobs:contact_add": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
@@ -379,6 +400,9 @@ EXCLUDED: dict[str, str] = {
     # Message threads (issue 16, helper C): the forms post here; a GET goes back to the page with the thread.
     "partner_candidate_message": "POST only in use (the candidate page's Send message; a GET redirects there)",
     "jobs:referral_message": "POST only in use (the referral page's Send message; a GET redirects there)",
+    "partner_worker_filing": "POST only (from the portal's worker page: Record filing)",
+    "partner_notification_read": "POST only (from the portal's Notifications page)",
+    "partner_notifications_read_all": "POST only (from the portal's Notifications page)",
 }
 
 

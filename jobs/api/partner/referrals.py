@@ -59,6 +59,7 @@ class PacketDocumentSerializer(serializers.Serializer):
 
 
 class PacketFollowUpSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     month = serializers.IntegerField()
     due_on = serializers.DateField()
     recorded = serializers.BooleanField()

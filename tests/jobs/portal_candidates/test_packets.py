@@ -18,6 +18,7 @@ from jobs.selectors.packets import (
     EMPLOYER_MUST_CHECK,
     GROUP_KEYS,
     PLACEMENT_KEYS,
+    PLACEMENT_SHARED_KEYS,
     allowed_keys,
     share_packet,
     share_packets,
@@ -149,12 +150,15 @@ def test_placement_shows_reference_code_given_name_start_and_follow_ups(make_can
         confirmed_by=caseworker,
         confirmed_at=timezone.now(),
     )
-    placement.follow_ups.create(month=1, due_on=today() + timedelta(days=30))
+    follow_up = placement.follow_ups.create(month=1, due_on=today() + timedelta(days=30))
     packet = share_packet(referral)
-    assert set(packet) == PLACEMENT_KEYS
+    # While the consent is current, "may work until" too (the Workers section, issue 16).
+    assert set(packet) == PLACEMENT_SHARED_KEYS
     assert packet["start_date"] == today()
-    assert packet["follow_ups"] == [{"month": 1, "due_on": today() + timedelta(days=30), "recorded": False}]
-    # The placement stays when the consent is revoked later.
+    assert packet["follow_ups"] == [
+        {"id": follow_up.pk, "month": 1, "due_on": today() + timedelta(days=30), "recorded": False}
+    ]
+    # The placement stays when the consent is revoked later, without "may work until".
     referral.applicant.consents.update(revoked_on=today())
     assert set(share_packet(referral)) == PLACEMENT_KEYS
 

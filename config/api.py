@@ -18,7 +18,14 @@ from casework.api.legal import (
 from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
 from casework.api.reminders import DeadlineViewSet, NotificationViewSet, ReminderViewSet
 from jobs.api.employers import EmployerViewSet
+from jobs.api.interview_proposals import InterviewProposalViewSet
 from jobs.api.openings import JobOpeningViewSet
+from jobs.api.partner.interviews import (
+    PartnerHireReportViewSet,
+    PartnerInterviewViewSet,
+    PartnerOfferViewSet,
+    PartnerProposalViewSet,
+)
 from jobs.api.partner.openings import PartnerOpeningViewSet
 from jobs.api.partner.referrals import PartnerReferralViewSet
 from jobs.api.placements import FollowUpViewSet, PlacementViewSet
@@ -61,6 +68,11 @@ router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
 router.register("partner/openings", PartnerOpeningViewSet, basename="partner-opening")
 router.register("partner/referrals", PartnerReferralViewSet, basename="partner-referral")
+router.register("partner/interview-proposals", PartnerProposalViewSet, basename="partner-interview-proposal")
+router.register("partner/interviews", PartnerInterviewViewSet, basename="partner-interview")
+router.register("partner/offers", PartnerOfferViewSet, basename="partner-offer")
+router.register("partner/hire-reports", PartnerHireReportViewSet, basename="partner-hire-report")
+router.register("interview-proposals", InterviewProposalViewSet, basename="interview-proposal")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

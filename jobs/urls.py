@@ -47,6 +47,8 @@ urlpatterns = [
     path("interviews/<int:pk>/edit/", referrals.interview_edit, name="interview_edit"),
     path("referrals/<int:pk>/report-hire/", referrals.hire_report, name="hire_report"),
     path("referrals/<int:pk>/confirm-hire/", referrals.hire_confirm, name="hire_confirm"),
+    path("proposals/<int:pk>/confirm/", referrals.proposal_confirm, name="proposal_confirm"),
+    path("proposals/<int:pk>/decline/", referrals.proposal_decline, name="proposal_decline"),
     # Placements and follow-ups (views/placements.py)
     path("placements/", placements.placement_list, name="placement_list"),
     path("follow-ups/", placements.follow_up_list, name="follow_up_list"),
@@ -64,6 +66,25 @@ partner_urlpatterns = [
     # The candidates referred to the employer, as share packets (views/partner_candidates.py)
     path("candidates/", partner_candidates.partner_candidates, name="partner_candidates"),
     path("candidates/<int:pk>/", partner_candidates.partner_candidate, name="partner_candidate"),
+    path(
+        "candidates/<int:pk>/interviews/propose/",
+        partner_candidates.partner_interview_propose,
+        name="partner_interview_propose",
+    ),
+    path(
+        "proposals/<int:pk>/withdraw/",
+        partner_candidates.partner_proposal_withdraw,
+        name="partner_proposal_withdraw",
+    ),
+    path(
+        "interviews/<int:pk>/outcome/",
+        partner_candidates.partner_interview_outcome,
+        name="partner_interview_outcome",
+    ),
+    path("candidates/<int:pk>/offer/", partner_candidates.partner_offer, name="partner_offer"),
+    path(
+        "candidates/<int:pk>/report-hire/", partner_candidates.partner_hire_report, name="partner_hire_report"
+    ),
     path(
         "invitation/<str:token>/",
         partner_invitation.partner_invitation_accept,

@@ -4,11 +4,25 @@ from jobs.models.employers import Employer, EmployerContact, Industry, Partnersh
 from jobs.models.memberships import INVITATION_DAYS, EmployerMembership, Invitation, MembershipRole
 from jobs.models.openings import ContractType, JobOpening, OpeningStatus, ShiftPattern, WageUnit
 from jobs.models.placements import FollowUp, FollowUpOutcome, LeavingReason, Placement, Reporter
+from jobs.models.proposals import (
+    MAX_SLOTS,
+    EmploymentTerms,
+    InterviewProposal,
+    ProposalSlot,
+    ProposalStatus,
+    TermsKind,
+)
 from jobs.models.referrals import Interview, InterviewOutcome, ReasonCode, Referral, Stage, StageChange
 from jobs.models.wages import MinimumWage
 
 __all__ = [
+    "MAX_SLOTS",
     "ContractType",
+    "EmploymentTerms",
+    "InterviewProposal",
+    "ProposalSlot",
+    "ProposalStatus",
+    "TermsKind",
     "Employer",
     "EmployerContact",
     "EmployerMembership",

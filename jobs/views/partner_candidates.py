@@ -8,17 +8,29 @@ does not exist.
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from casework.typing import AuthenticatedRequest
 from jobs.forms.partner_candidates import CandidateFilterForm
+from jobs.forms.proposals import OfferForm, OutcomeForm, PartnerHireReportForm, ProposalForm
+from jobs.models import Referral
 from jobs.selectors.packets import share_packets
 from jobs.selectors.partner import PartnerAccess, partner_openings, partner_referrals
+from jobs.selectors.proposals import partner_interviews, partner_proposals
+from jobs.services.offers import hire_report_record, interview_outcome_record, offer_record
 from jobs.services.packets import log_packet_reads
+from jobs.services.proposals import interview_proposal_withdraw, interview_propose
+from jobs.ui.candidate_actions import candidate_actions
 from jobs.ui.packets import packet_display
 from jobs.ui.partner import partner_context, partner_view
-from jobs.views.base import PAGE_SIZE
+from jobs.views.base import PAGE_SIZE, write
 
 
 @partner_view()
@@ -54,10 +66,109 @@ def partner_candidate(request: HttpRequest, access: PartnerAccess, pk: int) -> H
     referral = partner_referrals(request.user).select_related("applicant", "opening").filter(pk=pk).first()
     if referral is None:
         raise Http404
+    return candidate_page(request, access, referral)
+
+
+def candidate_page(
+    request: HttpRequest, access: PartnerAccess, referral: Referral, status: int = 200, **forms
+) -> HttpResponse:
+    """The candidate's page (also after a refused form of views/partner_interviews.py, with its errors)."""
     packets = share_packets([referral])
     log_packet_reads(user=request.user, access=access, referrals=[referral], packets=packets, door="portal")
+    packet = packet_display(packets.get(referral.pk))
     return render(
         request,
         "jobs/partner/candidate_detail.html",
-        partner_context(request, access, referral=referral, packet=packet_display(packets.get(referral.pk))),
+        partner_context(
+            request,
+            access,
+            referral=referral,
+            packet=packet,
+            **candidate_actions(request.user, access, referral, packet=packet, **forms),
+        ),
+        status=status,
     )
+
+
+# --- Interviews, outcomes, offers and hire reports from the portal (POST only) --------------------------
+# Each form posts here; on success back to the candidate's page, refused: the page again with the form's
+# messages beside its fields (400). Another employer's referral, proposal or interview is a 404; a paused
+# partnership is refused by partner_view(write=True) with its message.
+
+
+def _own_referral(request: AuthenticatedRequest, pk: int) -> Referral:
+    referral = partner_referrals(request.user).select_related("applicant", "opening").filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def _done(request: AuthenticatedRequest, referral: Referral, text: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect("partner_candidate", referral.pk)
+
+
+@partner_view(write=True)
+@require_POST
+def partner_interview_propose(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    form = ProposalForm(request.POST)
+    if form.is_valid() and write(
+        form, lambda: interview_propose(by=request.user, referral=referral, data=form.service_data())
+    ):
+        return _done(request, referral, _("Interview proposed: the candidate's caseworker confirms a time."))
+    return candidate_page(request, access, referral, status=400, proposal_form=form)
+
+
+@partner_view(write=True)
+@require_POST
+def partner_proposal_withdraw(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(partner_proposals(request.user).select_related("referral"), pk=pk)
+    referral = _own_referral(request, proposal.referral_id)
+    try:
+        with transaction.atomic():
+            interview_proposal_withdraw(by=request.user, proposal=proposal)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("partner_candidate", referral.pk)
+    return _done(request, referral, _("Proposal withdrawn."))
+
+
+@partner_view(write=True)
+@require_POST
+def partner_interview_outcome(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    interview = get_object_or_404(partner_interviews(request.user).select_related("referral"), pk=pk)
+    referral = _own_referral(request, interview.referral_id)
+    form = OutcomeForm(request.POST, prefix=f"outcome-{interview.pk}")
+    if form.is_valid() and write(
+        form,
+        lambda: interview_outcome_record(
+            by=request.user, interview=interview, outcome=form.cleaned_data["outcome"]
+        ),
+    ):
+        return _done(request, referral, _("Outcome recorded."))
+    return candidate_page(request, access, referral, status=400, **{f"outcome_{interview.pk}": form})
+
+
+@partner_view(write=True)
+@require_POST
+def partner_offer(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    form = OfferForm(request.POST)
+    if form.is_valid() and write(
+        form, lambda: offer_record(by=request.user, referral=referral, data=form.service_data())
+    ):
+        return _done(request, referral, _("Offer recorded."))
+    return candidate_page(request, access, referral, status=400, offer_form=form)
+
+
+@partner_view(write=True)
+@require_POST
+def partner_hire_report(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    form = PartnerHireReportForm(request.POST)
+    if form.is_valid() and write(
+        form, lambda: hire_report_record(by=request.user, referral=referral, data=form.service_data())
+    ):
+        return _done(request, referral, _("Hire reported: the candidate's caseworker confirms it."))
+    return candidate_page(request, access, referral, status=400, hire_form=form)

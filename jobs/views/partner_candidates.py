@@ -92,8 +92,8 @@ def candidate_page(
 
 # --- Interviews, outcomes, offers and hire reports from the portal (POST only) --------------------------
 # Each form posts here; on success back to the candidate's page, refused: the page again with the form's
-# messages beside its fields (400). Another employer's referral, proposal or interview is a 404; a paused
-# partnership is refused by partner_view(write=True) with its message.
+# messages beside its fields (400). Another employer's referral, proposal or interview is a 404; while the
+# partnership is paused, the page comes back refused (403) saying so.
 
 
 def _own_referral(request: AuthenticatedRequest, pk: int) -> Referral:
@@ -103,15 +103,22 @@ def _own_referral(request: AuthenticatedRequest, pk: int) -> Referral:
     return referral
 
 
+def _read_only(request: AuthenticatedRequest, access: PartnerAccess, referral: Referral) -> HttpResponse:
+    messages.error(request, _("The partnership is paused: the portal is read-only."))
+    return candidate_page(request, access, referral, status=403)
+
+
 def _done(request: AuthenticatedRequest, referral: Referral, text: str) -> HttpResponse:
     messages.success(request, text)
     return redirect("partner_candidate", referral.pk)
 
 
-@partner_view(write=True)
+@partner_view()
 @require_POST
 def partner_interview_propose(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
+    if access.read_only:
+        return _read_only(request, access, referral)
     form = ProposalForm(request.POST)
     if form.is_valid() and write(
         form, lambda: interview_propose(by=request.user, referral=referral, data=form.service_data())
@@ -120,11 +127,13 @@ def partner_interview_propose(request: AuthenticatedRequest, access: PartnerAcce
     return candidate_page(request, access, referral, status=400, proposal_form=form)
 
 
-@partner_view(write=True)
+@partner_view()
 @require_POST
 def partner_proposal_withdraw(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     proposal = get_object_or_404(partner_proposals(request.user).select_related("referral"), pk=pk)
     referral = _own_referral(request, proposal.referral_id)
+    if access.read_only:
+        return _read_only(request, access, referral)
     try:
         with transaction.atomic():
             interview_proposal_withdraw(by=request.user, proposal=proposal)
@@ -134,11 +143,13 @@ def partner_proposal_withdraw(request: AuthenticatedRequest, access: PartnerAcce
     return _done(request, referral, _("Proposal withdrawn."))
 
 
-@partner_view(write=True)
+@partner_view()
 @require_POST
 def partner_interview_outcome(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     interview = get_object_or_404(partner_interviews(request.user).select_related("referral"), pk=pk)
     referral = _own_referral(request, interview.referral_id)
+    if access.read_only:
+        return _read_only(request, access, referral)
     form = OutcomeForm(request.POST, prefix=f"outcome-{interview.pk}")
     if form.is_valid() and write(
         form,
@@ -150,10 +161,12 @@ def partner_interview_outcome(request: AuthenticatedRequest, access: PartnerAcce
     return candidate_page(request, access, referral, status=400, **{f"outcome_{interview.pk}": form})
 
 
-@partner_view(write=True)
+@partner_view()
 @require_POST
 def partner_offer(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
+    if access.read_only:
+        return _read_only(request, access, referral)
     form = OfferForm(request.POST)
     if form.is_valid() and write(
         form, lambda: offer_record(by=request.user, referral=referral, data=form.service_data())
@@ -162,10 +175,12 @@ def partner_offer(request: AuthenticatedRequest, access: PartnerAccess, pk: int)
     return candidate_page(request, access, referral, status=400, offer_form=form)
 
 
-@partner_view(write=True)
+@partner_view()
 @require_POST
 def partner_hire_report(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
+    if access.read_only:
+        return _read_only(request, access, referral)
     form = PartnerHireReportForm(request.POST)
     if form.is_valid() and write(
         form, lambda: hire_report_record(by=request.user, referral=referral, data=form.service_data())

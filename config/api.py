@@ -18,7 +18,14 @@ from casework.api.legal import (
 from casework.api.records import CaseNoteViewSet, DocumentViewSet, TaskViewSet
 from casework.api.reminders import DeadlineViewSet, NotificationViewSet, ReminderViewSet
 from jobs.api.employers import EmployerViewSet
+from jobs.api.interview_proposals import InterviewProposalViewSet
 from jobs.api.openings import JobOpeningViewSet
+from jobs.api.partner.interviews import (
+    PartnerHireReportViewSet,
+    PartnerInterviewViewSet,
+    PartnerOfferViewSet,
+    PartnerProposalViewSet,
+)
 from jobs.api.partner.openings import PartnerOpeningViewSet
 from jobs.api.partner.placements import (
     PartnerFollowUpViewSet,
@@ -69,6 +76,11 @@ router.register("partner/referrals", PartnerReferralViewSet, basename="partner-r
 router.register("partner/placements", PartnerPlacementViewSet, basename="partner-placement")
 router.register("partner/follow-ups", PartnerFollowUpViewSet, basename="partner-follow-up")
 router.register("partner/notifications", PartnerNotificationViewSet, basename="partner-notification")
+router.register("partner/interview-proposals", PartnerProposalViewSet, basename="partner-interview-proposal")
+router.register("partner/interviews", PartnerInterviewViewSet, basename="partner-interview")
+router.register("partner/offers", PartnerOfferViewSet, basename="partner-offer")
+router.register("partner/hire-reports", PartnerHireReportViewSet, basename="partner-hire-report")
+router.register("interview-proposals", InterviewProposalViewSet, basename="interview-proposal")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

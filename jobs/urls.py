@@ -50,6 +50,8 @@ urlpatterns = [
     path("referrals/<int:pk>/report-hire/", referrals.hire_report, name="hire_report"),
     path("referrals/<int:pk>/confirm-hire/", referrals.hire_confirm, name="hire_confirm"),
     path("referrals/<int:pk>/messages/", referrals.referral_message, name="referral_message"),
+    path("proposals/<int:pk>/confirm/", referrals.proposal_confirm, name="proposal_confirm"),
+    path("proposals/<int:pk>/decline/", referrals.proposal_decline, name="proposal_decline"),
     # Placements and follow-ups (views/placements.py)
     path("placements/", placements.placement_list, name="placement_list"),
     path("follow-ups/", placements.follow_up_list, name="follow_up_list"),
@@ -71,6 +73,25 @@ partner_urlpatterns = [
         "candidates/<int:pk>/messages/",
         partner_candidates.partner_candidate_message,
         name="partner_candidate_message",
+    ),
+    path(
+        "candidates/<int:pk>/interviews/propose/",
+        partner_candidates.partner_interview_propose,
+        name="partner_interview_propose",
+    ),
+    path(
+        "proposals/<int:pk>/withdraw/",
+        partner_candidates.partner_proposal_withdraw,
+        name="partner_proposal_withdraw",
+    ),
+    path(
+        "interviews/<int:pk>/outcome/",
+        partner_candidates.partner_interview_outcome,
+        name="partner_interview_outcome",
+    ),
+    path("candidates/<int:pk>/offer/", partner_candidates.partner_offer, name="partner_offer"),
+    path(
+        "candidates/<int:pk>/report-hire/", partner_candidates.partner_hire_report, name="partner_hire_report"
     ),
     path(
         "invitation/<str:token>/",

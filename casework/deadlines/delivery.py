@@ -272,7 +272,9 @@ def queue_notification_emails(items: list[tuple[User, str, str, str, dict]]) -> 
     without an address are skipped)."""
     return notification_emails_queue(
         [
-            notification_email_compose(user=user, kind=kind, target=target, template=template, context=context)
+            notification_email_compose(
+                user=user, kind=kind, target=target, template=template, context=context
+            )
             for user, kind, target, template, context in items
         ]
     )

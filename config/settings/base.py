@@ -357,6 +357,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralStageEnum": "jobs.models.referrals.Stage",
         "InterviewOutcomeEnum": "jobs.models.referrals.InterviewOutcome",
         "FollowUpOutcomeEnum": "jobs.models.placements.FollowUpOutcome",
+        "InterviewProposalStatusEnum": "jobs.models.proposals.ProposalStatus",
+        "EmploymentTermsKindEnum": "jobs.models.proposals.TermsKind",
         "ProcedureOutcomeEnum": "casework.models.legal.ProcedureOutcome",
     },
 }

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0006_hire_report_card_check'),
+        ('jobs', '0007_interview_proposals'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0006_hire_report_card_check'),
+        ('jobs', '0008_placed_workers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

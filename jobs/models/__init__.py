@@ -14,12 +14,26 @@ from jobs.models.placements import (
     Placement,
     Reporter,
 )
+from jobs.models.proposals import (
+    MAX_SLOTS,
+    EmploymentTerms,
+    InterviewProposal,
+    ProposalSlot,
+    ProposalStatus,
+    TermsKind,
+)
 from jobs.models.referrals import Interview, InterviewOutcome, ReasonCode, Referral, Stage, StageChange
 from jobs.models.wages import MinimumWage
 
 __all__ = [
+    "MAX_SLOTS",
     "ContractType",
     "Difficulty",
+    "EmploymentTerms",
+    "InterviewProposal",
+    "ProposalSlot",
+    "ProposalStatus",
+    "TermsKind",
     "Employer",
     "EmployerContact",
     "EmployerMembership",

@@ -147,6 +147,13 @@ def referral_move(*, by: User, referral: Referral, data: dict[str, Any]) -> Refe
     (documents_seen_on: not in the future, not after the start). "Hired" is reached only by confirming a reported hire (services/placements.py).
     """
     require(Referral.objects.editable_by(by).filter(pk=referral.pk).exists())
+    return move_referral(by=by, referral=referral, data=data)
+
+
+def move_referral(*, by: User, referral: Referral, data: dict[str, Any]) -> Referral:
+    """referral_move's checks and write, once the caller has decided that `by` may move this referral
+    (staff: referral_move; an employer user, from the portal: jobs.services.offers). Runs inside the
+    caller's transaction."""
     locked = Referral.objects.select_for_update().select_related("applicant", "opening").get(pk=referral.pk)
     target = str(data.get("stage") or "").strip()
     if target not in Stage.values:
@@ -195,6 +202,14 @@ def referral_move(*, by: User, referral: Referral, data: dict[str, Any]) -> Refe
                 {
                     "start_date": _("%(person)s may not work on %(day)s according to their records.")
                     % {"person": locked.applicant.reference_code, "day": _day(start)}
+                }
+            )
+        offered = offer_day(locked)
+        if offered is not None and start < offered:
+            raise ValidationError(
+                {
+                    "start_date": _("The job cannot start before the offer was made (%(day)s).")
+                    % {"day": _day(offered)}
                 }
             )
         documents_seen_on = _clean_documents_seen_on(data.get("documents_seen_on"), start=start, today=today)

@@ -1,10 +1,9 @@
-"""The portal's candidates: the employer's referrals (list) and one candidate's share packet and messages.
+"""The portal's candidates: the employer's referrals (list) and one candidate's share packet.
 
 Every read goes through jobs.selectors.partner (the employer's own referrals from "shared" on) and every
 packet through jobs.selectors.packets (built from the current consent at each request); every packet
 shown is in the access log. Another employer's referral, or one not shared yet, is a 404 like an id that
-does not exist. The message thread is there while the employer has the candidate in hand and the packet
-shows (jobs.selectors.messages.partner_thread_referral); read-only while the partnership is paused.
+does not exist.
 """
 
 from __future__ import annotations
@@ -16,24 +15,30 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.forms.base import apply_service_error
 from casework.models import User
+from casework.typing import AuthenticatedRequest
 from jobs.forms.messages import MessageForm
 from jobs.forms.partner_candidates import CandidateFilterForm
+from jobs.forms.proposals import OfferForm, OutcomeForm, PartnerHireReportForm, ProposalForm
 from jobs.models import MessageSide, Referral
 from jobs.selectors.messages import partner_thread_referral, thread_messages
 from jobs.selectors.packets import share_packets
 from jobs.selectors.partner import PartnerAccess, partner_openings, partner_referrals
+from jobs.selectors.proposals import partner_interviews, partner_proposals
 from jobs.services.messages import referral_message_post, referral_messages_mark_read
+from jobs.services.offers import hire_report_record, interview_outcome_record, offer_record
 from jobs.services.packets import log_packet_reads
+from jobs.services.proposals import interview_proposal_withdraw, interview_propose
+from jobs.ui.candidate_actions import candidate_actions
 from jobs.ui.packets import packet_display
 from jobs.ui.partner import partner_context, partner_view
-from jobs.views.base import PAGE_SIZE
+from jobs.views.base import PAGE_SIZE, write
 
 
 @partner_view()
@@ -64,22 +69,46 @@ def partner_candidates(request: HttpRequest, access: PartnerAccess) -> HttpRespo
     )
 
 
-def _candidate_page(
-    request: HttpRequest, access: PartnerAccess, referral: Referral, form: MessageForm | None = None
+@partner_view()
+def partner_candidate(request: HttpRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    referral = partner_referrals(request.user).select_related("applicant", "opening").filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    return candidate_page(request, access, referral)
+
+
+def candidate_page(
+    request: HttpRequest,
+    access: PartnerAccess,
+    referral: Referral,
+    status: int = 200,
+    message_form: MessageForm | None = None,
+    **forms: Any,
 ) -> HttpResponse:
+    """The candidate's page: the packet, the interview/offer/hire actions and the message thread (also
+    after a refused form, with its errors)."""
     packets = share_packets([referral])
-    packet = packets.get(referral.pk)
+    raw_packet = packets.get(referral.pk)
     log_packet_reads(user=request.user, access=access, referrals=[referral], packets=packets, door="portal")
-    context: dict[str, Any] = {"referral": referral, "packet": packet_display(packet), "thread_shown": False}
-    if packet is not None and partner_thread_referral(request.user, referral.pk, packet=packet) is not None:
+    packet = packet_display(raw_packet)
+    context: dict[str, Any] = {
+        "referral": referral,
+        "packet": packet,
+        "thread_shown": False,
+        **candidate_actions(request.user, access, referral, packet=packet, **forms),
+    }
+    if (
+        raw_packet is not None
+        and partner_thread_referral(request.user, referral.pk, packet=raw_packet) is not None
+    ):
         thread = list(thread_messages(referral))  # read first: what is new shows as new on this visit
-        if form is None:  # a failed send shows the thread as it was; a plain visit marks it read
+        if message_form is None:  # a failed send shows the thread as it was; a plain visit marks it read
             referral_messages_mark_read(by=cast(User, request.user), referral=referral)
         context.update(
             thread_shown=True,
             thread=thread,
             viewer_side=MessageSide.EMPLOYER,
-            message_form=form or MessageForm(),
+            message_form=message_form or MessageForm(),
             message_action=""
             if access.read_only
             else reverse("partner_candidate_message", args=[referral.pk]),
@@ -87,15 +116,12 @@ def _candidate_page(
             if access.read_only
             else "",
         )
-    return render(request, "jobs/partner/candidate_detail.html", partner_context(request, access, **context))
-
-
-@partner_view()
-def partner_candidate(request: HttpRequest, access: PartnerAccess, pk: int) -> HttpResponse:
-    referral = partner_referrals(request.user).select_related("applicant", "opening").filter(pk=pk).first()
-    if referral is None:
-        raise Http404
-    return _candidate_page(request, access, referral)
+    return render(
+        request,
+        "jobs/partner/candidate_detail.html",
+        partner_context(request, access, **context),
+        status=status,
+    )
 
 
 @partner_view(write=True)
@@ -120,4 +146,103 @@ def partner_candidate_message(request: HttpRequest, access: PartnerAccess, pk: i
         else:
             messages.success(request, _("Message sent. The caseworker will see it on the referral."))
             return redirect(page + "#messages")
-    return _candidate_page(request, access, referral, form=form)
+    return candidate_page(request, access, referral, message_form=form)
+
+
+# --- Interviews, outcomes, offers and hire reports from the portal (POST only) --------------------------
+# Each form posts here; on success back to the candidate's page, refused: the page again with the form's
+# messages beside its fields (400). Another employer's referral, proposal or interview is a 404; while the
+# partnership is paused, the page comes back refused (403) saying so.
+
+
+def _own_referral(request: AuthenticatedRequest, pk: int) -> Referral:
+    referral = partner_referrals(request.user).select_related("applicant", "opening").filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def _read_only(request: AuthenticatedRequest, access: PartnerAccess, referral: Referral) -> HttpResponse:
+    messages.error(request, _("The partnership is paused: the portal is read-only."))
+    return candidate_page(request, access, referral, status=403)
+
+
+def _done(request: AuthenticatedRequest, referral: Referral, text: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect("partner_candidate", referral.pk)
+
+
+@partner_view()
+@require_POST
+def partner_interview_propose(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    if access.read_only:
+        return _read_only(request, access, referral)
+    form = ProposalForm(request.POST)
+    if form.is_valid() and write(
+        form, lambda: interview_propose(by=request.user, referral=referral, data=form.service_data())
+    ):
+        return _done(request, referral, _("Interview proposed: the candidate's caseworker confirms a time."))
+    return candidate_page(request, access, referral, status=400, proposal_form=form)
+
+
+@partner_view()
+@require_POST
+def partner_proposal_withdraw(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(partner_proposals(request.user).select_related("referral"), pk=pk)
+    referral = _own_referral(request, proposal.referral_id)
+    if access.read_only:
+        return _read_only(request, access, referral)
+    try:
+        with transaction.atomic():
+            interview_proposal_withdraw(by=request.user, proposal=proposal)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("partner_candidate", referral.pk)
+    return _done(request, referral, _("Proposal withdrawn."))
+
+
+@partner_view()
+@require_POST
+def partner_interview_outcome(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    interview = get_object_or_404(partner_interviews(request.user).select_related("referral"), pk=pk)
+    referral = _own_referral(request, interview.referral_id)
+    if access.read_only:
+        return _read_only(request, access, referral)
+    form = OutcomeForm(request.POST, prefix=f"outcome-{interview.pk}")
+    if form.is_valid() and write(
+        form,
+        lambda: interview_outcome_record(
+            by=request.user, interview=interview, outcome=form.cleaned_data["outcome"]
+        ),
+    ):
+        return _done(request, referral, _("Outcome recorded."))
+    return candidate_page(request, access, referral, status=400, **{f"outcome_{interview.pk}": form})
+
+
+@partner_view()
+@require_POST
+def partner_offer(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    if access.read_only:
+        return _read_only(request, access, referral)
+    form = OfferForm(request.POST)
+    if form.is_valid() and write(
+        form, lambda: offer_record(by=request.user, referral=referral, data=form.service_data())
+    ):
+        return _done(request, referral, _("Offer recorded."))
+    return candidate_page(request, access, referral, status=400, offer_form=form)
+
+
+@partner_view()
+@require_POST
+def partner_hire_report(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    if access.read_only:
+        return _read_only(request, access, referral)
+    form = PartnerHireReportForm(request.POST)
+    if form.is_valid() and write(
+        form, lambda: hire_report_record(by=request.user, referral=referral, data=form.service_data())
+    ):
+        return _done(request, referral, _("Hire reported: the candidate's caseworker confirms it."))
+    return candidate_page(request, access, referral, status=400, hire_form=form)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,12 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.typing import AuthenticatedRequest
 from jobs.filtersets.referrals import ReferralFilterSet
 from jobs.forms.messages import MessageForm
+from jobs.forms.proposals import ConfirmSlotForm, DeclineProposalForm
 from jobs.forms.referrals import ConfirmForm, HireReportForm, InterviewForm
 from jobs.models import Interview, MessageSide, Referral, Stage
 from jobs.selectors.messages import thread_messages, thread_open
+from jobs.selectors.proposals import last_hire_terms, staff_proposal, staff_proposals
 from jobs.selectors.referrals import newest_moves_first, referral_for_page, referrals_for_list
 from jobs.services.messages import referral_message_post, referral_messages_mark_read
 from jobs.services.placements import may_confirm, placement_confirm
+from jobs.services.proposals import interview_proposal_confirm, interview_proposal_decline
 from jobs.services.referrals import INTERVIEW_FIELDS, interview_save, referral_move
 from jobs.views.base import PAGE_SIZE, jobs_staff, write
 
@@ -77,8 +82,12 @@ def _page(request: AuthenticatedRequest, referral: Referral, **forms) -> HttpRes
     user = request.user
     can_edit = Referral.objects.editable_by(user).filter(pk=referral.pk).exists()
     opening = referral.opening
+    terms = last_hire_terms(referral)  # what the employer reported from the portal, if it did
     context = {
         **_thread(request, referral, can_edit, forms.get("message_form")),
+        "proposals": staff_proposals(user=user, referral=referral),
+        "decline_form": forms.get("decline_form") or DeclineProposalForm(),
+        "declining": forms.get("declining"),
         "referral": referral,
         "can_edit": can_edit,
         "can_confirm": can_edit
@@ -97,10 +106,10 @@ def _page(request: AuthenticatedRequest, referral: Referral, **forms) -> HttpRes
         or ConfirmForm(
             initial={
                 "start_date": referral.reported_start_date or opening.start_date,
-                "hours_per_week": opening.hours_per_week,
-                "daily_hours": opening.daily_hours,
-                "wage": opening.wage,
-                "wage_unit": opening.wage_unit,
+                "hours_per_week": terms.hours_per_week if terms else opening.hours_per_week,
+                "daily_hours": (terms.daily_hours or opening.daily_hours) if terms else opening.daily_hours,
+                "wage": terms.wage if terms else opening.wage,
+                "wage_unit": terms.wage_unit if terms else opening.wage_unit,
                 "version": referral.version,
             }
         ),
@@ -213,3 +222,48 @@ def referral_message(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Message sent. The employer is told in their next e-mail summary."))
             return redirect(page)
     return _page(request, _referral(request, pk), message_form=form)
+
+
+def _proposal(request: AuthenticatedRequest, pk: int):
+    proposal = staff_proposal(user=request.user, pk=pk)
+    if proposal is None:
+        raise Http404
+    _editable(request, proposal.referral_id)
+    return proposal
+
+
+@jobs_staff
+@require_POST
+def proposal_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Confirm one of the times an employer proposed: the interview is recorded, the employer told."""
+    proposal = _proposal(request, pk)
+    form = ConfirmSlotForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                interview_proposal_confirm(by=request.user, proposal=proposal, slot=form.cleaned_data["slot"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Interview confirmed: the employer is told by e-mail."))
+    return redirect("jobs:referral_detail", proposal.referral_id)
+
+
+@jobs_staff
+@require_POST
+def proposal_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    form = DeclineProposalForm(request.POST)
+    if form.is_valid() and write(
+        form,
+        lambda: interview_proposal_decline(
+            by=request.user, proposal=proposal, reason=form.cleaned_data["decline_reason"]
+        ),
+    ):
+        messages.success(request, _("Proposal declined."))
+        return redirect("jobs:referral_detail", proposal.referral_id)
+    response = _page(
+        request, _referral(request, proposal.referral_id), decline_form=form, declining=proposal.pk
+    )
+    response.status_code = 400
+    return response

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casework.models import CaseStage, ChangeRecord
@@ -42,7 +43,11 @@ def offered(caseworker, team, opening) -> Referral:
     may_work(person)
     consent_to_share(person, opening.employer, by=caseworker)
     referral = referral_services.referral_propose(by=caseworker, applicant=person, opening=opening)
-    return referral_services.referral_move(by=caseworker, referral=referral, data={"stage": Stage.OFFER})
+    offered = referral_services.referral_move(by=caseworker, referral=referral, data={"stage": Stage.OFFER})
+    # The offer was made ten days ago, so a hire reported after the person started (days ago) is not
+    # refused for starting before the offer (a rule of its own), only for the documents' day.
+    offered.stage_changes.filter(to_stage=Stage.OFFER).update(at=timezone.now() - timedelta(days=10))
+    return offered
 
 
 def report(by, referral, **data):

@@ -347,5 +347,7 @@ PLACEMENTS = (
     ("sita", "Kitchen and cleaning staff", 120, ((1, "retained", ""), (3, "left", "working_conditions"))),
     ("nattaya", "Housekeeping staff", 100, ((1, "retained", ""),)),  # the 3-month follow-up is due
     ("aung", "IT support technician", 25, ()),  # the first follow-up is due within a week
+    # Arakawa Construction's placed worker (the demo `employer`'s portal: Workers, a follow-up to confirm).
+    ("zaw", "Interior construction worker", 20, ()),
 )
 INTERVIEW_PLACE = "At the employer, with a Tobira volunteer"

@@ -50,6 +50,7 @@ from jobs.models import (
     Stage,
 )
 from jobs.services import employers as employer_services
+from jobs.services import messages as message_services
 from jobs.services import openings as opening_services
 from jobs.services import placements as placement_services
 from jobs.services import referrals as referral_services
@@ -85,7 +86,29 @@ class DemoJobs:
         for key, title, days_ago, follow_ups in PLACEMENTS:
             self.add_placement(key, title, days_ago, follow_ups)
         self.add_portal_users()
+        self.add_messages()
         return self.counts
+
+    def add_messages(self) -> None:
+        """A message thread on Mehmet's interview at Arakawa Construction: the employer asks, the
+        caseworker answers (the portal's Messages card and the referral's history)."""
+        referral = Referral.objects.filter(
+            applicant=self.people["mehmet"], opening__title="Interior construction worker"
+        ).first()
+        if referral is None or referral.messages.exists():
+            return
+        employer_user = User.objects.get(username="employer")
+        message_services.referral_message_post(
+            by=employer_user,
+            referral=referral,
+            body="Could Mehmet bring safety boots to the interview? We will lend a helmet.",
+        )
+        message_services.referral_message_post(
+            by=self.by_for(referral.applicant),
+            referral=referral,
+            body="Yes, he has boots. A volunteer interpreter (Turkish) will come with him.",
+        )
+        self.counts["messages"] += 2
 
     # The demo's portal users: username, first and last name, the employer they administer.
     PORTAL_USERS = (

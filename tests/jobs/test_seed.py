@@ -36,7 +36,7 @@ from jobs.models import (
 from jobs.rules import employer_ref
 from jobs.selectors.matching import match_rows, matching
 from jobs.selectors.packets import allowed_keys, share_packet
-from jobs.selectors.partner import partner_referrals
+from jobs.selectors.partner import partner_placements, partner_referrals
 from jobs.services.openings import clean_opening, wage_problem
 
 MODELS = (
@@ -75,9 +75,9 @@ def test_seed_demo_jobs_counts_and_twice_adds_nothing(demo):
     first = counts()
     assert first["Employer"] == 8
     assert first["JobOpening"] == 14
-    assert first["Placement"] == 5
+    assert first["Placement"] == 6
     assert first["EmployerContact"] >= 8
-    assert first["FollowUp"] == 5 * 4
+    assert first["FollowUp"] == 6 * 4
     assert first["EmployerMembership"] == 2
     employer = User.objects.get(username="employer")
     before = (employer.password, employer.last_login, list(employer.groups.values_list("pk", flat=True)))
@@ -200,6 +200,12 @@ def test_the_demo_employer_sees_a_narrow_and_a_broad_packet(demo):
     assert broad["nationality"] and "phone" in broad
     assert set(narrow) <= allowed_keys(NARROW_SCOPE)
     assert set(broad) <= allowed_keys(BROAD_SCOPE)
+    # A placed worker with a follow-up to confirm, and a message thread on Mehmet's interview.
+    placement = partner_placements(employer).get()
+    assert placement.applicant.given_name.startswith("Zaw")
+    assert placement.follow_ups.filter(outcome="").exists()
+    mehmet = partner_referrals(employer).get(applicant__given_name="Mehmet")
+    assert set(mehmet.messages.values_list("side", flat=True)) == {"employer", "organisation"}
     # Kibou Care Home's `employer2` sees only its own candidates.
     other = User.objects.get(username="employer2")
     assert not {r.applicant.given_name for r in partner_referrals(other)} & {"Mehmet", "Serhat"}

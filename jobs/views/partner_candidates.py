@@ -82,11 +82,11 @@ def candidate_page(
     access: PartnerAccess,
     referral: Referral,
     status: int = 200,
-    message_form: MessageForm | None = None,
     **forms: Any,
 ) -> HttpResponse:
     """The candidate's page: the packet, the interview/offer/hire actions and the message thread (also
     after a refused form, with its errors)."""
+    message_form: MessageForm | None = forms.pop("message_form", None)
     packets = share_packets([referral])
     raw_packet = packets.get(referral.pk)
     log_packet_reads(user=request.user, access=access, referrals=[referral], packets=packets, door="portal")

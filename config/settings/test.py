@@ -14,6 +14,14 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # A file-backed SQLite test database (not :memory:) so subprocesses (Celery worker, beat) share it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A test wrapped in a transaction (django_db) would hold SQLite's write lock from its BEGIN IMMEDIATE
+    # to its end, so a live server sharing the module's world (tests/browser/test_every_page.py) could not
+    # write an access-log row during the test: it waited until the page timed out. DEFERRED takes the lock
+    # at the test's first write instead; WAL lets the live server write while the test only reads.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "DEFERRED",
+    }
 _ = CELERY_BROKER_TRANSPORT_OPTIONS
 
 # Uploaded documents of the test run go to their own folder (removed by `make clean`), one per

@@ -1938,6 +1938,194 @@ PORTAL_WORKER_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[An
 # --- end of partner portal: placed workers ---------------------------------------------------------------
 
 
+# --- Partner portal: interviews, offers and hire reports (issue 16, helper A) -----------------------------
+# The portal's write routes on a candidate (propose an interview, record an offer, report a hire), on a
+# proposal (withdraw) and on an interview (record the outcome) are POST only: a GET by the employer user
+# meets the method check (own or another employer's object alike), staff and trainers are refused (403),
+# the anonymous are sent to sign in. The partner API's proposals, interviews, offers and hire reports:
+# the employer user's own (200), another employer's a 404 like a missing id; staff 403. The staff API's
+# interview proposals follow their person (READS), employer users 403; confirm and decline are POST only,
+# as on the staff pages. test_portal_interview_posts below sends the POSTs themselves for the portal's
+# own requesters (a member of the employer, another employer's member, a removed member).
+
+PORTAL_INTERVIEW_CASES = ("own employer", "other employer")
+PORTAL_CANDIDATE_WRITES = ("partner_interview_propose", "partner_offer", "partner_hire_report")
+PORTAL_OBJECT_WRITES = ("partner_proposal_withdraw", "partner_interview_outcome")
+STAFF_PROPOSAL_ACTIONS = ("interview-proposal-confirm", "interview-proposal-decline")
+
+PORTAL_INTERVIEW_ROWS: dict[Row, dict[str, Outcome]] = {
+    **{
+        (name, case): portal_page(POST_ONLY)
+        for name in (*PORTAL_CANDIDATE_WRITES, *PORTAL_OBJECT_WRITES)
+        for case in PORTAL_INTERVIEW_CASES
+    },
+    **{(name, "own"): jobs_page(POST_ONLY) for name in ("jobs:proposal_confirm", "jobs:proposal_decline")},
+    "partner-interview-proposal-list": partner_api(),
+    "partner-interview-list": partner_api(),
+    "partner-offer-list": partner_api(),
+    "partner-hire-report-list": partner_api(),
+    **{
+        (name, case): partner_api(OK if case == "own employer" else NOT_FOUND)
+        for name in ("partner-interview-proposal-detail", "partner-interview-detail")
+        for case in PORTAL_INTERVIEW_CASES
+    },
+    **{
+        (name, case): partner_api(POST_ONLY)
+        for name in ("partner-interview-proposal-withdraw", "partner-interview-outcome")
+        for case in PORTAL_INTERVIEW_CASES
+    },
+    "interview-proposal-list": JOBS_STAFF_API,
+    **{
+        ("interview-proposal-detail", case): expect(
+            anonymous=UNAUTHENTICATED,
+            **{role: OK if case in READS[role] else NOT_FOUND for role in STAFF},
+            trainer=NOT_FOUND,
+            employer=DENIED,
+        )
+        for case in APPLICANT_CASES
+    },
+    **{
+        name: expect(
+            anonymous=UNAUTHENTICATED,
+            administrator=POST_ONLY,
+            supervisor=POST_ONLY,
+            caseworker=POST_ONLY,
+            trainer=POST_ONLY,
+            employer=DENIED,
+        )
+        for name in STAFF_PROPOSAL_ACTIONS
+    },
+}
+
+
+def _portal_interview_object(name: str) -> str:
+    if "proposal" in name:
+        return "proposal"
+    if "interview" in name and "propose" not in name:
+        return "interview"
+    return "referral"
+
+
+def portal_interview_kwargs(name: str, case: str | None) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name in ("jobs:proposal_confirm", "jobs:proposal_decline", *STAFF_PROPOSAL_ACTIONS):
+            return {"pk": world.objects["proposal own"].pk}
+        if name == "interview-proposal-detail":
+            return {"pk": world.objects[f"proposal {case}"].pk}
+        return {"pk": world.objects[f"portal-a {_portal_interview_object(name)} {case}"].pk}
+
+    return kwargs
+
+
+PORTAL_INTERVIEW_KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
+    **{
+        row: portal_interview_kwargs(row[0], row[1])
+        for row in PORTAL_INTERVIEW_ROWS
+        if isinstance(row, tuple)
+    },
+    **{name: portal_interview_kwargs(name, None) for name in STAFF_PROPOSAL_ACTIONS},
+}
+
+
+def make_portal_interviews_world(world: World) -> None:
+    """On the portal candidates' shared referral (the matrix employer user's employer) and on another
+    employer's: a waiting interview proposal, an interview that has taken place, an offer and a hire
+    report's terms; on the staff jobs world's referral of each applicant case, a waiting proposal.
+    Registered as "portal3 <kind> own m<n>" too, so the staff lists count them (_jobs_objects)."""
+    from jobs.models import EmploymentTerms, Interview, InterviewProposal, ProposalSlot
+
+    administrator = world.users["administrator"]
+    now = timezone.now()
+
+    def proposal(referral):
+        made = InterviewProposal.objects.create(
+            referral=referral, place="Matrix office", proposed_by=administrator
+        )
+        ProposalSlot.objects.create(proposal=made, starts_at=now + timedelta(days=3))
+        return made
+
+    for number, case in enumerate(PORTAL_INTERVIEW_CASES, start=1):
+        referral = world.objects["portal referral " + ("shared" if case == "own employer" else case)]
+        world.objects[f"portal-a referral {case}"] = referral
+        world.objects[f"portal-a proposal {case}"] = world.objects[f"portal3 proposal own m{number}"] = (
+            proposal(referral)
+        )
+        world.objects[f"portal-a interview {case}"] = world.objects[f"portal3 interview own m{number}"] = (
+            Interview.objects.create(
+                referral=referral,
+                starts_at=now - timedelta(hours=1),
+                place="Matrix office",
+                created_by=administrator,
+            )
+        )
+        for kind in ("offer", "hire_report"):
+            world.objects[f"portal-a {kind} {case}"] = EmploymentTerms.objects.create(
+                referral=referral, kind=kind, start_date=timezone.localdate() + timedelta(days=20),
+                hours_per_week=40, daily_hours=8, wage=1300, wage_unit="hourly", recorded_by=administrator,
+            )  # fmt: skip
+    for case in APPLICANT_CASES:
+        world.objects[f"proposal {case}"] = proposal(world.objects[f"referral {case}"])
+
+
+def _portal_own(kind: str) -> Callable[[World, str], list[Any]]:
+    def rows(world: World, role: str) -> list[Any]:
+        return [world.objects[f"portal-a {kind} own employer"].pk] if role == "employer" else []
+
+    return rows
+
+
+PORTAL_INTERVIEW_LIST_CONTENTS: dict[str, tuple[str, Callable[[World, str], list[Any]]]] = {
+    "partner-interview-proposal-list": ("id", _portal_own("proposal")),
+    "partner-interview-list": ("id", _portal_own("interview")),
+    "partner-offer-list": ("id", _portal_own("offer")),
+    "partner-hire-report-list": ("id", _portal_own("hire_report")),
+    "interview-proposal-list": ("id", lambda world, role: jobs_rows("proposal")(world, role)),
+}
+
+# The POSTs themselves, by the portal's own requesters: the matrix's employer user (a member of the
+# employer), a member of another employer, a removed member. Each POST carries no usable input, so a
+# route the requester may use answers 400 (the form's messages) and writes nothing; another employer's
+# object is a 404; a removed member is signed out. (A fresh world per case.)
+PORTAL_INTERVIEW_POSTS: dict[tuple[str, str], dict[str, Outcome]] = {
+    **{
+        (name, "own employer"): {
+            "member": Outcome(400, label="400"),
+            "member of another employer": NOT_FOUND,
+            "removed member": LOGIN,
+        }
+        for name in (*PORTAL_CANDIDATE_WRITES, "partner_interview_outcome")
+    },
+    # Another employer's objects, for the matrix's member (that employer's own member is the case above).
+    **{
+        (name, "other employer"): {"member": NOT_FOUND, "removed member": LOGIN}
+        for name in (*PORTAL_CANDIDATE_WRITES, *PORTAL_OBJECT_WRITES)
+    },
+}  # fmt: skip
+
+
+def portal_interview_requester(world: World, requester: str) -> User:
+    from jobs.models import EmployerMembership
+    from jobs.services import memberships
+
+    if requester == "member":
+        return world.users["employer"]
+    employer = world.objects["portal-a referral own employer"].opening.employer
+    if requester == "member of another employer":
+        # Another employer of the organisation (the other portal referral's) has this member.
+        other = world.objects["portal-a referral other employer"].opening.employer
+        user = UserFactory(username="matrix-a-other", roles=[Role.EMPLOYER])
+        EmployerMembership.objects.create(user=user, employer=other, role="member")
+        return user
+    user = UserFactory(username="matrix-a-removed", roles=[Role.EMPLOYER])
+    membership = EmployerMembership.objects.create(user=user, employer=employer, role="member")
+    memberships.member_remove(by=world.users["supervisor"], membership=membership)
+    user.refresh_from_db()
+    return user
+
+
+# --- end of partner portal: interviews, offers and hire reports --------------------------------------------
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -2046,6 +2234,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **PORTAL_OPENING_ROWS,
     # Portal users and invitations (issue 16, P2)
     **PORTAL_USER_ROWS,
+    # Partner portal: interviews, offers and hire reports (issue 16, helper A)
+    **PORTAL_INTERVIEW_ROWS,
     # Partner portal: placed workers and notifications (issue 16, helper B)
     **PORTAL_WORKER_ROWS,
     # Portal messages and employer API accounts (issue 16, helper C)
@@ -2175,6 +2365,8 @@ KWARGS.update({row: jobs_page_kwargs(row[0], row[1]) for row in JOBS_PAGE_ROWS i
 KWARGS.update(RIGHT_TO_WORK_KWARGS)
 # Portal openings (issue 16, p3)
 KWARGS.update(PORTAL_OPENING_KWARGS)
+# Portal interviews, offers and hire reports (issue 16, helper A)
+KWARGS.update(PORTAL_INTERVIEW_KWARGS)
 # Portal candidates (issue 16, p1)
 KWARGS.update(PORTAL_CANDIDATE_KWARGS)
 # Partner portal: placed workers and notifications (issue 16, helper B)
@@ -2213,6 +2405,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_portal_user_world(world)  # portal users and invitations (P2)
     make_portal_messages_world(world)  # portal messages (helper C)
     make_portal_workers_world(world)  # partner portal: placed workers (issue 16, helper B)
+    make_portal_interviews_world(world)  # portal interviews, offers and hire reports (helper A)
     return world
 
 
@@ -2531,6 +2724,24 @@ def test_portal_requester_access(world, method, name, requester):
     PORTAL_REQUESTER_EXPECTED[(method, name)][requester].check(response, url)
 
 
+# Portal interviews, offers and hire reports (issue 16, helper A): the POSTs, by the portal's requesters.
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "case", "requester"),
+    [
+        pytest.param(name, case, requester, id=f"POST-{name}-{case}-{requester}")
+        for (name, case), outcomes in PORTAL_INTERVIEW_POSTS.items()
+        for requester in outcomes
+    ],
+)
+def test_portal_interview_posts(world, name, case, requester):
+    url = reverse(name, kwargs=portal_interview_kwargs(name, case)(world, "employer"))
+    client = Client()
+    client.force_login(portal_interview_requester(world, requester))
+    response = client.post(url, {})
+    PORTAL_INTERVIEW_POSTS[(name, case)][requester].check(response, url)
+
+
 # --- Lists hold only what the role may read ------------------------------------------------------------
 #
 # A 200 in the matrix says that a list answers, not what it holds: a list giving a trainer someone's rows
@@ -2633,6 +2844,7 @@ LIST_CONTENTS.update(JOBS_LIST_CONTENTS)
 LIST_CONTENTS.update(RIGHT_TO_WORK_LIST_CONTENTS)
 LIST_CONTENTS["partner-opening-list"] = ("id", partner_opening_rows)  # portal openings (issue 16, p3)
 LIST_CONTENTS["consent-list"] = ("applicant", readable_consents_with_portal_share)  # portal messages
+LIST_CONTENTS.update(PORTAL_INTERVIEW_LIST_CONTENTS)
 LIST_CONTENTS.update(PORTAL_CANDIDATE_LIST_CONTENTS)
 LIST_CONTENTS.update(PORTAL_WORKER_LIST_CONTENTS)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]

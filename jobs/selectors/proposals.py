@@ -10,7 +10,6 @@ from jobs.models import (
     Interview,
     InterviewProposal,
     ProposalSlot,
-    ProposalStatus,
     Referral,
     TermsKind,
 )
@@ -52,12 +51,10 @@ def partner_interviews(user) -> QuerySet[Interview]:
     )
 
 
-def partner_terms(user, referral: Referral) -> list[EmploymentTerms]:
-    return list(
-        EmploymentTerms.objects.filter(
-            referral__in=partner_referrals(user).values("pk"), referral=referral
-        ).order_by("-recorded_at", "-pk")
+def partner_terms(user, *, kind: str) -> QuerySet[EmploymentTerms]:
+    """The offers (or hire reports) the employer recorded, on referrals it has in hand."""
+    return (
+        EmploymentTerms.objects.filter(referral__in=partner_referrals(user).values("pk"), kind=kind)
+        .select_related("referral")
+        .order_by("-recorded_at", "-pk")
     )
-
-
-PENDING = ProposalStatus.PENDING

@@ -1,5 +1,5 @@
 """The partner API's interviews, offers and hire reports: /api/v1/partner/interview-proposals/ (propose,
-list, withdraw), /interviews/ (list, one, record the outcome), /offers/ and /hire-reports/ (record one).
+list, withdraw), /interviews/ (list, one, record the outcome), /offers/ and /hire-reports/ (record one, list yours).
 
 The same services and messages as the portal's candidate page (jobs.services.proposals, .offers); every
 read through jobs.selectors.partner (and .proposals on it), so another employer's referral, proposal or
@@ -33,10 +33,11 @@ from jobs.models import (
     InterviewProposal,
     ProposalSlot,
     Referral,
+    TermsKind,
     WageUnit,
 )
 from jobs.selectors.partner import partner_referrals
-from jobs.selectors.proposals import partner_interviews, partner_proposals
+from jobs.selectors.proposals import partner_interviews, partner_proposals, partner_terms
 from jobs.services.offers import (
     PORTAL_OUTCOMES,
     hire_report_record,
@@ -259,10 +260,14 @@ class PartnerHireReportInputSerializer(PartnerOfferInputSerializer):
     )
 
 
-class _TermsViewSet(PartnerWriteViewSet):
+class _TermsViewSet(mixins.ListModelMixin, PartnerWriteViewSet):
     serializer_class = PartnerTermsSerializer
-    http_method_names = ["post", "options"]
+    http_method_names = ["get", "post", "head", "options"]
     input_serializer: type[serializers.Serializer]
+    kind: str
+
+    def get_queryset(self) -> QuerySet[EmploymentTerms]:
+        return partner_terms(self.request.user, kind=self.kind)
 
     def _record(self, service: Any) -> Response:
         data = self.parsed(self.input_serializer)
@@ -270,14 +275,14 @@ class _TermsViewSet(PartnerWriteViewSet):
         data = {key: value for key, value in data.items() if value is not None}
         with transaction.atomic(), service_errors():
             terms = service(by=self.actor, referral=referral, data=data)
-            output = PartnerTermsSerializer(
-                EmploymentTerms.objects.select_related("referral").get(pk=terms.pk)
-            ).data
+            output = PartnerTermsSerializer(self.get_queryset().get(pk=terms.pk)).data
         return Response(output, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(list=extend_schema(summary="The offers you recorded", tags=[PARTNER_TAG]))
 class PartnerOfferViewSet(_TermsViewSet):
     input_serializer = PartnerOfferInputSerializer
+    kind = TermsKind.OFFER
 
     @extend_schema(
         summary="Record an offer: the candidate moves to “offer” (wage at least the minimum wage)",
@@ -289,8 +294,10 @@ class PartnerOfferViewSet(_TermsViewSet):
         return self._record(offer_record)
 
 
+@extend_schema_view(list=extend_schema(summary="The hires you reported", tags=[PARTNER_TAG]))
 class PartnerHireReportViewSet(_TermsViewSet):
     input_serializer = PartnerHireReportInputSerializer
+    kind = TermsKind.HIRE_REPORT
 
     @extend_schema(
         summary="Report a hire: the candidate's caseworker confirms it into a placement",

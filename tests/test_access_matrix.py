@@ -2598,7 +2598,8 @@ def router_route_names() -> set[str]:
     names = {pattern.name for pattern in router.urls if pattern.name}
     # Also what each registration must produce, in case the router's URLs are built lazily elsewhere.
     for _prefix, viewset, basename in router.registry:
-        names.add(f"{basename}-list")
+        if hasattr(viewset, "list"):  # a viewset of actions only (partner follow-ups: confirm) has none
+            names.add(f"{basename}-list")
         if hasattr(viewset, "retrieve"):
             names.add(f"{basename}-detail")
     return names

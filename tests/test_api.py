@@ -39,7 +39,11 @@ def test_api_root_lists_the_endpoints_for_a_signed_in_user(caseworker, client_fo
     response = client_for(caseworker).get("/api/v1/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     endpoints = response.json()
-    assert set(endpoints) == {prefix for prefix, _viewset, _basename in router.registry}
+    # Every registration that lists (a viewset of actions only, the partner follow-ups' confirm, has no
+    # list to link to).
+    assert set(endpoints) == {
+        prefix for prefix, viewset, _basename in router.registry if hasattr(viewset, "list")
+    }
     assert endpoints["teams"] == "http://testserver/api/v1/teams/"
 
 

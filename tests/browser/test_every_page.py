@@ -403,6 +403,14 @@ EXCLUDED: dict[str, str] = {
     "partner_worker_filing": "POST only (from the portal's worker page: Record filing)",
     "partner_notification_read": "POST only (from the portal's Notifications page)",
     "partner_notifications_read_all": "POST only (from the portal's Notifications page)",
+    # Interviews, offers and hire reports (issue 16, helper A): forms on the candidate and referral pages.
+    "partner_interview_propose": "POST only (the portal candidate page's Propose interview)",
+    "partner_proposal_withdraw": "POST only (the portal candidate page's Withdraw the proposal)",
+    "partner_interview_outcome": "POST only (the portal candidate page's Record outcome)",
+    "partner_offer": "POST only (the portal candidate page's Record offer)",
+    "partner_hire_report": "POST only (the portal candidate page's Report hire)",
+    "jobs:proposal_confirm": "POST only (the staff referral page's Confirm per proposed time)",
+    "jobs:proposal_decline": "POST only (the staff referral page's Decline the proposal)",
 }
 
 

@@ -314,7 +314,12 @@ def test_a_scheduled_sweep_creates_a_reminder_the_worker_delivers_and_urgent_mai
             processes,
         )
         assert reminder.offset == "-14" and not reminder.urgent
-        assert len(log_lines(processes, "worker", "(scheduled): created")) > sweeps_before
+        # The worker logs the sweep just after its transaction commits: the row can be seen first.
+        wait_for(
+            "the worker to log the scheduled sweep",
+            lambda: len(log_lines(processes, "worker", "(scheduled): created")) > sweeps_before,
+            processes,
+        )
         notification = wait_for(
             "the worker to deliver the notification",
             lambda: Notification.objects.filter(reminder=reminder, recipient=caseworker).first(),

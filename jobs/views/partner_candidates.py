@@ -172,18 +172,42 @@ def _done(request: AuthenticatedRequest, referral: Referral, text: str) -> HttpR
     return redirect("partner_candidate", referral.pk)
 
 
-@partner_view()
-@require_POST
-def partner_interview_propose(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+def _referral_form(
+    request: AuthenticatedRequest,
+    access: PartnerAccess,
+    pk: int,
+    *,
+    form_class: Any,
+    form_key: str,
+    service: Any,
+    done: str,
+) -> HttpResponse:
+    """One of the candidate page's forms on the referral itself (propose an interview, record an offer,
+    report a hire): the employer's own referral or 404, refused while paused, the service's messages
+    beside the fields (400), else back to the page."""
     referral = _own_referral(request, pk)
     if access.read_only:
         return _read_only(request, access, referral)
-    form = ProposalForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid() and write(
-        form, lambda: interview_propose(by=request.user, referral=referral, data=form.service_data())
+        form, lambda: service(by=request.user, referral=referral, data=form.service_data())
     ):
-        return _done(request, referral, _("Interview proposed: the candidate's caseworker confirms a time."))
-    return candidate_page(request, access, referral, status=400, proposal_form=form)
+        return _done(request, referral, done)
+    return candidate_page(request, access, referral, status=400, **{form_key: form})
+
+
+@partner_view()
+@require_POST
+def partner_interview_propose(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
+    return _referral_form(
+        request,
+        access,
+        pk,
+        form_class=ProposalForm,
+        form_key="proposal_form",
+        service=interview_propose,
+        done=_("Interview proposed: the candidate's caseworker confirms a time."),
+    )
 
 
 @partner_view()
@@ -223,26 +247,26 @@ def partner_interview_outcome(request: AuthenticatedRequest, access: PartnerAcce
 @partner_view()
 @require_POST
 def partner_offer(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
-    referral = _own_referral(request, pk)
-    if access.read_only:
-        return _read_only(request, access, referral)
-    form = OfferForm(request.POST)
-    if form.is_valid() and write(
-        form, lambda: offer_record(by=request.user, referral=referral, data=form.service_data())
-    ):
-        return _done(request, referral, _("Offer recorded."))
-    return candidate_page(request, access, referral, status=400, offer_form=form)
+    return _referral_form(
+        request,
+        access,
+        pk,
+        form_class=OfferForm,
+        form_key="offer_form",
+        service=offer_record,
+        done=_("Offer recorded."),
+    )
 
 
 @partner_view()
 @require_POST
 def partner_hire_report(request: AuthenticatedRequest, access: PartnerAccess, pk: int) -> HttpResponse:
-    referral = _own_referral(request, pk)
-    if access.read_only:
-        return _read_only(request, access, referral)
-    form = PartnerHireReportForm(request.POST)
-    if form.is_valid() and write(
-        form, lambda: hire_report_record(by=request.user, referral=referral, data=form.service_data())
-    ):
-        return _done(request, referral, _("Hire reported: the candidate's caseworker confirms it."))
-    return candidate_page(request, access, referral, status=400, hire_form=form)
+    return _referral_form(
+        request,
+        access,
+        pk,
+        form_class=PartnerHireReportForm,
+        form_key="hire_form",
+        service=hire_report_record,
+        done=_("Hire reported: the candidate's caseworker confirms it."),
+    )

@@ -94,7 +94,7 @@ lint: dev-venv
 	$(VENV)/bin/lint-imports
 
 typecheck: dev-venv
-	$(VENV)/bin/mypy casework learning jobs config
+	$(VENV)/bin/mypy casework learning jobs reports config
 
 # On every core (pytest-xdist): each worker has its own test database, live server and Chromium; tests
 # marked with an xdist_group run on one worker together (they share a Redis database or a module's world).

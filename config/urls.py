@@ -20,5 +20,6 @@ urlpatterns = [
     path("partner/", include(partner_urlpatterns)),
     path("jobs/", include("jobs.urls")),
     path("learning/", include("learning.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("casework.urls")),
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("casework", "learning", "jobs", "config")
+APPS = ("casework", "learning", "jobs", "reports", "config")
 LAYERS = "views|forms|selectors|filtersets|services|serializers|viewsets|models|api|admin|tasks"
 LAYER_IN_NAME = re.compile(rf"^(?:{LAYERS})_|_(?:{LAYERS})$")
 MAX_LINES = 600

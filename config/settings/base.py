@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "casework",
     "learning",
     "jobs",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,1 @@
+"""The numbers of reporting as pure functions: bands, k-anonymity, formula escaping (no models)."""

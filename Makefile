@@ -101,6 +101,11 @@ typecheck: dev-venv
 PYTEST_WORKERS ?= 2
 pytest: dev-venv
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	@# The figures of the reports are computed by the database: their tests run on the other one too.
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "Tests marked both_databases, again on SQLite"; \
+	  env -u DATABASE_URL $(PY) -m pytest -q -m both_databases -p no:cacheprovider; \
+	fi
 
 test:
 	$(MAKE) system-deps WITH_BROWSER=1

@@ -23,7 +23,8 @@ from tests.jobs.factories import today
 from tests.learning.factories import AssessmentFactory
 from tests.reports.factories import card_number, cohort, mark_job_ready, place, research_consent
 
-pytestmark = pytest.mark.django_db
+# The rows are SQL (subqueries, JSON lookups into the change history): they must agree on both databases.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def sheets(content: bytes) -> dict[str, list[list]]:

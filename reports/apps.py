@@ -17,3 +17,17 @@ class ReportsConfig(AppConfig):
 
 def _register() -> None:
     """Registrations into casework's registries (navigation); filled by the reports and exports."""
+    from casework.roles import Role
+    from casework.ui.panels import NavItem, register_nav_item
+
+    # The anonymised research export: supervisors (their teams) and administrators (the organisation).
+    register_nav_item(
+        NavItem(
+            key="reports_research",
+            label=_("Research export"),
+            url_name="reports:research_export",
+            roles=(Role.SUPERVISOR, Role.ADMINISTRATOR),
+            order=70,
+            icon="download",
+        )
+    )

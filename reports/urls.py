@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the routes follow
+from django.urls import path
 
-urlpatterns: list = []
+from reports.views import research, summary
+
+app_name = "reports"
+
+urlpatterns: list = [
+    # The printable one-page case summary (views/summary.py)
+    path("applicants/<str:reference_code>/summary/", summary.applicant_summary, name="applicant_summary"),
+    # The anonymised research export and its releases (views/research.py)
+    path("research/", research.research_export, name="research_export"),
+    path("research/releases/", research.research_release_list, name="research_release_list"),
+]

@@ -2129,6 +2129,56 @@ def portal_interview_requester(world: World, requester: str) -> User:
 
 # --- The matrix ----------------------------------------------------------------------------------------
 
+# --- Reports: the case summary and the research export (issue 17, research) ------------------------------
+#
+# The case summary is a page of one applicant: who reads the applicant reads it (applicant_page). The
+# anonymised research export and its releases are for supervisors (their teams) and administrators (the
+# organisation); caseworkers, trainers and employer users are refused (DESIGN.md, "reports, exports").
+# make_research_world adds releases: one by the supervisor, one by the administrator over the supervisor's
+# team, one by the administrator over another team, and one of another organisation.
+
+RESEARCH_ROLES = expect(
+    anonymous=LOGIN, administrator=OK, supervisor=OK, caseworker=DENIED, trainer=DENIED, employer=DENIED
+)
+RESEARCH_RELEASE_READS: dict[str, tuple[str, ...]] = {
+    "administrator": ("by supervisor", "over the team", "over another team"),
+    "supervisor": ("by supervisor", "over the team"),
+}
+REPORTS_RESEARCH_ROWS: dict[Row, dict[str, Outcome]] = {
+    **{("reports:applicant_summary", case): applicant_page(case) for case in APPLICANT_CASES},
+    "reports:research_export": RESEARCH_ROLES,
+    "reports:research_release_list": RESEARCH_ROLES,
+    "research-export-list": {**RESEARCH_ROLES, ANONYMOUS: UNAUTHENTICATED},
+}
+
+
+def make_research_world(world: World) -> None:
+    from reports.models import ResearchRelease
+
+    administrator, supervisor = world.users["administrator"], world.users["supervisor"]
+    foreigner = world.objects["applicant other organisation"].caseworker
+    for case, by, team in (
+        ("by supervisor", supervisor, None),
+        ("over the team", administrator, world.objects["team"]),
+        ("over another team", administrator, world.objects["other team"]),
+        ("other organisation", foreigner, None),
+    ):
+        world.objects[f"release {case}"] = ResearchRelease.objects.create(
+            organisation_id=by.organisation_id,
+            created_by=by,
+            recipient=f"Matrix {case}",
+            k_requested=5,
+            k_met=5,
+            row_count=10,
+            item_categories=["demographics"],
+            team=team,
+        )
+
+
+def research_releases(world: World, role: str) -> list[int]:
+    return [world.objects[f"release {case}"].pk for case in RESEARCH_RELEASE_READS.get(role, ())]
+
+
 EXPECTED: dict[Row, dict[str, Outcome]] = {
     # Pages
     "home": expect(
@@ -2241,6 +2291,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **PORTAL_WORKER_ROWS,
     # Portal messages and employer API accounts (issue 16, helper C)
     **PORTAL_MESSAGE_ROWS,
+    # Reports: the case summary and the research export (issue 17, research)
+    **REPORTS_RESEARCH_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -2378,6 +2430,10 @@ KWARGS.update({row: portal_user_kwargs(row[0], row[1]) for row in PORTAL_USER_RO
 KWARGS.update(
     {row: portal_message_kwargs(row[0], row[1]) for row in PORTAL_MESSAGE_ROWS if isinstance(row, tuple)}
 )
+# Reports: the case summary (issue 17, research)
+KWARGS.update(
+    {row: applicant_page_kwargs(row[0], row[1]) for row in REPORTS_RESEARCH_ROWS if isinstance(row, tuple)}
+)
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -2407,6 +2463,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_portal_messages_world(world)  # portal messages (helper C)
     make_portal_workers_world(world)  # partner portal: placed workers (issue 16, helper B)
     make_portal_interviews_world(world)  # portal interviews, offers and hire reports (helper A)
+    make_research_world(world)  # research releases (issue 17, research)
     return world
 
 
@@ -2884,6 +2941,7 @@ LIST_CONTENTS["consent-list"] = ("applicant", readable_consents_with_portal_shar
 LIST_CONTENTS.update(PORTAL_INTERVIEW_LIST_CONTENTS)
 LIST_CONTENTS.update(PORTAL_CANDIDATE_LIST_CONTENTS)
 LIST_CONTENTS.update(PORTAL_WORKER_LIST_CONTENTS)
+LIST_CONTENTS["research-export-list"] = ("id", research_releases)  # research releases (issue 17)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

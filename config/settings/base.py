@@ -218,6 +218,9 @@ BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", max(5 * BEAT_HEAR
 # --- Reminders (DESIGN.md, Reminders: the semantics) -----------------------------------------------
 # A deadline further in the past than this is no longer live (one overdue reminder, then silence).
 REMINDER_GRACE_DAYS = env_int("REMINDER_GRACE_DAYS", 60)
+# The anonymised research export: the smallest k of k-anonymity an export may be made with (the form may ask
+# for more, never less).
+RESEARCH_EXPORT_K = env_int("RESEARCH_EXPORT_K", 5)
 # Learning: absences in a row (one learner, one course) that remind the learner's caseworker, once per streak.
 LEARNING_ABSENCE_STREAK = env_int("LEARNING_ABSENCE_STREAK", 3)
 EMAIL_LEASE_MINUTES = env_int("EMAIL_LEASE_MINUTES", 10)

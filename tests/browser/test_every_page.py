@@ -358,6 +358,10 @@ PAGES: dict[str, Visit] = {
     "partner_opening": Visit("employer", lambda demo: demo.partner_opening()),
     "partner_opening_edit": Visit("employer", lambda demo: demo.partner_opening(status="open")),
     "partner_opening_close": Visit("employer", lambda demo: demo.partner_opening(status="open")),
+    # Reports: the printable case summary and the anonymised research export (issue 17, research)
+    "reports:applicant_summary": applicant_page(),
+    "reports:research_export": Visit("supervisor"),
+    "reports:research_release_list": Visit("supervisor"),
 }
 
 # Whole parts of the site that are not pages of the application, by the start of their path.

@@ -17,3 +17,16 @@ class ReportsConfig(AppConfig):
 
 def _register() -> None:
     """Registrations into casework's registries (navigation); filled by the reports and exports."""
+    from casework.roles import Role
+    from casework.ui.panels import NavItem, register_nav_item
+
+    register_nav_item(
+        NavItem(
+            key="reports",
+            label=_("Reports"),
+            url_name="reports:report_index",
+            roles=(Role.ADMINISTRATOR, Role.SUPERVISOR, Role.CASEWORKER, Role.TRAINER),
+            order=70,
+            icon="chart-bar",
+        )
+    )

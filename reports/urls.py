@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the routes follow
+from django.urls import path
 
-urlpatterns: list = []
+from reports.views import pages
+
+app_name = "reports"
+
+urlpatterns: list = [
+    path("", pages.report_index, name="report_index"),
+    path("<slug:key>/", pages.report_detail, name="report_detail"),
+]

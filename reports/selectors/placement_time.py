@@ -61,5 +61,7 @@ def placement_time(*, user, filters: ReportFilters) -> ReportResult:
         bars=bars,
         columns=[_("Figure"), _("Days")],
         rows=[[label, values[key]] for key, label in labels],
-        note=_("Quartiles by the midpoint method; the median is the middle value."),
+        note=_(
+            "Quartiles interpolated between the two nearest values; half the people took less than the median."
+        ),
     )

@@ -1,10 +1,11 @@
 """Medians and quartiles computed by the database with ROW_NUMBER() and COUNT() OVER (SQLite and PostgreSQL).
 
 The rows are numbered in order of the value within each group; the database returns only the rows at the
-ranks that a quartile needs (at most six per group), and the quartile is the midpoint of the two values
-around its position: for p in (1/4, 1/2, 3/4) and n rows, the values at ranks floor(p·(n−1))+1 and
-ceil(p·(n−1))+1, averaged (numpy's "midpoint" method; for p = 1/2 the usual median). Nothing loops over
-the people: Python only averages the two values the database chose.
+ranks that a quartile needs (at most six per group), and the quartile is interpolated linearly between the
+two values around its position (PostgreSQL's percentile_cont, the same as jobs.selectors.outcomes): for p
+in (1/4, 1/2, 3/4) and n rows, position p·(n−1) counting from 0, between the values at ranks
+floor(p·(n−1))+1 and ceil(p·(n−1))+1. Unlike outcomes.quartiles_of, quartiles come per group (by course).
+Nothing loops over the people: Python only interpolates between the two values the database chose.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def quartiles(
         for name, (numerator, denominator) in POSITIONS.items():
             low = (n - 1) * numerator // denominator + 1
             high = -(-(n - 1) * numerator // denominator) + 1
-            figures[name] = (values[low] + values[high]) / 2
+            fraction = (n - 1) * numerator / denominator - (low - 1)
+            figures[name] = values[low] + (values[high] - values[low]) * fraction
         result[key] = Quartiles(count=n, **figures)
     return result

@@ -95,7 +95,14 @@ def test_funnel_person_filters(funnel_data, administrator, other_team):
 @pytest.fixture
 def placement_data(team, other_team, caseworker, other_caseworker, administrator):
     start = today() - timedelta(days=20)
-    for days in (90, 10, 200, 50, 30, 70):  # 10 30 50 70 90 200: q1 40, median 60, q3 80
+    for days in (
+        90,
+        10,
+        200,
+        50,
+        30,
+        70,
+    ):  # 10 30 50 70 90 200: positions 1.25, 2.5, 3.75 → q1 35, median 60, q3 85
         person = ApplicantFactory(team=team, caseworker=caseworker, intake_date=start - timedelta(days=days))
         placement(person, start=start, by=administrator)
     # A first placement before the period (a second one in it): not counted.
@@ -109,8 +116,8 @@ def placement_data(team, other_team, caseworker, other_caseworker, administrator
 
 
 def test_time_to_placement_median_and_quartiles(placement_data, caseworker, administrator):
-    assert figures(run("placement_time", caseworker)) == {"people": 6, "q1": 40.0, "median": 60.0, "q3": 80.0}
-    # With 1000 days more (n=7): q1 ranks 2–3 (40), median rank 4 (70), q3 ranks 5–6 ((90+200)/2).
+    assert figures(run("placement_time", caseworker)) == {"people": 6, "q1": 35.0, "median": 60.0, "q3": 85.0}
+    # With 1000 days more (n=7): positions 1.5, 3, 4.5 → q1 (30+50)/2, median 70, q3 (90+200)/2.
     assert figures(run("placement_time", administrator)) == {
         "people": 7,
         "q1": 40.0,

@@ -17,16 +17,16 @@ def _teams(values, prefix):
     return [TeamFactory(name=f"{prefix}-{value:04d}-{index}") for index, value in enumerate(values)]
 
 
-def test_quartiles_by_the_midpoint_method():
-    # 1 3 5 7 9 11 (n=6): positions p(n-1) = 1.25, 2.5, 3.75 → ranks 2/3, 3/4, 4/5 (1-based)
-    # → q1 = (3+5)/2 = 4, median = (5+7)/2 = 6, q3 = (7+9)/2 = 8.
+def test_quartiles_by_linear_interpolation():
+    # 1 3 5 7 9 11 (n=6): positions p(n-1) = 1.25, 2.5, 3.75 from 0 → q1 = 3 + .25·2 = 3.5,
+    # median = 5 + .5·2 = 6, q3 = 7 + .75·2 = 8.5.
     teams = _teams([7, 1, 11, 3, 9, 5], "a")
     values = {team.pk: int(team.name.split("-")[1]) for team in teams}
     rows = Team.objects.filter(pk__in=values)
     # Order by the value encoded in the name (the name sorts like the number, zero-padded).
     result = quartiles(rows, F("name"), as_number=lambda name: int(name.split("-")[1]))
     assert result[None].count == 6
-    assert (result[None].q1, result[None].median, result[None].q3) == (4, 6, 8)
+    assert (result[None].q1, result[None].median, result[None].q3) == (3.5, 6, 8.5)
 
 
 def test_quartiles_per_group_and_a_single_row():

@@ -17,9 +17,13 @@ from casework.roles import Role
 from reports.selectors.attendance import attendance
 from reports.selectors.deadlines import deadlines
 from reports.selectors.funnel import funnel
+from reports.selectors.language import language
+from reports.selectors.leaving import leaving
 from reports.selectors.placement_time import placement_time
 from reports.selectors.results import ReportResult
+from reports.selectors.retention import retention
 from reports.selectors.scope import ReportFilters, may_report_on_people
+from reports.selectors.wages import wages
 
 PERSON_FILTERS = ("team", "nationality", "prefecture")
 
@@ -58,6 +62,41 @@ REPORTS: dict[str, ReportSpec] = {
             _("Median and quartiles of the days from intake to a first placement started in the period."),
             (*PERSON_FILTERS, "employer", "industry"),
             placement_time,
+        ),
+        ReportSpec(
+            "retention",
+            _("Retention at 3, 6 and 12 months"),
+            _(
+                "Placements started in the period: still working at 3, 6 and 12 months, left, or still within the window."
+            ),
+            (*PERSON_FILTERS, "employer", "industry"),
+            retention,
+        ),
+        ReportSpec(
+            "leaving",
+            _("Reasons for leaving and difficulties"),
+            _(
+                "Coded reasons of the placements that ended in the period, and difficulties employers named at follow-ups."
+            ),
+            (*PERSON_FILTERS, "employer", "industry"),
+            leaving,
+        ),
+        ReportSpec(
+            "wages",
+            _("Wage and hours at placement"),
+            _(
+                "Wages an hour and hours a week of the placements started in the period, against the minimum wage."
+            ),
+            (*PERSON_FILTERS, "employer", "industry"),
+            wages,
+        ),
+        ReportSpec(
+            "language",
+            _("Language progress by course"),
+            _("Median CEFR steps per 100 attended hours, by course."),
+            (*PERSON_FILTERS, "course"),
+            language,
+            for_trainers=True,
         ),
         ReportSpec(
             "attendance",

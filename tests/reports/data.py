@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from casework.models import ChangeRecord, DeadlineState, LegalStatusPeriod, Reminder
-from jobs.models import Placement, Referral
+from jobs.models import FollowUp, FollowUpDifficulty, Placement, Referral
 from jobs.models.referrals import Stage
+from jobs.rules import follow_up_dates
 from tests.jobs.factories import JobOpeningFactory
 
 
@@ -48,21 +49,50 @@ def referral(applicant, *, days_ago: int, by, opening=None) -> Referral:
     return row
 
 
-def placement(applicant, *, start: date, by, opening=None, wage: int = 1300) -> Placement:
+def placement(
+    applicant,
+    *,
+    start: date,
+    by,
+    opening=None,
+    wage: int = 1300,
+    unit: str = "hourly",
+    hours: int = 40,
+    ended_on: date | None = None,
+    reason: str = "",
+) -> Placement:
     row = referral(applicant, days_ago=(today() - start).days + 10, by=by, opening=opening)
-    return Placement.objects.create(
+    made = Placement.objects.create(
         referral=row,
         applicant=applicant,
         opening=row.opening,
         start_date=start,
-        hours_per_week=Decimal(40),
+        hours_per_week=Decimal(hours),
         daily_hours=Decimal(8),
         wage=wage,
-        wage_unit="hourly",
+        wage_unit=unit,
         employment_insurance=True,
         confirmed_by=by,
         confirmed_at=timezone.now(),
+        ended_on=ended_on,
+        leaving_reason=reason,
     )
+    FollowUp.objects.bulk_create(
+        [FollowUp(placement=made, month=month, due_on=due) for month, due in follow_up_dates(start)]
+    )
+    return made
+
+
+def follow_up_record(placement_row, month: int, *, outcome: str, days_ago: int, difficulties=()) -> FollowUp:
+    row = FollowUp.objects.get(placement=placement_row, month=month)
+    row.outcome = outcome
+    row.recorded_at = moment(days_ago)
+    row.leaving_reason = "other" if outcome == "left" else ""
+    row.save()
+    FollowUpDifficulty.objects.bulk_create(
+        [FollowUpDifficulty(follow_up=row, code=code) for code in difficulties]
+    )
+    return row
 
 
 def period(

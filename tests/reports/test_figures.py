@@ -12,8 +12,16 @@ from reports.forms.filters import default_period
 from reports.selectors.catalogue import REPORTS
 from reports.selectors.scope import ReportFilters
 from tests.casework.applicant_factories import ApplicantFactory
-from tests.learning.factories import AttendanceFactory, CourseFactory, EnrollmentFactory, SessionFactory, at
-from tests.reports.data import period, placement, referral, reminder, stage_change, today
+from tests.jobs.factories import tokyo_rate
+from tests.learning.factories import (
+    AssessmentFactory,
+    AttendanceFactory,
+    CourseFactory,
+    EnrollmentFactory,
+    SessionFactory,
+    at,
+)
+from tests.reports.data import follow_up_record, period, placement, referral, reminder, stage_change, today
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +212,119 @@ def test_deadlines_met_missed_and_reminders(deadline_data, caseworker, administr
         "acknowledged": 2,
         "ack_rate": 66.7,
     }
+
+
+# --- 3. retention at 3, 6 and 12 months; 4. reasons for leaving and difficulties ----------------------------
+
+
+@pytest.fixture
+def retention_data(people, administrator):
+    by = administrator
+    placement(people["own1"], start=today() - timedelta(days=400), by=by)  # started before the period
+    kept = placement(people["own1"], start=today() - timedelta(days=200), by=by)
+    follow_up_record(kept, 3, outcome="retained", days_ago=100, difficulties=("commute", "language"))
+    follow_up_record(kept, 6, outcome="retained", days_ago=15)
+    placement(
+        people["own2"],
+        start=today() - timedelta(days=200),
+        by=by,
+        ended_on=today() - timedelta(days=150),
+        reason="language",
+    )
+    placement(
+        people["own3"], start=today() - timedelta(days=120), by=by
+    )  # 3-month mark passed, nothing recorded
+    placement(people["own3"], start=today() - timedelta(days=10), by=by)  # every mark ahead
+    old = placement(people["own2"], start=today() - timedelta(days=700), by=by)
+    follow_up_record(old, 3, outcome="at_risk", days_ago=500, difficulties=("hours",))  # before the period
+    placement(
+        people["other"],
+        start=today() - timedelta(days=50),
+        by=by,
+        ended_on=today() - timedelta(days=20),
+        reason="moved",
+    )
+
+
+def test_retention_counts_those_within_the_window_as_such(retention_data, caseworker, administrator):
+    result = run("retention", caseworker)
+    assert result.table()[1] == [
+        # mark, retained, left, not confirmed, still within the window, rate
+        ["3 months", 1, 1, 1, 1, 50.0],
+        ["6 months", 1, 1, 0, 2, 50.0],
+        ["12 months", 0, 0, 0, 4, None],
+    ]
+    assert figures(result) == {"rate_3": 50.0, "rate_6": 50.0, "rate_12": None}
+    assert run("retention", administrator).table()[1][0] == ["3 months", 1, 1, 1, 2, 50.0]
+
+
+def test_reasons_for_leaving_and_difficulties(retention_data, caseworker, administrator):
+    result = run("leaving", caseworker)
+    assert figures(result) == {"left": 1, "difficulties": 2}
+    assert result.table()[1] == [
+        ["Reason for leaving", "Language difficulties", 1],
+        ["Difficulty", "Japanese language", 1],
+        ["Difficulty", "Commute", 1],
+    ]
+    assert figures(run("leaving", administrator)) == {"left": 2, "difficulties": 2}
+
+
+# --- 5. wage and hours at placement against the minimum wage --------------------------------------------------
+
+
+def test_wage_and_hours_against_the_minimum_wage(people, caseworker, administrator):
+    tokyo_rate(1000, since=today() - timedelta(days=300))
+    start = today() - timedelta(days=30)
+    for person, wage, unit, hours in (
+        ("own1", 1000, "hourly", 40),  # 100 %
+        ("own2", 1050, "hourly", 20),  # 105 %
+        ("own3", 9600, "daily", 40),  # 9600 / 8 h = 1200: 120 %
+        ("own1", 260_000, "monthly", 40),  # 260000 × 12 / (40 × 52) = 1500: 150 %
+        ("own2", 900, "hourly", 30),  # 90 %: below
+    ):
+        placement(people[person], start=start, by=administrator, wage=wage, unit=unit, hours=hours)
+    placement(people["other"], start=start, by=administrator, wage=800)
+    result = run("wages", caseworker)
+    # Sorted (n=5, positions 1, 2, 3): wages 900 1000 1050 1200 1500; shares 90 100 105 120 150;
+    # hours 20 30 40 40 40.
+    assert result.table()[1] == [
+        ["Wage an hour (yen)", 1000.0, 1050.0, 1200.0],
+        ["Share of the minimum wage (%)", 100.0, 105.0, 120.0],
+        ["Hours a week", 30.0, 40.0, 40.0],
+    ]
+    assert [bar.value for bar in result.bars] == [1, 2, 1, 1]
+    assert figures(result)["below_minimum"] == 1 and figures(result)["placements"] == 5
+    assert figures(run("wages", administrator))["below_minimum"] == 2
+
+
+# --- 6. language progress: CEFR steps per 100 attended hours, by course --------------------------------------
+
+
+def test_language_progress_by_course(people, trainer, caseworker):
+    course = CourseFactory(name="Japanese A", trainers=[trainer])
+    day = today() - timedelta(days=20)
+    sessions = [
+        SessionFactory(course=course, starts_at=at(day + timedelta(days=i)), duration_minutes=300)
+        for i in range(2)
+    ]
+
+    def learner(key, levels, attended):
+        enrollment = EnrollmentFactory(course=course, applicant=people[key])
+        for session in sessions[:attended]:
+            AttendanceFactory(session=session, enrollment=enrollment, status="present")
+        for days_ago, level in levels:
+            AssessmentFactory(
+                applicant=people[key],
+                cefr_level=level,
+                level=level,
+                assessed_on=today() - timedelta(days=days_ago),
+            )
+
+    learner("own1", [(60, "A1"), (5, "B1")], 2)  # 2 steps in 10 h: 20 per 100 h
+    learner("mate", [(60, "A1"), (5, "A2")], 2)  # 1 step in 10 h: 10
+    learner("own2", [(400, "A1"), (100, "A2"), (10, "A2")], 2)  # 0 steps in the period (A1 is before it)
+    learner("own3", [(10, "A2")], 2)  # one assessment: no progress measured
+    # The trainer's course: 0, 10, 20 (n=3, positions 0.5, 1, 1.5) → q1 5, median 10, q3 15.
+    assert run("language", trainer).table()[1] == [["Japanese A", 3, 5.0, 10.0, 15.0]]
+    # The caseworker's own people: 0 and 20 (n=2, positions .25, .5, .75) → 5, 10, 15.
+    assert run("language", caseworker).table()[1] == [["Japanese A", 2, 5.0, 10.0, 15.0]]

@@ -13,13 +13,20 @@ from django.urls import reverse
 from reports.selectors.catalogue import REPORTS
 from tests.casework.applicant_factories import ApplicantFactory
 from tests.jobs.factories import EmployerFactory
-from tests.learning.factories import AttendanceFactory, CourseFactory, EnrollmentFactory, SessionFactory, at
-from tests.reports.data import period, placement, referral, reminder, stage_change, today
+from tests.learning.factories import (
+    AssessmentFactory,
+    AttendanceFactory,
+    CourseFactory,
+    EnrollmentFactory,
+    SessionFactory,
+    at,
+)
+from tests.reports.data import follow_up_record, period, placement, referral, reminder, stage_change, today
 
 pytestmark = pytest.mark.django_db
 
 ALL = sorted(REPORTS)
-TRAINER_REPORTS = sorted(key for key, spec in REPORTS.items() if spec.for_trainers)
+TRAINER_REPORTS = [key for key, spec in REPORTS.items() if spec.for_trainers]  # in the catalogue's order
 
 
 def page(client, key, **params):
@@ -38,9 +45,8 @@ def test_the_index_lists_the_reports_of_the_role(client_for, caseworker, trainer
     for key in ALL:
         assert reverse("reports:report_detail", kwargs={"key": key}) in content
     content = client_for(trainer).get(reverse("reports:report_index")).content.decode()
-    assert [
-        key for key in ALL if reverse("reports:report_detail", kwargs={"key": key}) in content
-    ] == TRAINER_REPORTS
+    shown = [key for key in ALL if reverse("reports:report_detail", kwargs={"key": key}) in content]
+    assert sorted(shown) == sorted(TRAINER_REPORTS)
     assert [row["key"] for row in client_for(trainer).get(reverse("report-list")).json()] == TRAINER_REPORTS
 
 
@@ -154,7 +160,21 @@ def _data(times, *, team, caseworker, trainer, by):
         stage_change(person, "intake", days_ago=90, actor=by, created=True)
         stage_change(person, "job_ready", days_ago=60, actor=by)
         referral(person, days_ago=50, by=by)
-        placement(person, start=today() - timedelta(days=30), by=by)
+        placed = placement(
+            person,
+            start=today() - timedelta(days=100),
+            by=by,
+            ended_on=today() - timedelta(days=3),
+            reason="moved",
+        )
+        follow_up_record(placed, 1, outcome="retained", days_ago=60, difficulties=("commute",))
+        for days_ago, level in ((60, "A1"), (5, "A2")):
+            AssessmentFactory(
+                applicant=person,
+                cefr_level=level,
+                level=level,
+                assessed_on=today() - timedelta(days=days_ago),
+            )
         stage_change(person, "placed", days_ago=30, actor=by)
         period(person, end=today() - timedelta(days=5), renewal_filed=bool(index % 2))
         reminder(person, days_ago=20, acknowledged=bool(index % 2), source_id=person.pk)

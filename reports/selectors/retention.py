@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from jobs.models import Placement
 from jobs.selectors.outcomes import retention as retention_at_marks
 from reports.selectors.results import Bar, Figure, ReportResult
-from reports.selectors.scope import ReportFilters, people
+from reports.selectors.scope import ReportFilters, narrower_than_visible, people
 
 
 def placements_in_scope(user, filters: ReportFilters) -> QuerySet[Placement]:
     """Placements of the people a user reports on, at the chosen employer or industry (not yet by period)."""
-    rows = Placement.objects.visible_to(user).filter(applicant_id__in=people(user, filters).values("pk"))
+    rows = Placement.objects.visible_to(user)
+    if narrower_than_visible(user, filters):  # Placement.visible_to is the whole report scope otherwise
+        rows = rows.filter(applicant_id__in=people(user, filters).values("pk"))
     if filters.employer_id is not None:
         rows = rows.filter(opening__employer_id=filters.employer_id)
     if filters.industry:

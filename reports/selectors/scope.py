@@ -80,6 +80,13 @@ def people(user, filters: ReportFilters) -> QuerySet[Applicant]:
     return person_filtered(rows, filters)
 
 
+def narrower_than_visible(user, filters: ReportFilters) -> bool:
+    """Whether people() narrows visible_to(user): not for an administrator without person filters (the
+    report then need not join the applicants a second time)."""
+    person_filters = filters.team is not None or filters.nationality or filters.prefecture
+    return bool(person_filters) or not is_organisation_wide(user)
+
+
 def person_filtered(rows: QuerySet, filters: ReportFilters, *, prefix: str = "") -> QuerySet:
     """Team, nationality and prefecture on the applicant (``prefix`` leads from another model to it)."""
     if filters.team is not None:

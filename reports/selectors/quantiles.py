@@ -45,9 +45,13 @@ def quartiles(
     One query whatever the number of rows.
     """
     partition = [F(group)] if group else None
-    ranked = rows.annotate(_v=value).annotate(
-        _rn=Window(RowNumber(), partition_by=partition, order_by=[F("_v").asc(), F("pk").asc()]),
-        _n=Window(Count("pk"), partition_by=partition),
+    ranked = (
+        rows.order_by()
+        .annotate(_v=value)
+        .annotate(
+            _rn=Window(RowNumber(), partition_by=partition, order_by=[F("_v").asc(), F("pk").asc()]),
+            _n=Window(Count("pk"), partition_by=partition),
+        )
     )
     wanted = Q()
     for numerator, denominator in POSITIONS.values():

@@ -3,12 +3,12 @@
 For the placements that started in the period: the base wage as yen an hour (jobs.rules.hourly_equivalent,
 in SQL: a daily wage ÷ daily hours, a monthly wage ÷ (weekly hours × 52 ÷ 12)), the minimum wage of the
 workplace's prefecture in force on the start date (jobs.MinimumWage), their ratio, and the hours a week;
-quartiles by the database. Five queries (one reads the minimum-wage table).
+quartiles by the database. Four queries.
 """
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, F, FloatField, Q, Value, When
+from django.db.models import Case, Count, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -41,19 +41,16 @@ def hourly_wage():
     )
 
 
-def minimum_wage_on_start() -> Case:
-    """The minimum wage of the workplace's prefecture in force on the start date, as one CASE over the
-    table's rows (a few hundred; one query): the newest rate first, so the first that applies wins. A
-    correlated subquery did the same lookup once per placement and per use of the figure."""
-    rates = MinimumWage.objects.order_by("prefecture", "-effective_from").values_list(
-        "prefecture", "effective_from", "yen_per_hour"
-    )
-    return Case(
-        *[
-            When(opening__prefecture=prefecture, start_date__gte=since, then=Value(float(yen)))
-            for prefecture, since, yen in rates
-        ],
-        default=None,
+def minimum_wage_on_start() -> Subquery:
+    """The minimum wage of the workplace's prefecture in force on the start date (the newest rate from on or
+    before it). Aggregates over it run on the inner query's column (Django wraps a query whose aggregates
+    refer to a subquery), so it is looked up once per placement."""
+    return Subquery(
+        MinimumWage.objects.filter(
+            prefecture=OuterRef("opening__prefecture"), effective_from__lte=OuterRef("start_date")
+        )
+        .order_by("-effective_from")
+        .values("yen_per_hour")[:1],
         output_field=FloatField(),
     )
 

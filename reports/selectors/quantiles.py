@@ -65,14 +65,41 @@ def quartiles(
         rank, count, raw = row[-3], row[-2], row[-1]
         picked.setdefault(key, {})[rank] = as_number(raw)
         counts[key] = count
-    result = {}
-    for key, values in picked.items():
-        n = counts[key]
-        figures = {}
-        for name, (numerator, denominator) in POSITIONS.items():
-            low = (n - 1) * numerator // denominator + 1
-            high = -(-(n - 1) * numerator // denominator) + 1
-            fraction = (n - 1) * numerator / denominator - (low - 1)
-            figures[name] = values[low] + (values[high] - values[low]) * fraction
-        result[key] = Quartiles(count=n, **figures)
-    return result
+    return {key: _interpolated(values, counts[key]) for key, values in picked.items()}
+
+
+def _interpolated(values: dict[int, float], n: int) -> Quartiles:
+    figures = {}
+    for name, (numerator, denominator) in POSITIONS.items():
+        low = (n - 1) * numerator // denominator + 1
+        high = -(-(n - 1) * numerator // denominator) + 1
+        fraction = (n - 1) * numerator / denominator - (low - 1)
+        figures[name] = values[low] + (values[high] - values[low]) * fraction
+    return Quartiles(count=n, **figures)
+
+
+def quartiles_of_each(rows: QuerySet, values: dict[str, Expression | F]) -> dict[str, Quartiles | None]:
+    """Quartiles of several values over the same rows in one query (one scan; a ROW_NUMBER() per value);
+    None for a value when there are no rows."""
+    names = list(values)
+    ranked = rows.order_by().annotate(**{f"_v{i}": values[name] for i, name in enumerate(names)})
+    ranked = ranked.annotate(
+        _n=Window(Count("pk")),
+        **{
+            f"_rn{i}": Window(RowNumber(), order_by=[F(f"_v{i}").asc(), F("pk").asc()])
+            for i in range(len(names))
+        },
+    )
+    wanted = Q()
+    for numerator, denominator in POSITIONS.values():
+        low, high = _ranks(numerator, denominator)
+        for i in range(len(names)):
+            wanted |= Q(**{f"_rn{i}": low}) | Q(**{f"_rn{i}": high})
+    columns = ["_n"] + [column for i in range(len(names)) for column in (f"_rn{i}", f"_v{i}")]
+    picked: list[dict[int, float]] = [{} for _name in names]
+    n = 0
+    for row in ranked.filter(wanted).values_list(*columns):
+        n = row[0]
+        for i in range(len(names)):
+            picked[i][row[1 + 2 * i]] = float(row[2 + 2 * i])
+    return {name: (_interpolated(picked[i], n) if n else None) for i, name in enumerate(names)}

@@ -43,3 +43,20 @@ def test_quartiles_per_group_and_a_single_row():
     )
     assert (result["g"].q1, result["g"].median, result["g"].q3, result["g"].count) == (4, 6, 8, 5)
     assert (result["h"].q1, result["h"].median, result["h"].q3, result["h"].count) == (42, 42, 42, 1)
+
+
+def test_quartiles_of_several_values_in_one_query(django_assert_num_queries):
+    from django.db.models import IntegerField, Value
+    from django.db.models.functions import Cast, Length, Substr
+
+    from reports.selectors.quantiles import quartiles_of_each
+
+    _teams([7, 1, 11, 3, 9, 5], "m")  # names m-0007-0 …: the number, and a second value (its negative)
+    rows = Team.objects.filter(name__startswith="m-")
+    number = Cast(Substr("name", 3, 4), output_field=IntegerField())
+    with django_assert_num_queries(1):
+        found = quartiles_of_each(rows, {"up": number, "down": Value(0) - number, "len": Length("name")})
+    assert (found["up"].q1, found["up"].median, found["up"].q3) == (3.5, 6, 8.5)
+    assert (found["down"].q1, found["down"].median, found["down"].q3) == (-8.5, -6, -3.5)
+    assert found["len"].median == 8 and found["up"].count == 6
+    assert quartiles_of_each(Team.objects.none(), {"up": number}) == {"up": None}

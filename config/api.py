@@ -40,6 +40,7 @@ from learning.api.assessments import AssessmentViewSet
 from learning.api.attendance import AttendanceViewSet
 from learning.api.courses import CourseViewSet, SessionViewSet
 from learning.api.enrolments import EnrollmentViewSet
+from reports.api.figures import ReportViewSet
 from reports.api.research import ResearchExportViewSet
 
 router = DefaultRouter()
@@ -83,6 +84,7 @@ router.register("partner/offers", PartnerOfferViewSet, basename="partner-offer")
 router.register("partner/hire-reports", PartnerHireReportViewSet, basename="partner-hire-report")
 router.register("interview-proposals", InterviewProposalViewSet, basename="interview-proposal")
 router.register("research-exports", ResearchExportViewSet, basename="research-export")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -170,6 +170,16 @@ def follow_up_confirmable_from(due_on: date) -> date:
     return due_on - timedelta(days=FOLLOW_UP_CONFIRM_AHEAD_DAYS)
 
 
+# --- Outcomes (the partner impact page, the outcome reports) --------------------------------------------
+
+# Retention is reported at these follow-up months (each must be one of FOLLOW_UP_MONTHS: the follow-up's
+# due date is the mark).
+RETENTION_MONTHS: tuple[int, ...] = (3, 6, 12)
+# A figure with fewer placements than this behind it is not shown to an employer ("not shown: fewer than
+# 5 placements"): small numbers say little and come close to describing single people.
+MIN_PLACEMENTS_SHOWN = 5
+
+
 # --- Referral stages ------------------------------------------------------------------------------------
 
 PROPOSED = "proposed"

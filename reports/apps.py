@@ -20,6 +20,16 @@ def _register() -> None:
     from casework.roles import Role
     from casework.ui.panels import NavItem, register_nav_item
 
+    register_nav_item(
+        NavItem(
+            key="reports",
+            label=_("Reports"),
+            url_name="reports:report_index",
+            roles=(Role.ADMINISTRATOR, Role.SUPERVISOR, Role.CASEWORKER, Role.TRAINER),
+            order=70,
+            icon="chart-bar",
+        )
+    )
     # The anonymised research export: supervisors (their teams) and administrators (the organisation).
     register_nav_item(
         NavItem(
@@ -27,7 +37,7 @@ def _register() -> None:
             label=_("Research export"),
             url_name="reports:research_export",
             roles=(Role.SUPERVISOR, Role.ADMINISTRATOR),
-            order=70,
+            order=72,
             icon="download",
         )
     )

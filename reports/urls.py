@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import research, summary
+from reports.views import pages, research, summary
 
 app_name = "reports"
 
@@ -14,4 +14,6 @@ urlpatterns: list = [
     # The anonymised research export and its releases (views/research.py)
     path("research/", research.research_export, name="research_export"),
     path("research/releases/", research.research_release_list, name="research_release_list"),
+    path("", pages.report_index, name="report_index"),
+    path("<slug:key>/", pages.report_detail, name="report_detail"),
 ]

@@ -69,6 +69,7 @@ from casework.models import AccessLogEntry, ChangeRecord, Document, Notification
 from casework.roles import Role
 from casework.selectors import reminders as selectors_reminders
 from casework.services import accounts as account_services
+from reports.selectors.catalogue import REPORTS as _REPORTS
 from tests.casework.factories import TeamFactory, UserFactory
 from tests.casework.reminder_factories import make_reminder
 
@@ -2127,6 +2128,45 @@ def portal_interview_requester(world: World, requester: str) -> User:
 # --- end of partner portal: interviews, offers and hire reports --------------------------------------------
 
 
+# --- Reports (issue 17): DESIGN.md's "reports, exports" row -------------------------------------------------
+# Casework staff read every report (over their own caseload, led teams, the organisation: the figures'
+# scope is tested in tests/reports); trainers attendance and language progress only (their own courses);
+# employer users none (the partner impact page is theirs). A report is named by its key, not an object:
+# one row per report key.
+
+
+def report_row(key: str, *, api: bool) -> dict[str, Outcome]:
+    return expect(
+        anonymous=UNAUTHENTICATED if api else LOGIN,
+        administrator=OK,
+        supervisor=OK,
+        caseworker=OK,
+        trainer=OK if _REPORTS[key].for_trainers else DENIED,
+        employer=DENIED,
+    )
+
+
+REPORT_ROWS: dict[Row, dict[str, Outcome]] = {
+    "reports:report_index": expect(
+        anonymous=LOGIN, administrator=OK, supervisor=OK, caseworker=OK, trainer=OK, employer=DENIED
+    ),
+    "report-list": expect(
+        anonymous=UNAUTHENTICATED, administrator=OK, supervisor=OK, caseworker=OK, trainer=OK, employer=DENIED
+    ),
+    **{("reports:report_detail", key): report_row(key, api=False) for key in _REPORTS},
+    **{("report-detail", key): report_row(key, api=True) for key in _REPORTS},
+}
+REPORT_KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
+    (name, key): (lambda key: lambda world, role: {"key": key})(key)
+    for name in ("reports:report_detail", "report-detail")
+    for key in _REPORTS
+}
+
+
+def readable_reports(world: World, role: str) -> list[str]:
+    return [key for key, spec in _REPORTS.items() if spec.readable_by(world.users[role])]
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 # --- Reports: the case summary and the research export (issue 17, research) ------------------------------
@@ -2293,6 +2333,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **PORTAL_MESSAGE_ROWS,
     # Reports: the case summary and the research export (issue 17, research)
     **REPORTS_RESEARCH_ROWS,
+    # Reports (issue 17)
+    **REPORT_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -2416,6 +2458,7 @@ KWARGS.update({row: learning_kwargs(row[0], row[1]) for row in LEARNING_ROWS if 
 KWARGS.update({row: jobs_page_kwargs(row[0], row[1]) for row in JOBS_PAGE_ROWS if isinstance(row, tuple)})
 # Right-to-work checks (issue 16)
 KWARGS.update(RIGHT_TO_WORK_KWARGS)
+KWARGS.update(REPORT_KWARGS)  # reports (issue 17)
 # Portal openings (issue 16, p3)
 KWARGS.update(PORTAL_OPENING_KWARGS)
 # Portal interviews, offers and hire reports (issue 16, helper A)
@@ -2942,6 +2985,7 @@ LIST_CONTENTS.update(PORTAL_INTERVIEW_LIST_CONTENTS)
 LIST_CONTENTS.update(PORTAL_CANDIDATE_LIST_CONTENTS)
 LIST_CONTENTS.update(PORTAL_WORKER_LIST_CONTENTS)
 LIST_CONTENTS["research-export-list"] = ("id", research_releases)  # research releases (issue 17)
+LIST_CONTENTS["report-list"] = ("key", readable_reports)  # reports (issue 17)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

@@ -285,6 +285,9 @@ PAGES: dict[str, Visit] = {
     "my_tasks": Visit("caseworker"),
     "reminder_inbox": Visit("caseworker"),
     "deadlines_ahead": Visit("supervisor"),
+    # Reports (issue 17): one report page stands for all (one template; tests/browser/test_reports.py).
+    "reports:report_index": Visit("supervisor"),
+    "reports:report_detail": Visit("supervisor", lambda demo: {"key": "funnel"}),
     # Learning
     "learning:course_list": Visit("caseworker"),
     "learning:teaching": Visit("trainer"),

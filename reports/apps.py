@@ -16,4 +16,9 @@ class ReportsConfig(AppConfig):
 
 
 def _register() -> None:
-    """Registrations into casework's registries (navigation); filled by the reports and exports."""
+    """Registrations into casework's registries (navigation); filled by the reports and exports.
+
+    The export table sources: every staff list page of the three apps (reports/selectors/*_lists.py)."""
+    from reports.selectors import casework_lists
+
+    casework_lists.register()

@@ -2126,6 +2126,71 @@ def portal_interview_requester(world: World, requester: str) -> User:
 # --- end of partner portal: interviews, offers and hire reports --------------------------------------------
 
 
+# --- Exports (issue 17) -----------------------------------------------------------------------------------
+# DESIGN.md "reports, exports": caseworkers own caseload, supervisors team, trainers own courses,
+# administrators all, employer users none. A list's export follows its page's roles (the applicant list:
+# caseworkers, supervisors, administrators; its rows from visible_to, tests/reports); an export and its
+# file are its maker's alone: anyone else's is a 404.
+EXPORTERS = ("administrator", "supervisor", "caseworker", "trainer")
+
+
+def export_page(own: Outcome) -> dict[str, Outcome]:
+    return expect(anonymous=LOGIN, **dict.fromkeys(EXPORTERS, own), employer=DENIED)
+
+
+EXPORT_ROWS: dict[Row, dict[str, Outcome]] = {
+    ("reports:export_start", "applicants"): expect(
+        anonymous=LOGIN, administrator=OK, supervisor=OK, caseworker=OK, trainer=DENIED, employer=DENIED
+    ),
+    **{
+        (name, case): export_page(OK if case == "own" else NOT_FOUND)
+        for name in ("reports:export_detail", "reports:export_progress", "reports:export_download")
+        for case in ("own", "others")
+    },
+}
+
+
+def export_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name == "reports:export_start":
+            return {"table_key": case}
+        key = f"export {role}" if case == "own" and role in EXPORTERS else "export others"
+        return {"pk": world.objects[key].pk}
+
+    return kwargs
+
+
+def make_export_world(world: World) -> None:
+    """A finished export with its file for each role that may export, and one of someone else's."""
+    from reports.models import Export
+
+    def finished(user: User) -> Export:
+        now = timezone.now()
+        export = Export(
+            user=user,
+            table="applicants",
+            format="csv",
+            status=Export.Status.DONE,
+            row_count=1,
+            rows_done=1,
+            rows_total=1,
+            created=now,
+            finished=now,
+            expires_at=now + timedelta(hours=24),
+        )
+        export.file.save("matrix.csv", ContentFile(b"\xef\xbb\xbfReference\r\n"), save=True)
+        return export
+
+    for role in EXPORTERS:
+        world.objects[f"export {role}"] = finished(world.users[role])
+    world.objects["export others"] = finished(
+        UserFactory(username="matrix-exporter", roles=[Role.CASEWORKER])
+    )
+
+
+# --- end of exports -----------------------------------------------------------------------------------------
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 EXPECTED: dict[Row, dict[str, Outcome]] = {
@@ -2240,6 +2305,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **PORTAL_WORKER_ROWS,
     # Portal messages and employer API accounts (issue 16, helper C)
     **PORTAL_MESSAGE_ROWS,
+    # Exports (issue 17)
+    **EXPORT_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -2379,6 +2446,9 @@ KWARGS.update(
 )
 
 
+KWARGS.update({row: export_kwargs(row[0], row[1]) for row in EXPORT_ROWS if isinstance(row, tuple)})
+
+
 def make_world(role_users: dict[str, User]) -> World:
     world = World(users={str(role): user for role, user in role_users.items()})
     administrator = world.users["administrator"]
@@ -2406,6 +2476,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_portal_messages_world(world)  # portal messages (helper C)
     make_portal_workers_world(world)  # partner portal: placed workers (issue 16, helper B)
     make_portal_interviews_world(world)  # portal interviews, offers and hire reports (helper A)
+    make_export_world(world)  # exports (issue 17)
     return world
 
 

@@ -19,6 +19,8 @@ def _register() -> None:
     """Registrations into casework's registries (navigation); filled by the reports and exports.
 
     The export table sources: every staff list page of the three apps (reports/selectors/*_lists.py)."""
-    from reports.selectors import casework_lists
+    from reports.selectors import casework_lists, jobs_lists, learning_lists
 
     casework_lists.register()
+    learning_lists.register()
+    jobs_lists.register()

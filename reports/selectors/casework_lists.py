@@ -11,10 +11,25 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework import selectors
+from casework.deadlines import registry as deadlines
 from casework.filtersets.applicants import ApplicantFilterSet
+from casework.filtersets.records import TaskFilterSet
+from casework.filtersets.reminders import NotificationFilterSet
 from casework.roles import Role
+from casework.selectors.reminders import notifications_for
 from reports.rules import Cell
-from reports.selectors.tables import CHUNK, Column, TableSource, chunks, filtered
+from reports.selectors.tables import (
+    CHUNK,
+    Col,
+    Column,
+    TableSource,
+    chunks,
+    filtered,
+    person_name,
+    queryset_table,
+    register_table,
+    yes_no,
+)
 
 STAFF = (Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -89,7 +104,61 @@ APPLICANTS = TableSource(
 )
 
 
-def register() -> None:
-    from reports.selectors.tables import register_table
+def _task_status(values: tuple) -> Cell:
+    done, due = values
+    if done:
+        return gettext("Done")
+    if due is not None and due < timezone.localdate():
+        return gettext("Overdue")
+    return gettext("Open")
 
-    register_table(APPLICANTS)
+
+def _deadline_kind(kind: str) -> Cell:
+    try:
+        return str(deadlines.source(kind).label)
+    except KeyError:
+        return kind
+
+
+TASKS = queryset_table(
+    key="tasks",
+    title=_("My tasks"),
+    roles=STAFF,
+    queryset=lambda user: selectors.tasks_assigned_to(user=user),
+    filterset=TaskFilterSet,
+    columns=[
+        Col("title", _("Task"), "title"),
+        Col("reference_code", _("Reference"), "applicant__reference_code"),
+        Col("name", _("Name"), ("applicant__family_name", "applicant__given_name"), person_name),
+        Col("due_date", _("Due"), "due_date"),
+        Col("status", _("Status"), ("done", "due_date"), _task_status),
+    ],
+)
+
+REMINDERS = queryset_table(
+    key="reminders",
+    title=_("Notifications"),
+    roles=STAFF,
+    queryset=lambda user: notifications_for(user=user),
+    filterset=NotificationFilterSet,
+    columns=[
+        Col("reference_code", _("Reference"), "reminder__applicant__reference_code"),
+        Col(
+            "name",
+            _("Name"),
+            ("reminder__applicant__family_name", "reminder__applicant__given_name"),
+            person_name,
+        ),
+        Col("deadline", _("Deadline"), "reminder__source_kind", _deadline_kind),
+        Col("deadline_date", _("Deadline date"), "reminder__deadline_date"),
+        Col("urgent", _("Urgent"), "reminder__urgent", yes_no),
+        Col("received", _("Received"), "created_at"),
+        Col("read", _("Read"), "read_at"),
+        Col("acknowledged", _("Acknowledged"), "deadline_acknowledged", yes_no),
+    ],
+)
+
+
+def register() -> None:
+    for source in (APPLICANTS, TASKS, REMINDERS):
+        register_table(source)

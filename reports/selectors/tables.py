@@ -25,6 +25,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from reports.rules import Cell
 
@@ -115,12 +116,17 @@ def chunks(iterable: Iterable, size: int = CHUNK) -> Iterator[list]:
 
 @dataclass(frozen=True)
 class Col:
-    """A column of `queryset_table`: a `values()` lookup, optionally shown through `display`."""
+    """A column of `queryset_table`: one `values()` lookup, or several (then `display` receives them
+    as a tuple), optionally shown through `display`."""
 
     key: str
     label: Any
-    lookup: str
+    lookup: str | tuple[str, ...]
     display: Callable[[Any], Cell] | None = None
+
+    @property
+    def lookups(self) -> tuple[str, ...]:
+        return (self.lookup,) if isinstance(self.lookup, str) else self.lookup
 
 
 def choice_display(choices: Iterable[tuple[Any, Any]]) -> Callable[[Any], Cell]:
@@ -129,8 +135,6 @@ def choice_display(choices: Iterable[tuple[Any, Any]]) -> Callable[[Any], Cell]:
 
 
 def yes_no(value: Any) -> Cell:
-    from django.utils.translation import gettext
-
     return gettext("yes") if value else gettext("no")
 
 
@@ -140,32 +144,40 @@ def queryset_table(
     title: Any,
     roles: tuple[str, ...],
     queryset: Callable[[Any], QuerySet],
-    filterset: type,
+    filterset: type | None,
     columns: Sequence[Col],
     order_by: Sequence[str] = (),
 ) -> TableSource:
     """A source reading `columns` with `.values_list(...).iterator(chunk_size=CHUNK)` from
-    `queryset(user)` (which starts from visible_to) filtered by `filterset`: one query for the rows,
-    one for the count, whatever their number."""
+    `queryset(user)` (the list page's own selector, which starts from visible_to) filtered by
+    `filterset` (None: a list without filters): one query for the rows, one for the count, whatever
+    their number."""
 
     def rows_qs(user, params: QueryDict) -> QuerySet:
-        qs = filtered(filterset, params, queryset(user), user)
+        qs = queryset(user)
+        if filterset is not None:
+            qs = filtered(filterset, params, qs, user)
         if order_by and not params.get("sort"):
             qs = qs.order_by(*order_by)
-        return qs
+        return qs.prefetch_related(None)
+
+    lookups = [lookup for column in columns for lookup in column.lookups]
 
     def rows(user, params: QueryDict) -> Iterator[Sequence[Cell]]:
-        qs = rows_qs(user, params).values_list(*[column.lookup for column in columns])
-        for values in qs.iterator(chunk_size=CHUNK):
-            yield [
-                column.display(value) if column.display else value
-                for column, value in zip(columns, values, strict=True)
-            ]
+        for values in rows_qs(user, params).values_list(*lookups).iterator(chunk_size=CHUNK):
+            row: list[Cell] = []
+            index = 0
+            for column in columns:
+                width = len(column.lookups)
+                value: Any = values[index] if width == 1 else tuple(values[index : index + width])
+                index += width
+                row.append(column.display(value) if column.display else value)
+            yield row
 
     def count(user, params: QueryDict) -> int:
         return rows_qs(user, params).order_by().count()
 
-    names = tuple(getattr(filterset, "base_filters", {}).keys())
+    names = tuple(getattr(filterset, "base_filters", {}).keys()) if filterset is not None else ()
     return TableSource(
         key=key,
         title=title,
@@ -175,3 +187,13 @@ def queryset_table(
         roles=roles,
         filter_names=names,
     )
+
+
+def person_name(values: tuple[Any, ...]) -> str:
+    """(family name, given name) as the lists show it: FAMILY Given."""
+    family, given = values
+    return " ".join(part for part in ((family or "").upper(), given or "") if part)
+
+
+def choices_of(model, field_name: str) -> Callable[[Any], Cell]:
+    return choice_display(model._meta.get_field(field_name).choices or ())

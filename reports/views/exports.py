@@ -36,9 +36,14 @@ def export_start(request: AuthenticatedRequest, table_key: str) -> HttpResponse:
     source = table(table_key)
     if source is None:
         raise Http404
-    fmt = request.GET.get("format", "csv")
+    # The first `format` is the export's (the menu puts it first); a list may have a filter of that name
+    # too (the course list's in person/online), whose value follows.
+    params = request.GET.copy()
+    formats = params.getlist("format")
+    fmt = formats[0] if formats else "csv"
+    params.setlist("format", formats[1:])
     try:
-        plan = services.export_plan(by=request.user, table_key=table_key, fmt=fmt, params=request.GET)
+        plan = services.export_plan(by=request.user, table_key=table_key, fmt=fmt, params=params)
     except ValidationError as error:
         return render(
             request,

@@ -289,5 +289,17 @@ def test_the_task_is_safe_to_run_twice(done_export):
 
 def test_list_page_carries_its_filters_into_the_menu(client_for, caseworker, people):
     html = client_for(caseworker).get("/applicants/", {"case_stage": "intake", "page": "1"}).content.decode()
-    assert f"{URL}?case_stage=intake&amp;format=csv" in html
-    assert f"{URL}?case_stage=intake&amp;format=xlsx" in html
+    assert f"{URL}?format=csv&amp;case_stage=intake&amp;page=1" in html
+    assert f"{URL}?format=xlsx&amp;case_stage=intake&amp;page=1" in html
+
+
+def test_a_list_filter_named_format_follows_the_exports(client_for, trainer):
+    from tests.learning.factories import CourseFactory
+
+    CourseFactory(name="Online one", format="online", trainers=[trainer])
+    CourseFactory(name="In person", format="in_person", trainers=[trainer])
+    html = client_for(trainer).get("/learning/courses/", {"format": "online"}).content.decode()
+    assert "/reports/exports/courses/?format=csv&amp;format=online" in html
+    response = client_for(trainer).get("/reports/exports/courses/?format=csv&format=online")
+    assert response.status_code == 200
+    assert b"Online one" in b"".join(response.streaming_content)

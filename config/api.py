@@ -40,6 +40,7 @@ from learning.api.assessments import AssessmentViewSet
 from learning.api.attendance import AttendanceViewSet
 from learning.api.courses import CourseViewSet, SessionViewSet
 from learning.api.enrolments import EnrollmentViewSet
+from reports.api.exports import ExportViewSet
 
 router = DefaultRouter()
 router.register("teams", TeamViewSet, basename="team")
@@ -81,6 +82,7 @@ router.register("partner/interviews", PartnerInterviewViewSet, basename="partner
 router.register("partner/offers", PartnerOfferViewSet, basename="partner-offer")
 router.register("partner/hire-reports", PartnerHireReportViewSet, basename="partner-hire-report")
 router.register("interview-proposals", InterviewProposalViewSet, basename="interview-proposal")
+router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

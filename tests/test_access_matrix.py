@@ -2138,16 +2138,52 @@ def export_page(own: Outcome) -> dict[str, Outcome]:
     return expect(anonymous=LOGIN, **dict.fromkeys(EXPORTERS, own), employer=DENIED)
 
 
-EXPORT_ROWS: dict[Row, dict[str, Outcome]] = {
-    ("reports:export_start", "applicants"): expect(
-        anonymous=LOGIN, administrator=OK, supervisor=OK, caseworker=OK, trainer=DENIED, employer=DENIED
+EXPORT_TABLE_ROLES = {
+    # table: the roles of its list page (the applicant list, my tasks, the inbox, jobs' lists: staff)
+    **dict.fromkeys(
+        (
+            "applicants",
+            "tasks",
+            "reminders",
+            "employers",
+            "openings",
+            "referrals",
+            "placements",
+            "follow-ups",
+        ),
+        ("administrator", "supervisor", "caseworker"),
     ),
+    "courses": EXPORTERS,
+    "teaching": ("trainer",),
+}
+
+EXPORT_ROWS: dict[Row, dict[str, Outcome]] = {
+    **{
+        ("reports:export_start", key): export_page(OK)
+        | {role: DENIED for role in EXPORTERS if role not in roles}
+        for key, roles in EXPORT_TABLE_ROLES.items()
+    },
     **{
         (name, case): export_page(OK if case == "own" else NOT_FOUND)
         for name in ("reports:export_detail", "reports:export_progress", "reports:export_download")
         for case in ("own", "others")
     },
+    # The API: one's own exports only (POST starts one: tests/reports/test_api.py)
+    "export-list": expect(anonymous=UNAUTHENTICATED, **dict.fromkeys(EXPORTERS, OK), employer=DENIED),
+    **{
+        (name, case): expect(
+            anonymous=UNAUTHENTICATED,
+            **dict.fromkeys(EXPORTERS, OK if case == "own" else NOT_FOUND),
+            employer=DENIED,
+        )
+        for name in ("export-detail", "export-download")
+        for case in ("own", "others")
+    },
 }
+
+
+def own_export_ids(world: World, role: str) -> list[int]:
+    return [world.objects[f"export {role}"].pk] if role in EXPORTERS else []
 
 
 def export_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
@@ -2919,6 +2955,7 @@ LIST_CONTENTS["consent-list"] = ("applicant", readable_consents_with_portal_shar
 LIST_CONTENTS.update(PORTAL_INTERVIEW_LIST_CONTENTS)
 LIST_CONTENTS.update(PORTAL_CANDIDATE_LIST_CONTENTS)
 LIST_CONTENTS.update(PORTAL_WORKER_LIST_CONTENTS)
+LIST_CONTENTS["export-list"] = ("id", own_export_ids)  # exports (issue 17)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

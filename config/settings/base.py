@@ -359,6 +359,10 @@ SPECTACULAR_SETTINGS = {
         "NotificationPurposeEnum": "casework.models.reminders.Notification.Purpose",
         "OutgoingEmailPurposeEnum": "casework.models.reminders.OutgoingEmail.Purpose",
         "CourseKindEnum": "learning.models.courses.CourseKind",
+        "ExportFormatEnum": "reports.models.exports.Export.Format",
+        # The course format keeps its name beside the export's format (issue 17).
+        "FormatEnum": "learning.models.courses.CourseFormat",
+        "ExportStatusEnum": "reports.models.exports.Export.Status",
         "EnrollmentStatusEnum": "learning.models.enrolments.EnrollmentStatus",
         "AttendanceStatusEnum": "learning.models.attendance.AttendanceStatus",
         "CefrLevelEnum": "learning.rules.CEFR_CHOICES",

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     only = [part.strip() for part in args.only.split(",") if part.strip()]
     sweep_figures = None if only else sweep.measure()
     print(f"Sweep: {sweep_figures or 'skipped (--only)'}", flush=True)
-    export_figures = None if only else exports.measure()
+    export_figures = None if only else exports.measure_apart(url)
     print(f"Exports: {export_figures or 'skipped (--only)'}", flush=True)
     bench_paths = paths.build_paths()
     if only:

@@ -94,6 +94,10 @@ def table(document: dict) -> str:
         lines.append(
             f"| {label} | {run['seconds']:.2f} | {run['queries']} | {run['created']} | ≤ {run['target_seconds']:g} s |"
         )
+    if document.get("exports"):
+        from bench import exports
+
+        lines += ["", exports.table(document["exports"])]
     seed = document["seed"]
     if seed.get("seconds") is not None:
         lines.append(

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import load, paths, report, server, sweep
+    from bench import exports, load, paths, report, server, sweep
 
     load.wrk_path()  # fail before the long part when the load generator is missing
     seed = dataset.prepare(args.scale)
@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> None:
     only = [part.strip() for part in args.only.split(",") if part.strip()]
     sweep_figures = None if only else sweep.measure()
     print(f"Sweep: {sweep_figures or 'skipped (--only)'}", flush=True)
+    export_figures = None if only else exports.measure_apart(url)
+    print(f"Exports: {export_figures or 'skipped (--only)'}", flush=True)
     bench_paths = paths.build_paths()
     if only:
         bench_paths = [path for path in bench_paths if any(part in path.key for part in only)]
@@ -127,6 +129,7 @@ def main(argv: list[str] | None = None) -> None:
         "dataset": seed.counts,
         "seed": {"seconds": seed.seconds, "ran": seed.seeded},
         "sweep": sweep_figures,
+        "exports": export_figures,
         "paths": results,
     }
     if only:

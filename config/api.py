@@ -40,6 +40,7 @@ from learning.api.assessments import AssessmentViewSet
 from learning.api.attendance import AttendanceViewSet
 from learning.api.courses import CourseViewSet, SessionViewSet
 from learning.api.enrolments import EnrollmentViewSet
+from reports.api.exports import ExportViewSet
 from reports.api.figures import ReportViewSet
 from reports.api.research import ResearchExportViewSet
 
@@ -85,6 +86,7 @@ router.register("partner/hire-reports", PartnerHireReportViewSet, basename="part
 router.register("interview-proposals", InterviewProposalViewSet, basename="interview-proposal")
 router.register("research-exports", ResearchExportViewSet, basename="research-export")
 router.register("reports", ReportViewSet, basename="report")
+router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -16,9 +16,11 @@ class ReportsConfig(AppConfig):
 
 
 def _register() -> None:
-    """Registrations into casework's registries (navigation); filled by the reports and exports."""
+    """Registrations into casework's registries (navigation), and the export table sources: every staff
+    list page of the three apps (reports/selectors/*_lists.py)."""
     from casework.roles import Role
     from casework.ui.panels import NavItem, register_nav_item
+    from reports.selectors import casework_lists, jobs_lists, learning_lists
 
     register_nav_item(
         NavItem(
@@ -41,3 +43,7 @@ def _register() -> None:
             icon="download",
         )
     )
+
+    casework_lists.register()
+    learning_lists.register()
+    jobs_lists.register()

@@ -2167,6 +2167,107 @@ def readable_reports(world: World, role: str) -> list[str]:
     return [key for key, spec in _REPORTS.items() if spec.readable_by(world.users[role])]
 
 
+# --- Exports (issue 17) -----------------------------------------------------------------------------------
+# DESIGN.md "reports, exports": caseworkers own caseload, supervisors team, trainers own courses,
+# administrators all, employer users none. A list's export follows its page's roles (the applicant list:
+# caseworkers, supervisors, administrators; its rows from visible_to, tests/reports); an export and its
+# file are its maker's alone: anyone else's is a 404.
+EXPORTERS = ("administrator", "supervisor", "caseworker", "trainer")
+
+
+def export_page(own: Outcome) -> dict[str, Outcome]:
+    return expect(anonymous=LOGIN, **dict.fromkeys(EXPORTERS, own), employer=DENIED)
+
+
+EXPORT_TABLE_ROLES = {
+    # table: the roles of its list page (the applicant list, my tasks, the inbox, jobs' lists: staff)
+    **dict.fromkeys(
+        (
+            "applicants",
+            "tasks",
+            "reminders",
+            "employers",
+            "openings",
+            "referrals",
+            "placements",
+            "follow-ups",
+        ),
+        ("administrator", "supervisor", "caseworker"),
+    ),
+    "courses": EXPORTERS,
+    "teaching": ("trainer",),
+}
+
+EXPORT_ROWS: dict[Row, dict[str, Outcome]] = {
+    **{
+        ("reports:export_start", key): export_page(OK)
+        | {role: DENIED for role in EXPORTERS if role not in roles}
+        for key, roles in EXPORT_TABLE_ROLES.items()
+    },
+    **{
+        (name, case): export_page(OK if case == "own" else NOT_FOUND)
+        for name in ("reports:export_detail", "reports:export_progress", "reports:export_download")
+        for case in ("own", "others")
+    },
+    # The API: one's own exports only (POST starts one: tests/reports/test_api.py)
+    "export-list": expect(anonymous=UNAUTHENTICATED, **dict.fromkeys(EXPORTERS, OK), employer=DENIED),
+    **{
+        (name, case): expect(
+            anonymous=UNAUTHENTICATED,
+            **dict.fromkeys(EXPORTERS, OK if case == "own" else NOT_FOUND),
+            employer=DENIED,
+        )
+        for name in ("export-detail", "export-download")
+        for case in ("own", "others")
+    },
+}
+
+
+def own_export_ids(world: World, role: str) -> list[int]:
+    return [world.objects[f"export {role}"].pk] if role in EXPORTERS else []
+
+
+def export_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        if name == "reports:export_start":
+            return {"table_key": case}
+        key = f"export {role}" if case == "own" and role in EXPORTERS else "export others"
+        return {"pk": world.objects[key].pk}
+
+    return kwargs
+
+
+def make_export_world(world: World) -> None:
+    """A finished export with its file for each role that may export, and one of someone else's."""
+    from reports.models import Export
+
+    def finished(user: User) -> Export:
+        now = timezone.now()
+        export = Export(
+            user=user,
+            table="applicants",
+            format="csv",
+            status=Export.Status.DONE,
+            row_count=1,
+            rows_done=1,
+            rows_total=1,
+            created=now,
+            finished=now,
+            expires_at=now + timedelta(hours=24),
+        )
+        export.file.save("matrix.csv", ContentFile(b"\xef\xbb\xbfReference\r\n"), save=True)
+        return export
+
+    for role in EXPORTERS:
+        world.objects[f"export {role}"] = finished(world.users[role])
+    world.objects["export others"] = finished(
+        UserFactory(username="matrix-exporter", roles=[Role.CASEWORKER])
+    )
+
+
+# --- end of exports -----------------------------------------------------------------------------------------
+
+
 # --- The matrix ----------------------------------------------------------------------------------------
 
 # --- Reports: the case summary and the research export (issue 17, research) ------------------------------
@@ -2335,6 +2436,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **REPORTS_RESEARCH_ROWS,
     # Reports (issue 17)
     **REPORT_ROWS,
+    # Exports (issue 17)
+    **EXPORT_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -2479,6 +2582,9 @@ KWARGS.update(
 )
 
 
+KWARGS.update({row: export_kwargs(row[0], row[1]) for row in EXPORT_ROWS if isinstance(row, tuple)})
+
+
 def make_world(role_users: dict[str, User]) -> World:
     world = World(users={str(role): user for role, user in role_users.items()})
     administrator = world.users["administrator"]
@@ -2507,6 +2613,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_portal_workers_world(world)  # partner portal: placed workers (issue 16, helper B)
     make_portal_interviews_world(world)  # portal interviews, offers and hire reports (helper A)
     make_research_world(world)  # research releases (issue 17, research)
+    make_export_world(world)  # exports (issue 17)
     return world
 
 
@@ -2986,6 +3093,7 @@ LIST_CONTENTS.update(PORTAL_CANDIDATE_LIST_CONTENTS)
 LIST_CONTENTS.update(PORTAL_WORKER_LIST_CONTENTS)
 LIST_CONTENTS["research-export-list"] = ("id", research_releases)  # research releases (issue 17)
 LIST_CONTENTS["report-list"] = ("key", readable_reports)  # reports (issue 17)
+LIST_CONTENTS["export-list"] = ("id", own_export_ids)  # exports (issue 17)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

@@ -210,8 +210,16 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(hour=7, minute=45),
             "options": {"expires": 60 * 60 * 23},
         },
+        # Reports: the files of exports past their 24 hours are deleted (issue 17).
+        "expired-exports": {
+            "task": "reports.tasks.delete_expired_exports",
+            "schedule": crontab(minute=35),
+            "options": {"expires": 60 * 50},
+        },
     }
 )
+# Exports: up to this many rows are written while the user waits, more by a Celery task (issue 17).
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5_000)
 # /healthz reports beat as down when its heartbeat is older than this.
 BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", max(5 * BEAT_HEARTBEAT_SECONDS, 300))
 
@@ -354,6 +362,10 @@ SPECTACULAR_SETTINGS = {
         "NotificationPurposeEnum": "casework.models.reminders.Notification.Purpose",
         "OutgoingEmailPurposeEnum": "casework.models.reminders.OutgoingEmail.Purpose",
         "CourseKindEnum": "learning.models.courses.CourseKind",
+        "ExportFormatEnum": "reports.models.exports.Export.Format",
+        # The course format keeps its name beside the export's format (issue 17).
+        "FormatEnum": "learning.models.courses.CourseFormat",
+        "ExportStatusEnum": "reports.models.exports.Export.Status",
         "EnrollmentStatusEnum": "learning.models.enrolments.EnrollmentStatus",
         "AttendanceStatusEnum": "learning.models.attendance.AttendanceStatus",
         "CefrLevelEnum": "learning.rules.CEFR_CHOICES",

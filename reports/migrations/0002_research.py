@@ -8,10 +8,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('casework', '0015_outbox_notifications'),
+        ('reports', '0001_exports'),
     ]
 
     operations = [

@@ -184,11 +184,11 @@ def research_workbook(*, release: ResearchRelease, rows: list[dict[str, str]]) -
     for label, value in (
         (_("Release"), f"#{release.pk}"),
         (_("Made on"), timezone.localdate(release.created_at).isoformat()),
-        (_("Recipient"), rules.text_cell(release.recipient)),
+        (_("Recipient"), rules.escape_cell(release.recipient)),
         (_("k-anonymity met"), release.k_met),
         (_("k asked for"), release.k_requested),
         (_("Rows"), release.row_count),
-        (_("Team"), rules.text_cell(release.team.name) if release.team else _("All")),
+        (_("Team"), rules.escape_cell(release.team.name) if release.team else _("All")),
         (_("Intake from"), release.intake_from.isoformat() if release.intake_from else ""),
         (_("Intake to"), release.intake_to.isoformat() if release.intake_to else ""),
         (

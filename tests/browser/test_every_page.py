@@ -209,6 +209,14 @@ class Demo:
         )
         return {"token": token}
 
+    def export(self) -> dict[str, int]:
+        """A finished export of the caseworker's applicants (written now, committed: the module's world)."""
+        from reports.services import exports
+
+        user = self.user("caseworker")
+        plan = exports.export_plan(by=user, table_key="applicants", fmt="xlsx", params={})
+        return {"pk": exports.export_write_now(by=user, plan=plan, through="test").pk}
+
     def password_reset_link(self) -> dict[str, str]:
         # caseworker2 never signs in here: the token (made of the last sign-in) stays valid.
         user = self.user("caseworker2")
@@ -365,6 +373,8 @@ PAGES: dict[str, Visit] = {
     "reports:applicant_summary": applicant_page(),
     "reports:research_export": Visit("supervisor"),
     "reports:research_release_list": Visit("supervisor"),
+    # Exports (issue 17)
+    "reports:export_detail": Visit("caseworker", lambda demo: demo.export()),
 }
 
 # Whole parts of the site that are not pages of the application, by the start of their path.
@@ -418,6 +428,10 @@ EXCLUDED: dict[str, str] = {
     "partner_hire_report": "POST only (the portal candidate page's Report hire)",
     "jobs:proposal_confirm": "POST only (the staff referral page's Confirm per proposed time)",
     "jobs:proposal_decline": "POST only (the staff referral page's Decline the proposal)",
+    # Exports (issue 17): the list pages' Export menu leads here.
+    "reports:export_start": "a file download (up to EXPORT_SYNC_MAX_ROWS rows) or a redirect to the export page",
+    "reports:export_progress": "htmx fragment: the export page's progress, polled",
+    "reports:export_download": "a file download (the export's file)",
 }
 
 

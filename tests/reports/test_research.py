@@ -111,8 +111,8 @@ def test_generalising_replaces_only_the_small_classes_values():
 
 
 def test_a_cell_starting_like_a_formula_is_escaped():
-    assert rules.text_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert rules.text_cell("University of Tokyo") == "University of Tokyo"
+    assert rules.escape_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert rules.escape_cell("University of Tokyo") == "University of Tokyo"
 
 
 # --- The export ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from casework.deadlines.registry import Deadline, offset_label, sources
+from casework.models.accounts import Heartbeat
 from casework.models.reminders import ON_RECORD, OVERDUE, Reminder
 
 
@@ -137,6 +138,9 @@ def sweep(
             continue
         with transaction.atomic():
             _apply(kind, planned, current, ids, result)
+    if not dry_run and wanted is None and ids is None:
+        # A whole sweep ran: the administrator's home shows when (the "sweep" heartbeat).
+        Heartbeat.objects.update_or_create(name="sweep", defaults={"at": timezone.now()})
     return result
 
 

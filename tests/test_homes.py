@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.models import Applicant, ChangeRecord, User
 from casework.roles import Role

@@ -143,3 +143,30 @@ def test_the_panel_costs_one_query_on_the_applicant_page(ready, caseworker, clie
     with CaptureQueriesContext(connection) as without_panel:
         page(client, ready)
     assert len(with_panel) - len(without_panel) == 1  # the level; the right to work is prefetched
+
+
+# Who may POST the confirmation (the access matrix's GET rows are in tests/test_access_matrix.py).
+POST_OUTCOMES = {
+    "caseworker": 302,  # own caseload
+    "supervisor": 302,  # the team they lead
+    "administrator": 302,
+    "teammate": 403,  # reads the shared team caseload, may not change it
+    "other_caseworker": 404,  # another team's: not visible
+    "other_supervisor": 404,
+    "trainer": 403,  # the role check
+    "employer": 403,
+}
+
+
+@pytest.mark.parametrize(("requester", "status"), POST_OUTCOMES.items())
+def test_who_may_confirm(ready, client_for, request, requester, status):
+    user = request.getfixturevalue(requester)
+    response = client_for(user).post(confirm_url(ready))
+    assert response.status_code == status
+    ready.refresh_from_db()
+    assert (ready.case_stage == CaseStage.JOB_READY) == (status == 302)
+
+
+def test_signed_out_is_sent_to_sign_in(ready, client):
+    response = client.post(confirm_url(ready))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -140,7 +140,13 @@ def sweep(
             _apply(kind, planned, current, ids, result)
     if not dry_run and wanted is None and ids is None:
         # A whole sweep ran: the administrator's home shows when (the "sweep" heartbeat).
-        Heartbeat.objects.update_or_create(name="sweep", defaults={"at": timezone.now()})
+        # One upsert, the same query whether or not a sweep ran before (the sweep's count is constant).
+        Heartbeat.objects.bulk_create(
+            [Heartbeat(name="sweep", at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["name"],
+            update_fields=["at"],
+        )
     return result
 
 

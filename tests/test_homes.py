@@ -175,6 +175,10 @@ def test_caseworker_home_shows_their_own_caseload_only(world, client_for):
     assert "Record" in panel(html, "follow_ups")
     assert "City a0" not in html  # the activity shows titles, not values
     assert "elsewhere" not in html and "bounce" not in html  # failed e-mails are the supervisor's
+    # Another team's caseworker: none of it (their own people take no class; their task is theirs).
+    elsewhere = home(client_for(world.other_caseworker))
+    assert "Evening Japanese" not in elsewhere and "own task" not in elsewhere
+    assert "other task a0" in panel(elsewhere, "overdue_tasks")
 
 
 def test_caseworker_home_queries_do_not_grow_with_data(world, client_for):

@@ -60,37 +60,42 @@ def courses_ending(*, user: User, today: date | None = None, days: int = COURSES
 
 
 @dataclass(frozen=True)
+class ClassRow:
+    session: Session
+    people_count: int  # of the caseload's people enrolled in its course
+
+
+@dataclass(frozen=True)
 class PeopleClasses:
-    today: list[Session]
-    week: list[Session]  # the rest of this week (to Sunday), today's excluded
+    today: list[ClassRow]
+    week: list[ClassRow]  # the rest of this week (to Sunday), today's excluded
     week_total: int
 
 
 def classes_of_people(*, user: User, scope: str, today: date | None = None) -> PeopleClasses:
     """Sessions today and this week of the courses the caseload's people are enrolled in, each with how
-    many of them it holds (two queries: the sessions, their count)."""
+    many of them it holds (three queries: the sessions, their count, the people per course)."""
     today = today or timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     zone = timezone.get_current_timezone()
     start = datetime.combine(today, time.min, tzinfo=zone)  # what is left of the week, today included
     end = datetime.combine(monday + timedelta(days=7), time.min, tzinfo=zone)
     people = caseload(user=user, scope=scope).values("pk")
-    mine = Q(course__enrollments__status=EnrollmentStatus.ENROLLED, course__enrollments__applicant__in=people)
-    sessions = (
-        Session.objects.visible_to(user)
-        .filter(cancelled=False, starts_at__gte=start, starts_at__lt=end)
-        .filter(
-            course__in=Enrollment.objects.filter(
-                status=EnrollmentStatus.ENROLLED, applicant__in=people
-            ).values("course_id")
-        )
+    theirs = Enrollment.objects.filter(status=EnrollmentStatus.ENROLLED, applicant__in=people)
+    sessions = Session.objects.visible_to(user).filter(
+        cancelled=False, starts_at__gte=start, starts_at__lt=end, course__in=theirs.values("course_id")
     )
-    rows = list(
-        sessions.select_related("course")
-        .annotate(people_count=Count("course__enrollments", filter=mine, distinct=True))
-        .order_by("starts_at", "pk")[: HOME_ROWS * 2]
-    )
+    rows = list(sessions.select_related("course").order_by("starts_at", "pk")[: HOME_ROWS * 2])
     total = sessions.count()
-    todays = [row for row in rows if timezone.localtime(row.starts_at).date() == today]
-    others = [row for row in rows if timezone.localtime(row.starts_at).date() != today]
+    # How many of the people each course holds: one grouped query for the week's courses (a count joined
+    # into the sessions' query multiplied its rows by the enrolments).
+    counts = dict(
+        theirs.filter(course_id__in=sessions.values("course_id"))
+        .order_by()
+        .values_list("course_id")
+        .annotate(n=Count("pk"))
+    )
+    shown = [ClassRow(row, counts.get(row.course_id, 0)) for row in rows]
+    todays = [row for row in shown if timezone.localtime(row.session.starts_at).date() == today]
+    others = [row for row in shown if timezone.localtime(row.session.starts_at).date() != today]
     return PeopleClasses(todays, others, total)

@@ -15,3 +15,6 @@ class CaseworkConfig(AppConfig):
         from casework.deadlines import sources
 
         sources.register()
+        from casework.ui import home
+
+        home.register()  # casework's own panels of the home page; learning and jobs add theirs

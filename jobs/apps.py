@@ -58,6 +58,17 @@ def _register() -> None:
             tab="employment",
         ),
     )
+    # The home page: follow-ups due of the caseload's placed people.
+    register_panel(
+        "home",
+        Panel(
+            key="follow_ups",
+            title=_("Follow-ups due"),
+            template="jobs/home/follow_ups.html",
+            context=_home_follow_ups_context,
+            order=30,
+        ),
+    )
 
     register_source(
         DeadlineSource(
@@ -110,6 +121,12 @@ def _applicant_employment_context(*, user, applicant, **objects):
     from jobs.ui.employment import applicant_panel_context
 
     return applicant_panel_context(user=user, applicant=applicant, **objects)
+
+
+def _home_follow_ups_context(**kwargs):
+    from jobs.ui.home import follow_ups_context
+
+    return follow_ups_context(**kwargs)
 
 
 def _follow_ups(**kwargs):

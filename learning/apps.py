@@ -65,14 +65,18 @@ def _register() -> None:
             icon="calendar-event",
         )
     )
+    _register_home_panels()
+    # The applicant page's job-ready suggestion (an assessed level and a right to work): learning knows
+    # levels, casework the right to work; staff who may change the person confirm it.
     register_panel(
-        "home",
+        "applicant",
         Panel(
-            key="teaching",
-            title=_("Today's sessions"),
-            template="learning/_home_panel.html",
-            context=_home_teaching_context,
-            order=10,
+            key="job_ready",
+            title=_("Job-ready?"),
+            template="learning/panel_job_ready.html",
+            context=_job_ready_context,
+            order=5,
+            tab="overview",
         ),
     )
     # Titles of learning's rows in a person's change history ("Course completed", not "Enrolment changed").
@@ -106,15 +110,42 @@ def _assessment_history_title(action, changes):
     }.get(action)
 
 
-def _home_teaching_context(*, user, **objects):
-    """A trainer's sessions today on the home page, each a link to its attendance; None for others."""
-    from casework.roles import Role
+def _register_home_panels() -> None:
+    """The home page: a trainer's sessions today, absence streaks and courses ending soon; the classes of
+    a caseworker's (a supervisor's teams') people today and this week."""
+    from casework.ui.panels import Panel, register_panel
 
-    if not user.has_role(Role.TRAINER):
-        return None
-    from learning.selectors import sessions_today
+    for key, title, context, order in (
+        ("teaching", _("Today's sessions"), "teaching_context", 10),
+        ("absences", _("Absence streaks"), "absences_context", 11),
+        ("courses_ending", _("Courses ending soon"), "courses_ending_context", 12),
+        ("people_classes", _("Classes of your people"), "people_classes_context", 40),
+    ):
+        register_panel(
+            "home",
+            Panel(
+                key=key,
+                title=title,
+                template=f"learning/home/{key}.html",
+                context=_home_context(context),
+                order=order,
+            ),
+        )
 
-    return {"teaching_sessions": list(sessions_today(user=user))}
+
+def _home_context(name: str):
+    def context(**kwargs):
+        from learning.ui import home
+
+        return getattr(home, name)(**kwargs)
+
+    return context
+
+
+def _job_ready_context(*, user, applicant, **objects):
+    from learning.ui.home import job_ready_context
+
+    return job_ready_context(user=user, applicant=applicant, **objects)
 
 
 def _applicant_learning_context(*, user, applicant, **objects):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning.views import assessments, attendance, courses, enrolments, learners
+from learning.views import assessments, attendance, courses, enrolments, job_ready, learners
 
 app_name = "learning"
 
@@ -31,6 +31,12 @@ urlpatterns = [
         "learners/<str:reference_code>/assessments/add/",
         assessments.assessment_add,
         name="assessment_add",
+    ),
+    # The applicant page's job-ready suggestion: staff confirm it (POST only).
+    path(
+        "learners/<str:reference_code>/job-ready/",
+        job_ready.job_ready_confirm,
+        name="job_ready_confirm",
     ),
     path("assessments/<int:pk>/edit/", assessments.assessment_edit, name="assessment_edit"),
     path("assessments/<int:pk>/delete/", assessments.assessment_delete, name="assessment_delete"),

@@ -783,6 +783,13 @@ LEARNING_ROWS: dict[Row, dict[str, Outcome]] = {
         for case in APPLICANT_CASES
     },
     ("learning:enrollment_complete", "own"): LEARNING_POST_ONLY,
+    # Confirming the applicant page's job-ready suggestion (POST only): staff pass the role check and a GET
+    # is refused by the method check, whoever the person is; trainers and employer users are refused by
+    # the role check. What a POST does per case (own, read-only, others) is tests/learning/views/test_job_ready.py.
+    **{
+        ("learning:job_ready_confirm", case): {**LEARNING_POST_ONLY, "trainer": DENIED}
+        for case in APPLICANT_CASES
+    },
     **{("learning:enrollment_drop", case): enrollment_drop_page(case) for case in APPLICANT_CASES},
     # The API (learning/api): lists hold what each role may read (LIST_CONTENTS).
     **{
@@ -815,7 +822,7 @@ def learning_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, An
             if name == "learning:session_cancel":
                 keyed = f"session ahead {case}"  # only a session that has not begun can be cancelled
             return {"pk": world.objects[keyed].pk}
-        if name in ("learning:learner_detail", "learning:assessment_add"):
+        if name in ("learning:learner_detail", "learning:assessment_add", "learning:job_ready_confirm"):
             return {"reference_code": world.objects[f"applicant {case}"].reference_code}
         if name in (
             "learning:assessment_certificate",

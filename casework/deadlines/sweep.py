@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from casework.deadlines.registry import Deadline, offset_label, sources
+from casework.models.accounts import Heartbeat
 from casework.models.reminders import ON_RECORD, OVERDUE, Reminder
 
 
@@ -137,6 +138,15 @@ def sweep(
             continue
         with transaction.atomic():
             _apply(kind, planned, current, ids, result)
+    if not dry_run and wanted is None and ids is None:
+        # A whole sweep ran: the administrator's home shows when (the "sweep" heartbeat).
+        # One upsert, the same query whether or not a sweep ran before (the sweep's count is constant).
+        Heartbeat.objects.bulk_create(
+            [Heartbeat(name="sweep", at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["name"],
+            update_fields=["at"],
+        )
     return result
 
 

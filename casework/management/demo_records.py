@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from casework import services
-from casework.models import Applicant, CaseNote, Document, Task, User
+from casework.models import Applicant, CaseNote, Document, OutgoingEmail, Task, User
 
 
 def tiny_pdf(text: str = "Tobira sample document") -> bytes:
@@ -182,3 +182,27 @@ def add_demo_records(*, people: dict[str, Applicant], users: dict[str, User]) ->
         )
         counts["documents"] += 1
     return counts
+
+
+# One e-mail that failed for good (a caseworker's mailbox refused it), so the supervisor's and the
+# administrator's homes show what a failed e-mail looks like. Keyed by its topic: added once.
+FAILED_EMAIL_TOPIC = "demo:bounced-digest"
+
+
+def add_demo_failed_email(*, users: dict[str, User]) -> int:
+    recipient = users["caseworker2"]
+    _email, created = OutgoingEmail.objects.get_or_create(
+        recipient=recipient,
+        topic=FAILED_EMAIL_TOPIC,
+        defaults={
+            "purpose": OutgoingEmail.Purpose.DIGEST,
+            "to_address": recipient.email or "caseworker2@example.org",
+            "subject": "Tobira: your reminders for today",
+            "body": "(demo) The daily digest that could not be delivered.",
+            "message_id": f"<{FAILED_EMAIL_TOPIC}.{recipient.pk}@tobira.demo>",
+            "state": OutgoingEmail.State.FAILED,
+            "attempts": 5,
+            "last_error": "SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable (demo)",
+        },
+    )
+    return int(created)

@@ -33,3 +33,12 @@ def reminder_offset_label(reminder) -> str:
     if days > 0:
         return ngettext("%(days)d day after", "%(days)d days after", days) % {"days": days}
     return _("on the day")
+
+
+@register.simple_tag
+def deadlines_chart(rows, *, today, days: int):
+    """The deadlines-per-week SVG chart of some deadline rows (casework/deadlines/chart.py), for a page
+    assembled from panels (the home page's deadlines panel)."""
+    from casework.deadlines.chart import deadlines_chart_svg, deadlines_per_week
+
+    return deadlines_chart_svg(deadlines_per_week(rows, today=today, days=days), days=days)

@@ -136,6 +136,25 @@ def demo_courses(today: date) -> tuple[DemoCourse, ...]:
             ends_on=today - timedelta(days=14),
             completed=("tharindu", "naw", "ahmad", "nasir", "bishnu", "ram"),
         ),
+        # A short course whose term ends within two weeks: the trainer's home lists it as ending soon.
+        DemoCourse(
+            name="Interview Japanese (short course)",
+            kind=CourseKind.JOB_PREPARATION,
+            format=CourseFormat.IN_PERSON,
+            target_level="A2",
+            place="Tobira office, Kinshicho",
+            description="Six weeks of interview practice: introducing yourself, your work history, "
+            "questions to ask the employer.",
+            capacity=8,
+            trainers=("trainer",),
+            learners=("nimal", "somchai"),
+            weekdays=((weekday + 3) % 7,),
+            start_time=time(18, 0),
+            duration_minutes=60,
+            topic="Interview practice",
+            starts_on=today - timedelta(days=32),
+            ends_on=today + timedelta(days=10),
+        ),
         DemoCourse(
             name="JLPT N3 preparation",
             kind=CourseKind.JAPANESE,

@@ -73,3 +73,17 @@ def test_the_floor_lists_the_jobs_models(client, bench_data):
         response = client.get(f"/bench-floor/{name}/")
         assert response.status_code == 200, name
         assert response.json()["count"] == floor.MODELS[name].objects.count() > 0
+
+
+def test_every_role_home_is_measured_against_150_ms(bench_data):
+    """Issue 17: each role's home, signed in as that role's bench user, p95 ≤ 150 ms; each answers 200."""
+    from django.test import Client
+
+    users = paths.measured_users()
+    homes = {path.role: path for path in paths.build_paths() if path.key.startswith("html-home-")}
+    assert set(homes) == {paths.CASEWORKER, paths.SUPERVISOR, paths.TRAINER, paths.ADMINISTRATOR}
+    for role, path in homes.items():
+        assert path.urls == ("/",) and path.target.p95_ms == paths.HTML_P95_MS == 150.0
+        client = Client()
+        client.force_login(users[role])
+        assert client.get("/").status_code == 200, role

@@ -402,6 +402,7 @@ EXCLUDED: dict[str, str] = {
     "learning:session_attendance_mark": "POST only, an htmx fragment (one attendance mark)",
     "learning:enrol": "POST only (from the course page)",
     "learning:enrollment_complete": "POST only",
+    "learning:job_ready_confirm": "POST only (the applicant page's job-ready suggestion confirms it)",
     "learning:assessment_certificate": "a file download (the certificate)",
     "jobs:referral_propose": "POST only (the matching list's and the employment panel's propose buttons)",
     "jobs:referral_move": "POST only (a pipeline card's move; htmx answers the board)",

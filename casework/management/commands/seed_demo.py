@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from casework import rules, services
 from casework.management.demo_people import PEOPLE, Chain, Person
-from casework.management.demo_records import add_demo_records
+from casework.management.demo_records import add_demo_failed_email, add_demo_records
 from casework.models import (
     Applicant,
     Consent,
@@ -408,6 +408,7 @@ class Command(BaseCommand):
         for person in PEOPLE:
             caseload.add(person)
         records = add_demo_records(people=caseload.people, users=users)
+        failed_emails = add_demo_failed_email(users=users)
         consents = demo_consents(people=caseload.people, supervisor=users["supervisor"], today=caseload.today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo accounts ready: {', '.join(users)} (password {DEMO_PASSWORD})")
@@ -441,4 +442,7 @@ class Command(BaseCommand):
                 f"Demo records: {records['notes']} notes, {records['tasks']} tasks and "
                 f"{records['documents']} documents added."
             )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo outbox: {failed_emails} failed e-mail added (for the homes).")
         )

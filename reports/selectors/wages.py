@@ -90,6 +90,7 @@ def wages(*, user, filters: ReportFilters) -> ReportResult:
         "below": _("Below the minimum wage"),
         "to110": _("Up to 10% above it"),
         "to125": _("10% to 25% above it"),
+        # xgettext:no-python-format
         "over125": _("25% or more above it"),
     }
     bars = [

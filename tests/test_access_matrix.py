@@ -47,7 +47,6 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from django.urls import (
     NoReverseMatch,
@@ -72,6 +71,7 @@ from casework.services import accounts as account_services
 from reports.selectors.catalogue import REPORTS as _REPORTS
 from tests.casework.factories import TeamFactory, UserFactory
 from tests.casework.reminder_factories import make_reminder
+from tests.module_data import data_for_the_module
 
 ANONYMOUS = "anonymous"
 ROLES = (ANONYMOUS, "administrator", "supervisor", "caseworker", "trainer", "employer")
@@ -2783,23 +2783,9 @@ def make_role_users() -> dict[str, User]:
 
 @pytest.fixture(scope="module")
 def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """The world, built once per module (and per xdist worker) inside a transaction left open.
-
-    Each test's own transaction (pytest-django's `db`) nests in it as a savepoint and is rolled back to
-    it, so every test sees the world as built, as if it were built for the test alone; at the end of the
-    module the outer transaction is rolled back too. Building it for each of the ~3,600 cases took
-    about half of `make test`.
-    """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        world = make_world(make_role_users())
-    try:
-        yield world
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """The world, built once per module and xdist worker (tests/module_data.py): building it for each of
+    the ~3,600 cases took about half of `make test`."""
+    yield from data_for_the_module(django_db_blocker, lambda: make_world(make_role_users()))
 
 
 @pytest.fixture

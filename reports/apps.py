@@ -21,6 +21,7 @@ def _register() -> None:
     from casework.roles import Role
     from casework.ui.panels import NavItem, register_nav_item
     from reports.selectors import casework_lists, jobs_lists, learning_lists
+    from reports.ui.tables import register_report_tables
 
     register_nav_item(
         NavItem(
@@ -47,3 +48,4 @@ def _register() -> None:
     casework_lists.register()
     learning_lists.register()
     jobs_lists.register()
+    register_report_tables()

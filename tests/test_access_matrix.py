@@ -2203,6 +2203,11 @@ EXPORT_TABLE_ROLES = {
     ),
     "courses": EXPORTERS,
     "teaching": ("trainer",),
+    # every report's table: the report's readers (trainers: attendance and language progress)
+    **{
+        f"report-{key}": EXPORTERS if spec.for_trainers else ("administrator", "supervisor", "caseworker")
+        for key, spec in _REPORTS.items()
+    },
 }
 
 EXPORT_ROWS: dict[Row, dict[str, Outcome]] = {

@@ -1,4 +1,4 @@
-"""The table registry: every list page (and, later, every report) as a source an export can write.
+"""The table registry: every list page and every report as a source an export can write.
 
 A `TableSource` is small on purpose:
 
@@ -53,11 +53,18 @@ class TableSource:
     # The query parameters the list page understands (the others, e.g. `page` or `format`, are dropped
     # from what an export records as its filters).
     filter_names: tuple[str, ...] = field(default=())
+    # A table whose column labels depend on the request (a report's): labels for (user, params).
+    header: Callable[[Any, QueryDict], list[str]] | None = None
 
     def allowed(self, user) -> bool:
         return bool(getattr(user, "is_authenticated", False)) and (
             user.has_role(*self.roles) or (user.is_superuser and "administrator" in self.roles)
         )
+
+    def header_for(self, user, params: QueryDict) -> list[str]:
+        if self.header is not None:
+            return [str(label) for label in self.header(user, params)]
+        return [str(column.label) for column in self.columns]
 
     def filters_of(self, params: Params) -> dict[str, list[str]]:
         """The query parameters that are this list's filters, as a dict of lists (stored on an export)."""

@@ -11,6 +11,7 @@ from reports.forms.filters import ReportFilterForm
 from reports.selectors.catalogue import ReportSpec
 from reports.selectors.results import ReportResult
 from reports.ui.charts import chart_description, report_chart_svg
+from reports.ui.tables import report_table_key
 
 
 @dataclass
@@ -20,6 +21,11 @@ class ReportPage:
     result: ReportResult | None  # None: the filters are not valid, no data
     chart: SafeString | None
     description: str
+
+    @property
+    def table_key(self) -> str:
+        """The report's export table (reports/ui/tables.py)."""
+        return report_table_key(self.spec)
 
 
 def report_page(*, user, spec: ReportSpec, data, today: date | None = None) -> ReportPage:

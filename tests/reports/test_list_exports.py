@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from casework.roles import Role
 from learning.models import Course
+from reports.selectors.catalogue import REPORTS
 from reports.selectors.tables import table, tables
 from tests.casework.applicant_factories import ApplicantFactory
 from tests.casework.record_factories import TaskFactory
@@ -41,8 +42,9 @@ def rows_of(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-def test_every_list_page_has_a_registered_table():
-    assert {key for key, _role in LIST_PAGES.values()} == {source.key for source in tables()}
+def test_every_list_page_and_every_report_has_a_registered_table():
+    reports = {f"report-{key}" for key in REPORTS}
+    assert {key for key, _role in LIST_PAGES.values()} | reports == {source.key for source in tables()}
 
 
 @pytest.mark.parametrize("name", sorted(LIST_PAGES))

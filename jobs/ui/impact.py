@@ -43,17 +43,19 @@ def bar_chart_svg(
     series: Sequence[Series],
     top: float,
     top_label: str,
+    width: int = WIDTH,
 ) -> SafeString:
-    """Bars grouped by category (one bar per series in each group), from 0 to `top`."""
+    """Bars grouped by category (one bar per series in each group), from 0 to `top`. A narrower `width`
+    (viewBox units) keeps the labels readable on a phone when there are few categories."""
     if not categories:
         return mark_safe("")  # noqa: S308
     plot_height = HEIGHT - TOP - BOTTOM
     baseline = HEIGHT - BOTTOM
-    slot = (WIDTH - LEFT - RIGHT) / len(categories)
+    slot = (width - LEFT - RIGHT) / len(categories)
     bar_width = round(slot * 0.7 / len(series), 1)
     parts = [
-        f'<line class="axis" x1="{LEFT}" y1="{baseline}" x2="{WIDTH - RIGHT}" y2="{baseline}"/>',
-        f'<line class="gridline" x1="{LEFT}" y1="{TOP}" x2="{WIDTH - RIGHT}" y2="{TOP}"/>',
+        f'<line class="axis" x1="{LEFT}" y1="{baseline}" x2="{width - RIGHT}" y2="{baseline}"/>',
+        f'<line class="gridline" x1="{LEFT}" y1="{TOP}" x2="{width - RIGHT}" y2="{TOP}"/>',
         f'<text class="axis-label" x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">{escape(top_label)}</text>',
         f'<text class="axis-label" x="{LEFT - 6}" y="{baseline + 4}" text-anchor="end">0</text>',
     ]
@@ -83,7 +85,7 @@ def bar_chart_svg(
                     f'y="{round(baseline - height - 4, 1)}" text-anchor="middle">{escape(line.texts[index])}</text>'
                 )
     svg = (
-        f'<svg class="impact-chart" id="{chart_id}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="impact-chart" id="{chart_id}" viewBox="0 0 {width} {HEIGHT}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>{"".join(parts)}</svg>'
@@ -120,6 +122,7 @@ def placements_chart(impact: Impact) -> SafeString:
         series=[Series("placements", _("Placements"), counts, [str(c) for c in counts])],
         top=top,
         top_label=str(top),
+        width=480,
     )
 
 
@@ -159,6 +162,7 @@ def retention_chart(impact: Impact) -> SafeString:
         ],
         top=100,
         top_label="100%",
+        width=360,
     )
 
 

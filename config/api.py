@@ -20,6 +20,7 @@ from casework.api.reminders import DeadlineViewSet, NotificationViewSet, Reminde
 from jobs.api.employers import EmployerViewSet
 from jobs.api.interview_proposals import InterviewProposalViewSet
 from jobs.api.openings import JobOpeningViewSet
+from jobs.api.partner.impact import PartnerImpactView
 from jobs.api.partner.interviews import (
     PartnerHireReportViewSet,
     PartnerInterviewViewSet,
@@ -90,6 +91,7 @@ router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
+    path("partner/impact/", PartnerImpactView.as_view(), name="api-partner-impact"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",

@@ -47,6 +47,8 @@ def _register() -> None:
     # Placed workers and the employer's notifications (issue 16).
     register_partner_section(PartnerSection("partner_workers", _("Workers")))
     register_partner_section(PartnerSection("partner_notifications", _("Notifications")))
+    # What hiring through the programme came to: aggregates only (issue 17).
+    register_partner_section(PartnerSection("partner_impact", _("Impact")))
     register_panel(
         "applicant",
         Panel(

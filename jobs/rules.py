@@ -180,6 +180,11 @@ RETENTION_MONTHS: tuple[int, ...] = (3, 6, 12)
 MIN_PLACEMENTS_SHOWN = 5
 
 
+def figure_shown(placements_behind: int) -> bool:
+    """Whether an employer may see a figure that this many placements stand behind."""
+    return placements_behind >= MIN_PLACEMENTS_SHOWN
+
+
 # --- Referral stages ------------------------------------------------------------------------------------
 
 PROPOSED = "proposed"

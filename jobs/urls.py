@@ -60,6 +60,8 @@ urlpatterns = [
 
 partner_urlpatterns = [
     path("", partner.partner_home, name="partner_home"),
+    # Aggregates of the employer's placements beside the programme's (views/partner.py, issue 17)
+    path("impact/", partner.partner_impact, name="partner_impact"),
     # The employer's openings (views/partner_openings.py, issue 16)
     path("openings/", partner_openings.partner_opening_list, name="partner_openings"),
     path("openings/add/", partner_openings.partner_opening_add, name="partner_opening_add"),

@@ -1840,6 +1840,17 @@ PORTAL_WORKER_ROWS: dict[Row, dict[str, Outcome]] = {
 }  # fmt: skip
 
 
+# --- Partner impact page (issue 17) ---------------------------------------------------------------------
+# /partner/impact/ and /api/v1/partner/impact/: aggregates of the requester's own employer only (the matrix's
+# employer user, a member of "Matrix partner"); no object in the URL, so no other employer's case: what
+# another employer's placements may change is tested in tests/jobs/portal/test_impact.py. Staff and
+# trainers 403 like every portal page.
+IMPACT_ROWS: dict[Row, dict[str, Outcome]] = {
+    "partner_impact": portal_page(),
+    "api-partner-impact": partner_api(),
+}
+
+
 def portal_worker_kwargs(name: str, case: str) -> Callable[[World, str], dict[str, Any]]:
     def kwargs(world: World, role: str) -> dict[str, Any]:
         if name in ("partner_follow_up_confirm", "partner-follow-up-confirm"):
@@ -2450,6 +2461,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **REPORT_ROWS,
     # Exports (issue 17)
     **EXPORT_ROWS,
+    # Partner impact page (issue 17)
+    **IMPACT_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict

@@ -116,7 +116,7 @@ class DemoOpening:
     places: int = 1
 
 
-OPENINGS = (
+OPENINGS: tuple[DemoOpening, ...] = (
     DemoOpening(
         "Sakura Foods Co., Ltd.",
         "Bento line worker",
@@ -283,6 +283,41 @@ OPENINGS = (
         status="closed",
     ),
 )
+# Arakawa Construction's past openings, filled long ago (the demo `employer`'s Impact page: enough
+# placements behind its figures). Their start dates are moved back to their first hire's start.
+PAST_OPENINGS = (
+    DemoOpening(
+        "Arakawa Construction",
+        "Scaffolding assistant",
+        "11",
+        13500,
+        "daily",
+        40,
+        8,
+        "fixed_term",
+        14,
+        skills=("construction",),
+        places=2,
+    ),
+    DemoOpening(
+        "Arakawa Construction", "Site cleaner", "11", 1300, "hourly", 20, 4, "part_time", 14, places=2
+    ),
+    DemoOpening(
+        "Arakawa Construction", "Plasterer's assistant", "11", 13500, "daily", 40, 8, "fixed_term", 14
+    ),
+    DemoOpening("Arakawa Construction", "Materials handler", "11", 1300, "hourly", 20, 4, "part_time", 14),
+)
+OPENINGS = OPENINGS + PAST_OPENINGS
+# Days from an opening's creation to its first confirmed hire (the Impact page's time to fill); openings
+# with a placement not named here: FILL_DAYS_OTHERWISE.
+FILL_DAYS = {
+    "Scaffolding assistant": 18,
+    "Site cleaner": 9,
+    "Plasterer's assistant": 26,
+    "Materials handler": 12,
+    "Interior construction worker": 34,
+}
+FILL_DAYS_OTHERWISE = 21
 LOW_WAGE_OPENING = "Vegetable harvest helper"
 # The person whose right to work ends inside the probation of an opening they match (the warning).
 PROBATION_PERSON, PROBATION_OPENING = "suriya", "Hotel kitchen assistant"
@@ -349,5 +384,29 @@ PLACEMENTS = (
     ("aung", "IT support technician", 25, ()),  # the first follow-up is due within a week
     # Arakawa Construction's placed worker (the demo `employer`'s portal: Workers, a follow-up to confirm).
     ("zaw", "Interior construction worker", 20, ()),
+    # Arakawa Construction's past hires (its Impact page). A fourth value in a follow-up: the day the
+    # person left, in days after the start. Retention as of the seed: 3 months 5 of 6 (Joseph left
+    # before his mark), 6 months 4 of 5 (Maryam left before hers), 12 months 1 of 2 (hidden: < 5).
+    (
+        "thin",
+        "Scaffolding assistant",
+        420,
+        ((1, "retained", ""), (3, "retained", ""), (6, "retained", ""), (12, "left", "contract_ended", 200)),
+    ),
+    (
+        "naw",
+        "Scaffolding assistant",
+        380,
+        ((1, "retained", ""), (3, "retained", ""), (6, "retained", ""), (12, "retained", "")),
+    ),
+    (
+        "maryam",
+        "Plasterer's assistant",
+        300,
+        ((1, "retained", ""), (3, "retained", ""), (6, "left", "language", 150)),
+    ),
+    ("zeynep", "Site cleaner", 250, ((1, "retained", ""), (3, "retained", ""), (6, "retained", ""))),
+    ("gurpreet", "Site cleaner", 200, ((1, "retained", ""), (3, "at_risk", ""), (6, "retained", ""))),
+    ("joseph", "Materials handler", 130, ((1, "retained", ""), (3, "left", "moved", 60))),
 )
 INTERVIEW_PLACE = "At the employer, with a Tobira volunteer"

@@ -32,9 +32,12 @@ from jobs.management.demo_catalogue import (
     BROAD_CONSENT_PEOPLE,
     BROAD_SCOPE,
     EMPLOYERS,
+    FILL_DAYS,
+    FILL_DAYS_OTHERWISE,
     INTERVIEW_PLACE,
     NARROW_SCOPE,
     OPENINGS,
+    PAST_OPENINGS,
     PLACEMENTS,
     REFERRALS,
 )
@@ -85,6 +88,7 @@ class DemoJobs:
             self.add_referral(key, title, stages, reason)
         for key, title, days_ago, follow_ups in PLACEMENTS:
             self.add_placement(key, title, days_ago, follow_ups)
+        self.date_openings()
         self.add_portal_users()
         self.add_messages()
         return self.counts
@@ -309,7 +313,11 @@ class DemoJobs:
         )
         placement = confirmed.placement
         self.backdate(placement, self.today - timedelta(days=days_ago))
-        for month, outcome, leaving in follow_ups:
+        start = self.today - timedelta(days=days_ago)
+        left_on = None
+        for month, outcome, leaving, *left_after in follow_ups:
+            if left_after:
+                left_on = start + timedelta(days=left_after[0])
             placement_services.follow_up_record(
                 by=by,
                 placement=placement,
@@ -319,18 +327,40 @@ class DemoJobs:
                     "leaving_reason": leaving,
                     "reported_by": "employer",
                     "note": "Phoned the employer and the person.",
+                    "left_on": left_on if outcome == "left" else None,
                 },
             )
             self.counts["follow-ups recorded"] += 1
-        if any(outcome == "left" for _m, outcome, _r in follow_ups):
+        if left_on is None and any(row[1] == "left" for row in follow_ups):
             placement.refresh_from_db()
             Placement.objects.filter(pk=placement.pk).update(ended_on=self.today - timedelta(days=5))
-        if stage_before == CaseStage.FOLLOW_UP:
+        if left_on is not None:
+            # A past hire who has left is looking for work again: their case is where it was.
+            fresh = Applicant.objects.get(pk=applicant.pk)
+            if fresh.case_stage != stage_before:
+                applicant_update(
+                    by=by, applicant=fresh, data={"case_stage": stage_before}, expected_version=fresh.version
+                )
+        elif stage_before == CaseStage.FOLLOW_UP:
             fresh = Applicant.objects.get(pk=applicant.pk)
             applicant_update(
                 by=by, applicant=fresh, data={"case_stage": stage_before}, expected_version=fresh.version
             )
         self.counts["placements"] += 1
+
+    def date_openings(self) -> None:
+        """An opening with a placement was entered FILL_DAYS before its first hire was confirmed (the
+        Impact page's time to fill), and a past one started with its first hire. Safe to run again."""
+        past = {spec.title for spec in PAST_OPENINGS}
+        for title, opening in self.openings.items():
+            first = opening.placements.order_by("confirmed_at", "pk").first()
+            if first is None:
+                continue
+            days = FILL_DAYS.get(title, FILL_DAYS_OTHERWISE)
+            changes: dict[str, object] = {"created_at": first.confirmed_at - timedelta(days=days)}
+            if title in past:
+                changes["start_date"] = first.start_date
+            JobOpening.objects.filter(pk=opening.pk).update(**changes)
 
     def backdate(self, placement: Placement, start: date) -> None:
         """Move a placement confirmed today back to its demo start, with its follow-ups' due dates and the

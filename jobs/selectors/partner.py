@@ -77,13 +77,15 @@ def partner_access(user) -> PartnerAccess | None:
     )
 
 
-def _employer_id(user) -> int | None:
-    access = partner_access(user)
+def _employer_id(user, access: PartnerAccess | None = None) -> int | None:
+    """The user's employer; `access`: partner_access(user) already looked up for this request (saves the
+    query; it must be the same user's)."""
+    access = access if access is not None and access.membership.user_id == user.pk else partner_access(user)
     return access.employer.pk if access else None
 
 
-def partner_openings(user) -> QuerySet[JobOpening]:
-    employer_id = _employer_id(user)
+def partner_openings(user, *, access: PartnerAccess | None = None) -> QuerySet[JobOpening]:
+    employer_id = _employer_id(user, access)
     if employer_id is None:
         return JobOpening.objects.none()
     return JobOpening.objects.filter(employer_id=employer_id)
@@ -104,8 +106,8 @@ def partner_referrals(user, *, now=None) -> QuerySet[Referral]:
     )
 
 
-def partner_placements(user) -> QuerySet[Placement]:
-    employer_id = _employer_id(user)
+def partner_placements(user, *, access: PartnerAccess | None = None) -> QuerySet[Placement]:
+    employer_id = _employer_id(user, access)
     if employer_id is None:
         return Placement.objects.none()
     return Placement.objects.filter(opening__employer_id=employer_id)

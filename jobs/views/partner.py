@@ -7,6 +7,8 @@ from django.urls import NoReverseMatch, reverse
 
 from jobs.selectors.partner import PartnerAccess
 from jobs.selectors.partner_home import partner_home as home_summary
+from jobs.selectors.partner_impact import partner_impact as impact_figures
+from jobs.ui.impact import impact_view
 from jobs.ui.partner import partner_context, partner_view
 
 
@@ -27,4 +29,15 @@ def partner_home(request: HttpRequest, access: PartnerAccess | None) -> HttpResp
         request,
         "jobs/partner_home.html",
         partner_context(request, access, home=home_summary(request.user), candidate_pages=_candidate_pages()),
+    )
+
+
+@partner_view()
+def partner_impact(request: HttpRequest, access: PartnerAccess) -> HttpResponse:
+    """Aggregates only: the employer's placements, retention beside the programme's, time to fill."""
+    impact = impact_figures(request.user, access=access)
+    return render(
+        request,
+        "jobs/partner/impact.html",
+        partner_context(request, access, impact=impact, shown=impact_view(impact) if impact else {}),
     )

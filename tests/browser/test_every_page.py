@@ -329,6 +329,8 @@ PAGES: dict[str, Visit] = {
     "partner_worker": Visit("employer", lambda demo: demo.partner_worker()),
     "partner_follow_up_confirm": Visit("employer", lambda demo: demo.partner_follow_up()),
     "partner_notifications": Visit("employer"),
+    # The partner impact page (issue 17): the demo employer's figures
+    "partner_impact": Visit("employer"),
     "jobs:employer_detail": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
     "jobs:employer_edit": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),
     "jobs:contact_add": Visit("caseworker", lambda demo: demo.jobs_pk("Employer")),

@@ -80,3 +80,64 @@ def tokyo_rate(yen: int = 1226, since: date | None = None) -> MinimumWage:
     return MinimumWage.objects.update_or_create(
         prefecture="13", effective_from=since or date(2025, 10, 3), defaults={"yen_per_hour": yen}
     )[0]
+
+
+def make_placements(
+    opening: JobOpening,
+    starts: list[date],
+    *,
+    by,
+    team,
+    ended_on: date | None = None,
+    recorded: dict[int, str] | None = None,
+    confirmed_at=None,
+) -> list:
+    """Placed workers of `opening` (one new person each, hired referrals), started on `starts`, with their
+    follow-ups at 1, 3, 6 and 12 months (`recorded`: month → outcome), in a fixed number of queries."""
+    from jobs import rules
+    from jobs.models import FollowUp, Placement, Referral, Stage
+    from tests.casework.applicant_factories import bulk_applicants
+
+    people = bulk_applicants(len(starts), team=team, caseworker=by)
+    now = timezone.now()
+    referrals = Referral.objects.bulk_create(
+        [
+            Referral(applicant=p, opening=opening, stage=Stage.HIRED, stage_changed_at=now, created_by=by)
+            for p in people
+        ]
+    )
+    placements = Placement.objects.bulk_create(
+        [
+            Placement(
+                referral=referral,
+                applicant=referral.applicant,
+                opening=opening,
+                start_date=start,
+                ended_on=ended_on,
+                leaving_reason="better_job" if ended_on else "",
+                hours_per_week=Decimal(40),
+                daily_hours=Decimal(8),
+                wage=1300,
+                wage_unit="hourly",
+                employment_insurance=True,
+                confirmed_by=by,
+                confirmed_at=confirmed_at or now,
+            )
+            for referral, start in zip(referrals, starts, strict=True)
+        ]
+    )
+    outcomes = recorded or {}
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                placement=placement,
+                month=month,
+                due_on=due,
+                outcome=outcomes.get(month, ""),
+                leaving_reason="better_job" if outcomes.get(month) == "left" else "",
+            )
+            for placement in placements
+            for month, due in rules.follow_up_dates(placement.start_date)
+        ]
+    )
+    return placements

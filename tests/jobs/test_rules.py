@@ -121,3 +121,10 @@ def test_follow_ups_fall_due_at_1_3_6_and_12_months():
 def test_stage_moves(current, target, allowed, backwards, reason):
     move = rules.stage_move(current=current, target=target)
     assert (move.allowed, move.backwards, move.reason_required) == (allowed, backwards, reason)
+
+
+def test_an_employer_sees_a_figure_from_5_placements():
+    assert rules.MIN_PLACEMENTS_SHOWN == 5
+    assert not rules.figure_shown(4)
+    assert rules.figure_shown(5)
+    assert set(rules.RETENTION_MONTHS) <= set(rules.FOLLOW_UP_MONTHS)

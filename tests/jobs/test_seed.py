@@ -74,10 +74,11 @@ def demo(db) -> str:
 def test_seed_demo_jobs_counts_and_twice_adds_nothing(demo):
     first = counts()
     assert first["Employer"] == 8
-    assert first["JobOpening"] == 14
-    assert first["Placement"] == 6
+    # 14 current openings and Arakawa Construction's 4 past ones (its Impact page, issue 17).
+    assert first["JobOpening"] == 18
+    assert first["Placement"] == 12
     assert first["EmployerContact"] >= 8
-    assert first["FollowUp"] == 6 * 4
+    assert first["FollowUp"] == 12 * 4
     assert first["EmployerMembership"] == 2
     employer = User.objects.get(username="employer")
     before = (employer.password, employer.last_login, list(employer.groups.values_list("pk", flat=True)))
@@ -131,7 +132,8 @@ def test_follow_ups_past_recorded_and_due(demo):
     recorded = FollowUp.objects.exclude(outcome="")
     assert set(recorded.values_list("outcome", flat=True)) == {"retained", "at_risk", "left"}
     assert recorded.filter(outcome="left").exclude(leaving_reason="").exists()
-    assert Placement.objects.filter(ended_on__isnull=False).exclude(leaving_reason="").count() == 1
+    # Sita, and three of Arakawa Construction's past hires (Thin, Maryam, Joseph).
+    assert Placement.objects.filter(ended_on__isnull=False).exclude(leaving_reason="").count() == 4
     due = FollowUp.objects.filter(
         outcome="", placement__ended_on__isnull=True, due_on__lte=today + timedelta(days=7)
     )
@@ -201,7 +203,9 @@ def test_the_demo_employer_sees_a_narrow_and_a_broad_packet(demo):
     assert set(narrow) <= allowed_keys(NARROW_SCOPE)
     assert set(broad) <= allowed_keys(BROAD_SCOPE)
     # A placed worker with a follow-up to confirm, and a message thread on Mehmet's interview.
-    placement = partner_placements(employer).get()
+    placement = partner_placements(employer).get(
+        ended_on__isnull=True, start_date__gt=timezone.localdate() - timedelta(days=30)
+    )
     assert placement.applicant.given_name.startswith("Zaw")
     assert placement.follow_ups.filter(outcome="").exists()
     mehmet = partner_referrals(employer).get(applicant__given_name="Mehmet")
@@ -209,6 +213,27 @@ def test_the_demo_employer_sees_a_narrow_and_a_broad_packet(demo):
     # Kibou Care Home's `employer2` sees only its own candidates.
     other = User.objects.get(username="employer2")
     assert not {r.applicant.given_name for r in partner_referrals(other)} & {"Mehmet", "Serhat"}
+
+
+@pytest.mark.django_db
+def test_the_demo_employers_impact_page_shows_figures(demo):
+    """Issue 17's demo: Arakawa Construction has 7 placements (Zaw and six past hires, one who left with
+    a reason), so its Impact page shows the placements, retention at 3 and 6 months and the time to fill;
+    12 months has only 2 ended windows behind it, so it is hidden. Deterministic: days from today."""
+    from jobs.selectors.partner_impact import partner_impact
+
+    impact = partner_impact(User.objects.get(username="employer"))
+    assert impact is not None
+    assert impact.placements == 7
+    three, six, twelve = impact.retention
+    assert three.employer is not None and (three.employer.retained, three.employer.left) == (5, 1)
+    assert six.employer is not None and (six.employer.retained, six.employer.left) == (4, 1)
+    assert twelve.employer is None
+    assert three.programme is not None and six.programme is not None
+    assert impact.time_to_fill is not None and impact.time_to_fill.count == 5
+    assert (impact.time_to_fill.q1, impact.time_to_fill.median, impact.time_to_fill.q3) == (12, 18, 26)
+    # The workers of those past hires who left are looking for work again.
+    assert Applicant.objects.get(given_name="Joseph").case_stage == "active"
 
 
 # --- seed_bench_jobs -------------------------------------------------------------------------------------

@@ -185,6 +185,13 @@ def figure_shown(placements_behind: int) -> bool:
     return placements_behind >= MIN_PLACEMENTS_SHOWN
 
 
+def programme_shown(other_placements_behind: int, other_employers: int) -> bool:
+    """Whether an employer may see the programme's figure beside its own: the other employers' part of it
+    (the programme's less its own, which a subtraction gives) needs as many placements behind it as any
+    figure, from two employers or more (else it is one other employer's figure)."""
+    return figure_shown(other_placements_behind) and other_employers >= 2
+
+
 # --- Referral stages ------------------------------------------------------------------------------------
 
 PROPOSED = "proposed"

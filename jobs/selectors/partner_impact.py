@@ -2,7 +2,8 @@
 retention at 3 / 6 / 12 months against the programme's (every employer of the organisation, as an
 aggregate only) and the time to fill its openings. Aggregates only: no person's data, no other
 employer's figure; each figure with fewer than MIN_PLACEMENTS_SHOWN placements behind it is hidden
-(None), so neither door can show it. A fixed number of queries whatever the data.
+(None), so neither door can show it, and the programme's figure also when the other employers' part of it
+is that small or is one employer's (it could be had by subtraction). A fixed number of queries whatever the data.
 
 What stands behind each figure: the placements count and the by-month chart, the employer's
 placements; a retention rate, the placements whose outcome at the mark is known (retained + left, see
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from casework.rules import add_months
 from jobs.models import Placement
-from jobs.rules import MIN_PLACEMENTS_SHOWN, RETENTION_MONTHS, figure_shown
+from jobs.rules import MIN_PLACEMENTS_SHOWN, RETENTION_MONTHS, figure_shown, programme_shown
 from jobs.selectors.outcomes import (
     MonthCount,
     Quartiles,
@@ -72,13 +73,22 @@ def partner_impact(user, *, access: PartnerAccess | None = None, as_of: date | N
     # The programme: every employer of the organisation (the user's: a membership never crosses it).
     everyone = Placement.objects.filter(opening__employer__organisation_id=user.organisation_id)
     theirs = retention(everyone, as_of=as_of, months=RETENTION_MONTHS)
+    # The programme's figure less the employer's own is the other employers' together: shown only when
+    # that part has MIN_PLACEMENTS_SHOWN placements behind it and comes from two employers or more, so
+    # no subtraction gives one other employer's figure (complementary suppression).
+    others = everyone.exclude(pk__in=placements.values("pk"))
+    other_employers = others.values("opening__employer").distinct().count()
     fill = time_to_fill(partner_openings(user, access=access))
     return Impact(
         as_of=as_of,
         placements=total if figure_shown(total) else None,
         by_month=by_month,
         retention=[
-            RetentionComparison(mine.months, _shown(mine), _shown(all_of_them))
+            RetentionComparison(
+                mine.months,
+                _shown(mine),
+                all_of_them if programme_shown(all_of_them.known - mine.known, other_employers) else None,
+            )
             for mine, all_of_them in zip(ours, theirs, strict=True)
         ],
         time_to_fill=fill if figure_shown(fill.count) else None,

@@ -15,7 +15,7 @@ from jobs.selectors.outcomes import Quartiles, placements_by_month, retention, t
 from tests.casework.applicant_factories import bulk_applicants
 from tests.jobs.factories import EmployerFactory, JobOpeningFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 AS_OF = date(2026, 7, 1)

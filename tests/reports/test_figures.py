@@ -23,7 +23,7 @@ from tests.learning.factories import (
 )
 from tests.reports.data import follow_up_record, period, placement, referral, reminder, stage_change, today
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def run(key, user, **filters):

@@ -23,7 +23,7 @@ from tests.learning.factories import (
 )
 from tests.reports.data import follow_up_record, period, placement, referral, reminder, stage_change, today
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 ALL = sorted(REPORTS)
 TRAINER_REPORTS = [key for key, spec in REPORTS.items() if spec.for_trainers]  # in the catalogue's order

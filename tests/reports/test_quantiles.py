@@ -9,7 +9,7 @@ from casework.models import Team
 from reports.selectors.quantiles import quartiles
 from tests.casework.factories import TeamFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def _teams(values, prefix):

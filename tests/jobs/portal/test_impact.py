@@ -16,7 +16,7 @@ from jobs.rules import MIN_PLACEMENTS_SHOWN
 from jobs.selectors.partner_impact import partner_impact
 from tests.jobs.factories import EmployerFactory, JobOpeningFactory, make_placements, today
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 URL = "/partner/impact/"
 API = "/api/v1/partner/impact/"

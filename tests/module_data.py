@@ -8,19 +8,20 @@ outer transaction is rolled back too. Only for a module whose every database tes
 that expects an empty database would see it.
 
     @pytest.fixture(scope="module")
-    def module_demo(django_db_setup, django_db_blocker):
-        yield from data_for_the_module(django_db_blocker, build_the_demo)
+    def module_world(django_db_setup, django_db_blocker):
+        yield from data_for_the_module(django_db_blocker, build_the_world)
 
-    @pytest.fixture
-    def demo(module_demo, db):
-        return module_demo
+For the demo seeds, `seeded_once(commands…)` makes that fixture (the seeding tests' `demo`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from io import StringIO
+from typing import Any, TypeVar
 
+import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 T = TypeVar("T")
@@ -42,3 +43,34 @@ def data_for_the_module(django_db_blocker, build: Callable[[], T]) -> Iterator[T
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def run(command: str, *args: str) -> str:
+    """A management command's output (its errors discarded)."""
+    out = StringIO()
+    call_command(command, *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def counts(models: Iterable[Any]) -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def seeded_once(*commands: str) -> Any:
+    """A module fixture running the seeding commands once for the module; its value is the last one's
+    output. Pair it with a function fixture that asks for `db` too:
+
+        module_demo = seeded_once("seed_demo", "seed_demo_learning")
+
+        @pytest.fixture
+        def demo(module_demo, db): return module_demo
+    """
+
+    def build() -> str:
+        return [run(command) for command in commands][-1]
+
+    @pytest.fixture(scope="module")
+    def module_demo(django_db_setup, django_db_blocker) -> Iterator[str]:
+        yield from data_for_the_module(django_db_blocker, build)
+
+    return module_demo

@@ -3,48 +3,19 @@ proportions, idempotent). The demo itself is tested in test_seed_demo.py (seeded
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from casework.models import Consent
 from jobs.models import (
     Employer,
-    EmployerContact,
-    EmployerMembership,
     FollowUp,
-    Interview,
     JobOpening,
     Placement,
     Referral,
     Stage,
     StageChange,
 )
-
-MODELS = (
-    Employer,
-    EmployerContact,
-    JobOpening,
-    Referral,
-    StageChange,
-    Interview,
-    Placement,
-    FollowUp,
-    Consent,
-    EmployerMembership,
-)
-
-
-def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
-
-
-def run(command: str, *args: str) -> str:
-    out = StringIO()
-    call_command(command, *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
+from tests.module_data import run
 
 
 @pytest.mark.django_db

@@ -4,12 +4,9 @@ the order of the commands are tested in test_seed.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -39,7 +36,8 @@ from jobs.selectors.matching import match_rows, matching
 from jobs.selectors.packets import allowed_keys, share_packet
 from jobs.selectors.partner import partner_placements, partner_referrals
 from jobs.services.openings import clean_opening, wage_problem
-from tests.module_data import data_for_the_module
+from tests.module_data import counts as model_counts
+from tests.module_data import run, seeded_once
 
 MODELS = (
     Employer,
@@ -56,25 +54,11 @@ MODELS = (
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
+    return model_counts(MODELS)
 
 
-def run(command: str, *args: str) -> str:
-    out = StringIO()
-    call_command(command, *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def module_demo(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """The demo, seeded once for the module (tests/module_data.py): every test here reads it."""
-    yield from data_for_the_module(django_db_blocker, seed)
-
-
-def seed() -> str:
-    run("seed_demo")
-    run("seed_demo_learning")
-    return run("seed_demo_jobs")
+# The demo, seeded once for the module (tests/module_data.py): every test here reads it.
+module_demo = seeded_once("seed_demo", "seed_demo_learning", "seed_demo_jobs")
 
 
 @pytest.fixture

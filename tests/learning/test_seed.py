@@ -3,14 +3,11 @@ services) and seed_bench_learning (bulk, consistent with the services and the ru
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from casework.models import Applicant, ChangeRecord, Document, User
+from casework.models import Applicant, User
 from learning import rules
 from learning.models import (
     Assessment,
@@ -20,18 +17,7 @@ from learning.models import (
     EnrollmentStatus,
     Session,
 )
-
-MODELS = (Course, Session, Enrollment, Attendance, Assessment, Document, User, ChangeRecord)
-
-
-def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
-
-
-def run(command: str, *args: str) -> str:
-    out = StringIO()
-    call_command(command, *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
+from tests.module_data import run
 
 
 @pytest.mark.django_db

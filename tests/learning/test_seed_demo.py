@@ -4,11 +4,7 @@ test_seed.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -25,30 +21,18 @@ from learning.models import (
     EnrollmentStatus,
     Session,
 )
-from tests.module_data import data_for_the_module
+from tests.module_data import counts as model_counts
+from tests.module_data import run, seeded_once
 
 MODELS = (Course, Session, Enrollment, Attendance, Assessment, Document, User, ChangeRecord)
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
+    return model_counts(MODELS)
 
 
-def run(command: str, *args: str) -> str:
-    out = StringIO()
-    call_command(command, *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def module_demo(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """The demo, seeded once for the module (tests/module_data.py): every test here reads it."""
-    yield from data_for_the_module(django_db_blocker, seed)
-
-
-def seed() -> str:
-    run("seed_demo")
-    return run("seed_demo_learning")
+# The demo, seeded once for the module (tests/module_data.py): every test here reads it.
+module_demo = seeded_once("seed_demo", "seed_demo_learning")
 
 
 @pytest.fixture

@@ -47,6 +47,17 @@ def cell_text(value: Cell) -> str:
     return str(value)
 
 
+# --- The wage report -----------------------------------------------------------------------------------
+
+# Bands of a wage as a share of the prefecture's minimum wage (the chart's bars): (key, from, below).
+WAGE_BANDS: tuple[tuple[str, float | None, float | None], ...] = (
+    ("below", None, 1.0),
+    ("to110", 1.0, 1.1),
+    ("to125", 1.1, 1.25),
+    ("over125", 1.25, None),
+)
+
+
 # --- The anonymised research export (APPI: anonymously processed information) -----------------------------
 
 OTHER = "other"  # a nationality or prefecture generalised away
@@ -106,16 +117,19 @@ def prefecture_code(text: str | None) -> str:
 
 
 def retention(*, start: date | None, months: int, outcome: str, ended_on: date | None, today: date) -> str:
-    """Was the person still in their first job `months` months after it started? From the follow-up of
-    that month: "yes" (retained or at risk), "no" (left, or the placement ended before); "not_yet" while
-    the month has not come (still within the window: not counted as left); "unknown" when it came and
-    nobody recorded it; empty without a placement."""
+    """Was the person still in their first job `months` months after it started? The reports' rule
+    (jobs.selectors.outcomes.retention), for one person: "yes" when that month's follow-up says retained
+    or at risk, or the job ended on or after the mark; "no" when it ended before the mark or the
+    follow-up says left; "not_yet" while the month has not come (still within the window: not counted as
+    left); "unknown" when it came and nobody recorded it; empty without a placement."""
     if start is None:
         return ""
     due = add_months(start, months)
     if outcome in ("retained", "at_risk"):
         return "yes"
-    if outcome == "left" or (ended_on is not None and ended_on < due):
+    if ended_on is not None:
+        return "yes" if ended_on >= due else "no"
+    if outcome == "left":
         return "no"
     return "not_yet" if due > today else UNKNOWN
 

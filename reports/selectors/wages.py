@@ -14,13 +14,11 @@ from django.utils.translation import gettext as _
 
 from jobs.models import MinimumWage
 from jobs.rules import DAILY, MONTHLY, MONTHS_A_YEAR, WEEKS_A_YEAR
+from reports.rules import WAGE_BANDS
 from reports.selectors.quantiles import quartiles_of_each
 from reports.selectors.results import Bar, Figure, ReportResult
 from reports.selectors.retention import placements_in_scope
 from reports.selectors.scope import ReportFilters
-
-# Bands of the wage as a share of the minimum wage (the chart's bars): (key, lower bound, upper bound).
-BANDS = (("below", None, 1.0), ("to110", 1.0, 1.1), ("to125", 1.1, 1.25), ("over125", 1.25, None))
 
 
 def _float(name: str):
@@ -73,7 +71,7 @@ def wages(*, user, filters: ReportFilters) -> ReportResult:
                 & (Q(ratio__lt=high) if high is not None else Q())
                 & Q(minimum__isnull=False),
             )
-            for key, low, high in BANDS
+            for key, low, high in WAGE_BANDS
         },
     )
     # One scan for the three figures; the share of the minimum wage only where a minimum wage is known.
@@ -95,7 +93,7 @@ def wages(*, user, filters: ReportFilters) -> ReportResult:
     }
     bars = [
         Bar(key, str(band_labels[key]), band_counts[key], f"{band_labels[key]}: {band_counts[key]}")
-        for key, _low, _high in BANDS
+        for key, _low, _high in WAGE_BANDS
     ]
     figures = [
         Figure("placements", _("Placements started"), band_counts["placements"]),

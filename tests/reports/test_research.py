@@ -93,6 +93,17 @@ def test_retention_counts_people_still_within_the_window_as_not_yet():
     assert rules.retention(start=None, months=3, outcome="", ended_on=None, today=on) == ""
 
 
+def test_retention_follows_the_reports_rule_for_a_job_that_ended_after_the_mark():
+    """As jobs.selectors.outcomes counts it: a job that ended on or after the mark was held at the mark,
+    whatever the later follow-up says; one that ended before it was not."""
+    start, on = date(2026, 1, 1), date(2026, 12, 1)
+    after, before = date(2026, 5, 1), date(2026, 3, 1)
+    assert rules.retention(start=start, months=3, outcome="", ended_on=after, today=on) == "yes"
+    assert rules.retention(start=start, months=3, outcome="left", ended_on=after, today=on) == "yes"
+    assert rules.retention(start=start, months=3, outcome="left", ended_on=before, today=on) == "no"
+    assert rules.retention(start=start, months=3, outcome="left", ended_on=None, today=on) == "no"
+
+
 def test_generalising_replaces_only_the_small_classes_values():
     base = dict.fromkeys(rules.QUASI_IDENTIFIERS, "x")
     rows = [{**base, "nationality": "SY"} for _ in range(5)] + [

@@ -53,18 +53,21 @@ class TableSource:
     # The query parameters the list page understands (the others, e.g. `page` or `format`, are dropped
     # from what an export records as its filters).
     filter_names: tuple[str, ...] = field(default=())
-    # A table whose column labels depend on the request (a report's): labels for (user, params).
-    header: Callable[[Any, QueryDict], list[str]] | None = None
+    # A table whose column labels come with its rows (a report's: both from one computation):
+    # (labels, rows) for (user, params), instead of `columns` and `rows`.
+    table: Callable[[Any, QueryDict], tuple[list[str], Iterator[Sequence[Cell]]]] | None = None
 
     def allowed(self, user) -> bool:
         return bool(getattr(user, "is_authenticated", False)) and (
             user.has_role(*self.roles) or (user.is_superuser and "administrator" in self.roles)
         )
 
-    def header_for(self, user, params: QueryDict) -> list[str]:
-        if self.header is not None:
-            return [str(label) for label in self.header(user, params)]
-        return [str(column.label) for column in self.columns]
+    def open(self, user, params: QueryDict) -> tuple[list[str], Iterator[Sequence[Cell]]]:
+        """The column labels and the rows, for an export to write."""
+        if self.table is not None:
+            labels, rows = self.table(user, params)
+            return [str(label) for label in labels], rows
+        return [str(column.label) for column in self.columns], self.rows(user, params)
 
     def filters_of(self, params: Params) -> dict[str, list[str]]:
         """The query parameters that are this list's filters, as a dict of lists (stored on an export)."""

@@ -85,15 +85,11 @@ def export_log(*, by, plan: ExportPlan, row_count: int, through: str, export: Ex
     )
 
 
-def _header(by, plan: ExportPlan) -> list[str]:
-    return plan.source.header_for(by, plan.params)
-
-
 def export_csv_stream(*, by, plan: ExportPlan, through: str) -> Iterator[bytes]:
     """A small export as CSV pieces for a StreamingHttpResponse; logged before the first byte, with
     the row count the list shows."""
     export_log(by=by, plan=plan, row_count=plan.count, through=through)
-    return csv_chunks(_header(by, plan), plan.source.rows(by, plan.params))
+    return csv_chunks(*plan.source.open(by, plan.params))
 
 
 def export_xlsx_file(*, by, plan: ExportPlan, through: str) -> IO[bytes]:
@@ -101,9 +97,7 @@ def export_xlsx_file(*, by, plan: ExportPlan, through: str) -> IO[bytes]:
     for a FileResponse to stream; logged with its row count."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - the FileResponse streams it, then closes it
     try:
-        rows = write_xlsx(
-            handle, _header(by, plan), plan.source.rows(by, plan.params), title=str(plan.source.title)
-        )
+        rows = write_xlsx(handle, *plan.source.open(by, plan.params), title=str(plan.source.title))
     except BaseException:
         handle.close()
         raise
@@ -181,13 +175,11 @@ def export_write_now(*, by, plan: ExportPlan, through: str) -> Export:
 
 def _write_file(export: Export, plan: ExportPlan, *, by, progress) -> int:
     with tempfile.TemporaryFile() as handle:
-        rows_iter = plan.source.rows(by, plan.params)
+        header, rows_iter = plan.source.open(by, plan.params)
         if plan.format == "xlsx":
-            rows = write_xlsx(
-                handle, _header(by, plan), rows_iter, title=str(plan.source.title), progress=progress
-            )
+            rows = write_xlsx(handle, header, rows_iter, title=str(plan.source.title), progress=progress)
         else:
-            rows = write_csv(handle, _header(by, plan), rows_iter, progress=progress)
+            rows = write_csv(handle, header, rows_iter, progress=progress)
         handle.seek(0)
         export.file.save(export.filename, File(handle), save=False)
     Export.objects.filter(pk=export.pk).update(

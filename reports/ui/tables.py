@@ -2,8 +2,9 @@
 filters on screen, checked by the report page's own form.
 
 The filter form is in `forms`, above the table registry in `selectors`, so the report sources are built
-here and registered from ReportsConfig.ready. A report's table is a handful of rows: it is computed once
-for the count and once for the rows, never held between requests.
+here and registered from ReportsConfig.ready. A report's table is a handful of rows: an export computes
+it once for the count (the export plan's) and once for the labels and rows together, never holding it
+between requests.
 """
 
 from __future__ import annotations
@@ -39,16 +40,15 @@ def report_result(*, user, spec: ReportSpec, params: QueryDict) -> ReportResult:
 
 
 def report_source(spec: ReportSpec) -> TableSource:
+    def table(user, params: QueryDict) -> tuple[list[str], Iterator[Sequence[Cell]]]:
+        columns, rows = report_result(user=user, spec=spec, params=params).table()
+        return [str(column) for column in columns], iter(rows)
+
     def rows(user, params: QueryDict) -> Iterator[Sequence[Cell]]:
-        _columns, table_rows = report_result(user=user, spec=spec, params=params).table()
-        return iter(table_rows)
+        return table(user, params)[1]
 
     def count(user, params: QueryDict) -> int:
         return len(report_result(user=user, spec=spec, params=params).rows)
-
-    def header(user, params: QueryDict) -> list[str]:
-        columns, _rows = report_result(user=user, spec=spec, params=params).table()
-        return [str(column) for column in columns]
 
     return TableSource(
         key=report_table_key(spec),
@@ -58,7 +58,7 @@ def report_source(spec: ReportSpec) -> TableSource:
         count=count,
         roles=(*STAFF, Role.TRAINER) if spec.for_trainers else STAFF,
         filter_names=("start", "end", *FILTER_NAMES),
-        header=header,
+        table=table,
     )
 
 

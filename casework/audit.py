@@ -7,9 +7,10 @@ service does not need the request to stamp its rows.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,8 @@ from casework.models.audit import ERASED_MARKER, AccessLogEntry, ChangeRecord
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("tobira_request_id", default="")
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("tobira_client_ip", default=None)
+# Where the changes being recorded come from when not a person's own form (an import: "import:42").
+_source: contextvars.ContextVar[str] = contextvars.ContextVar("tobira_change_source", default="")
 
 # Never copied into the audit in clear: the card number is stored encrypted and appears as a mask.
 SECRET_FIELDS = {"card_number_encrypted", "card_number_hash", "search_key", "name_key", "version"}
@@ -54,6 +57,20 @@ class RequestIdMiddleware:
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+@contextlib.contextmanager
+def change_source(source: str) -> Iterator[None]:
+    """Stamp every change recorded inside the block with its source (an import's "import:<id>")."""
+    token = _source.set(source[:64])
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+def current_change_source() -> str:
+    return _source.get()
 
 
 def _plain(value: Any) -> Any:
@@ -128,6 +145,7 @@ def record_change(
         organisation_id=actor.organisation_id,
         actor=actor,
         request_id=current_request_id(),
+        source=current_change_source(),
         applicant_id=applicant_id,
         model=instance._meta.label_lower,
         object_id=str(instance.pk),
@@ -151,6 +169,7 @@ def record_bulk_change(
                 organisation_id=actor.organisation_id,
                 actor=actor,
                 request_id=current_request_id(),
+                source=current_change_source(),
                 applicant_id=_applicant_id_of(instance),
                 model=instance._meta.label_lower,
                 object_id=str(instance.pk),

@@ -70,6 +70,8 @@ class ChangeRecord(ImmutableModel):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     request_id = models.CharField(max_length=64, blank=True)
+    # Where the change came from when not a person's own form: "import:<id>" (issue 18).
+    source = models.CharField(max_length=64, blank=True, db_index=True)
     applicant = models.ForeignKey(
         Applicant, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.roles import Role
 from casework.selectors.reminders import UnreadBell
+from casework.services.importers import importers_for
 from casework.ui.panels import nav_items_for
 
 
@@ -39,6 +40,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             can_search = True
         for extra in nav_items_for(user):  # other apps' pages (learning: courses), casework imports none
             items.append(_item(extra.label, extra.url_name, extra.icon or "chevron-right", extra.key))
+        if importers_for(user):  # spreadsheets into Tobira: whoever may use one of the importers
+            admin_items.append(_item(_("Import"), "import_list", "file-import"))
         if user.is_staff_role:
             admin_items.append(_item(_("API"), "api-docs", "api"))
         if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:

@@ -12,6 +12,7 @@ from celery.signals import worker_ready
 from casework import services
 from casework.deadlines import delivery, registry
 from casework.deadlines import sweep as deadline_sweep
+from casework.services import import_runs
 
 logger = logging.getLogger(__name__)
 
@@ -91,3 +92,24 @@ def sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
     """A fresh install or a restart catches up at once instead of waiting for 08:00."""
     logger.info("Worker ready: start-up reminder sweep queued (code in %s)", Path(__file__).resolve().parent)
     sweep_reminders.delay(digest=False)
+
+
+# --- Spreadsheet imports (issue 18): thin wrappers over casework/services/import_runs.py --------------
+
+
+@shared_task(ignore_result=True, soft_time_limit=1800, time_limit=1900)
+def check_import(import_id: int) -> None:
+    """The dry run of an import: every row's verdict, nothing saved."""
+    import_runs.check_import(import_id)
+
+
+@shared_task(ignore_result=True, soft_time_limit=1800, time_limit=1900)
+def run_import(import_id: int) -> None:
+    """An import: its rows saved in chunks under a lease; delivered again after a lost worker, it fails."""
+    import_runs.run_import(import_id)
+
+
+@shared_task(ignore_result=True)
+def expire_imports() -> None:
+    """Every five minutes: fail the imports whose lease expired and remove what they had saved."""
+    import_runs.expire_leases()

@@ -1,4 +1,5 @@
-"""URLs of casework's pages: home, accounts and two-factor, applicants and their legal records, reminders."""
+"""URLs of casework's pages: home, accounts and two-factor, applicants and their legal records, reminders,
+imports."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
@@ -10,6 +11,7 @@ from casework.views import (
     audit,
     consent,
     home,
+    imports,
     legal,
     records,
     reminders,
@@ -193,4 +195,15 @@ urlpatterns = [
     path("reminders/notifications/<int:pk>/read/", reminders.mark_read, name="notification_read"),
     path("reminders/notifications/read/", reminders.mark_all_read, name="notification_read_all"),
     path("deadlines/", reminders.deadlines, name="deadlines_ahead"),
+    # Imports of spreadsheets (issue 18): upload, sheet, mapping, dry run, decisions, run, undo
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/new/", imports.import_new, name="import_new"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("imports/<int:pk>/sheet/", imports.import_sheet, name="import_sheet"),
+    path("imports/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),
+    path("imports/<int:pk>/check/", imports.import_check, name="import_check"),
+    path("imports/<int:pk>/decisions/", imports.import_decisions, name="import_decisions"),
+    path("imports/<int:pk>/start/", imports.import_start, name="import_start"),
+    path("imports/<int:pk>/undo/", imports.import_undo, name="import_undo"),
 ]

@@ -8,6 +8,7 @@ from casework.api.accounts import MeView, TeamViewSet
 from casework.api.applicants import ApplicantViewSet
 from casework.api.audit import AccessLogEntryViewSet, ChangeRecordViewSet
 from casework.api.consent import ConsentViewSet, SensitiveRecordViewSet
+from casework.api.imports import ImportKindViewSet, ImportViewSet
 from casework.api.legal import (
     LegalStatusPeriodViewSet,
     RefugeeProcedureViewSet,
@@ -60,6 +61,8 @@ router.register("consents", ConsentViewSet, basename="consent")
 router.register("sensitive-information", SensitiveRecordViewSet, basename="sensitive-information")
 router.register("history", ChangeRecordViewSet, basename="history")
 router.register("access-log", AccessLogEntryViewSet, basename="access-log")
+router.register("imports", ImportViewSet, basename="import")
+router.register("import-kinds", ImportKindViewSet, basename="import-kind")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reminders", ReminderViewSet, basename="reminder")
 router.register("deadlines", DeadlineViewSet, basename="deadline")

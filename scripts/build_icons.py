@@ -35,6 +35,7 @@ ICONS = (
     "alert-triangle",
     "clock",
     "file-text",
+    "file-import",
     "notes",
     "history",
     "id-badge-2",

@@ -26,6 +26,7 @@ from casework.models.applicants import (
 )
 from casework.models.audit import ERASED_MARKER, AccessLogEntry, AuditRowIsImmutable, ChangeRecord
 from casework.models.consent import Consent, ConsentPurpose, FieldGroup, SensitiveRecord
+from casework.models.imports import Import, ImportMapping, ImportRow
 from casework.models.legal import (
     LegalStatusPeriod,
     ProcedureEvent,
@@ -40,6 +41,9 @@ from casework.models.records import CaseNote, Document, Task
 from casework.models.reminders import DeadlineState, Notification, OutgoingEmail, Reminder
 
 __all__ = [
+    "Import",
+    "ImportMapping",
+    "ImportRow",
     "Shift",
     "Weekday",
     "codes_of",

@@ -105,6 +105,7 @@ class AccessLogEntry(ImmutableModel):
         CONFIDENTIAL_NOTE_VIEW = "confidential_note_view", _("Confidential note viewed (break-glass)")
         DOCUMENT_DOWNLOAD = "document_download", _("Document downloaded")
         EXPORT = "export", _("Export")
+        IMPORT = "import", _("Import")
         SHARE_PACKET_VIEW = "share_packet_view", _("Share packet viewed")
         DUPLICATE_CHECK = "duplicate_check", _("Duplicate check")
         SIGN_IN = "sign_in", _("Signed in")

@@ -97,6 +97,7 @@ class Importer:
     # A field whose distinct labels the user maps to Tobira's status kinds (issue 18: 特定活動 is never
     # guessed); the chosen kinds reach prepare() as mapping["statuses"] {label: kind}.
     status_field: str | None = None
+    propose_status: Callable[[str], str | None] | None = None  # a label → a kind, or None: never guessed
     # Unmapped columns are part of the row (row.extra): attendance's grid of dates.
     grid: bool = False
     # The decisions a duplicate row may take; the first is the default.

@@ -210,6 +210,12 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(hour=7, minute=45),
             "options": {"expires": 60 * 60 * 23},
         },
+        # Imports: an import whose worker stopped renewing its lease is failed and rolled back (issue 18).
+        "expired-import-leases": {
+            "task": "casework.tasks.expire_imports",
+            "schedule": 300.0,
+            "options": {"expires": 240},
+        },
         # Reports: the files of exports past their 24 hours are deleted (issue 17).
         "expired-exports": {
             "task": "reports.tasks.delete_expired_exports",
@@ -220,6 +226,12 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # Exports: up to this many rows are written while the user waits, more by a Celery task (issue 17).
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5_000)
+# Imports (issue 18): the largest file taken, its largest uncompressed size (an XLSX is a zip: a zip bomb
+# is refused), the most rows, and how long a running import's lease lasts without being renewed.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 300)
 # /healthz reports beat as down when its heartbeat is older than this.
 BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", max(5 * BEAT_HEARTBEAT_SECONDS, 300))
 

@@ -385,12 +385,12 @@ def applicants_find_duplicates(*, context: ApplicantContext, rows: list[ParsedRo
     for row in rows:
         nationality = (row.data.get("profile") or {}).get("nationality") or ""
         matched = by_card.get(hashes.get(id(row), ""), set())
-        key = name_keys.get(id(row))
+        wanted_name = name_keys.get(id(row))
         for applicant in found:
             same_name = (
-                key is not None
-                and applicant.name_key == key[0]
-                and applicant.birth_year == key[1]
+                wanted_name is not None
+                and applicant.name_key == wanted_name[0]
+                and applicant.birth_year == wanted_name[1]
                 and not (nationality and applicant.nationality and str(applicant.nationality) != nationality)
             )
             if applicant.pk in matched or same_name:
@@ -454,7 +454,9 @@ def applicants_save(
                 status_kind=period["status_kind"], start_date=period["start_date"]
             ).exists()
         ):
-            saved.created.append(_record_period(by, applicant, row))
+            recorded = _record_period(by, applicant, row)
+            if recorded is not None:
+                saved.created.append(recorded)
         return saved
     caseworker = context.caseworkers.get(row.data["caseworker"]) if row.data.get("caseworker") else None
     applicant = applicant_register(by=by, data=profile, team=context.team, caseworker=caseworker)

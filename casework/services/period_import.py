@@ -266,7 +266,7 @@ def _find_person(context: PeriodContext, row: ParsedRow, card: str | None) -> in
     if present(row, "name"):
         born = date_of(row, "date_of_birth")
         if born is None:
-            if not row.errors:
+            if not present(row, "date_of_birth"):
                 row.error("date_of_birth", _("Enter the date of birth to find the person by name."))
             return None
         found = context.by_name.get((names.name_key([text_of(row, "name")]), born), [])
@@ -308,7 +308,11 @@ def periods_parse(*, context: PeriodContext, row: ParsedRow) -> None:
 
 def periods_find_duplicates(*, context: PeriodContext, rows: list[ParsedRow]) -> None:
     """A period of the same kind and start already recorded for the person: one query per chunk."""
-    wanted = {row.key: row for row in rows if row.key is not None}
+    wanted = {
+        (row.data["applicant"], row.data["period"]["status_kind"], row.data["period"]["start_date"]): row
+        for row in rows
+        if row.data.get("period")
+    }
     if not wanted:
         return
     existing = LegalStatusPeriod.objects.filter(

@@ -18,3 +18,6 @@ class CaseworkConfig(AppConfig):
         from casework.ui import home
 
         home.register()  # casework's own panels of the home page; learning and jobs add theirs
+        from casework.services import applicant_import
+
+        applicant_import.register()  # the applicants and periods importers (issue 18)

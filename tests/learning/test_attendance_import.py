@@ -129,14 +129,19 @@ def test_month_and_day_headers_fall_within_the_term(trainer, course, learners, d
     grid = [
         row(
             2,
-            {f"{days[0].month}月{days[0].day}日(水)": "P", f"{days[1].month}/{days[1].day}": "L"},
+            {
+                f"{days[0].month}月{days[0].day}日(水)": "P",
+                f"{days[1].month}/{days[1].day}": "L",
+                f"R{days[2].year - 2018}.{days[2].month}.{days[2].day}": "ｘ",  # an era date, a full-width x
+                "1": "○",  # a lesson number, not a date: ignored
+            },
             name="Suriya Perera",
         )
     ]
     context = run(trainer, course, grid)
     assert grid[0].errors == []
-    assert [status for _session, status, _header in grid[0].data["marks"]] == ["present", "late"]
-    assert len(importer.save(by=trainer, context=context, row=grid[0]).created) == 2
+    assert [status for _session, status, _header in grid[0].data["marks"]] == ["present", "late", "absent"]
+    assert len(importer.save(by=trainer, context=context, row=grid[0]).created) == 3
 
 
 def test_bad_cells_are_row_errors_naming_the_column(trainer, course, learners, days):

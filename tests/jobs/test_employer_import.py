@@ -225,8 +225,10 @@ def test_duplicates_are_found_in_a_fixed_number_of_queries(caseworker):
 
     def count(size: int) -> int:
         rows = [row(n + 2, name=f"テスト{n}(株)", industry="製造") for n in range(size)]
-        for each in rows:
-            importer.parse(context=context, row=each)
+        with CaptureQueriesContext(connection) as parsing:
+            for each in rows:
+                importer.parse(context=context, row=each)
+        assert len(parsing) == 0
         with CaptureQueriesContext(connection) as queries:
             importer.find_duplicates(context=context, rows=rows)
         assert all(len(each.candidates) == 1 for each in rows)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Hashable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -270,7 +271,7 @@ def find_duplicates(*, context: dict[str, Any], rows: list[ParsedRow]) -> None:
     wanted = {row.key for row in rows if row.key}
     if not wanted:
         return
-    found: dict[str, list[Candidate]] = {}
+    found: dict[Hashable, list[Candidate]] = {}
     for pk, name, prefecture in Employer.objects.filter(organisation_id=by.organisation_id).values_list(
         "pk", "name", "prefecture"
     ):
@@ -280,7 +281,8 @@ def find_duplicates(*, context: dict[str, Any], rows: list[ParsedRow]) -> None:
             label = f"{name} ({place.label})" if place else name
             found.setdefault(key, []).append(Candidate(pk=pk, label=label))
     for row in rows:
-        row.candidates.extend(found.get(row.key, []) if row.key else [])
+        if row.key:
+            row.candidates.extend(found.get(row.key, []))
 
 
 def _contact_error(error: ValidationError) -> ValidationError:

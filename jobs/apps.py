@@ -105,6 +105,11 @@ def _register() -> None:
     for kind in ("period_end", "renewal_pending", "provisional_release_expiry"):
         register_detail(kind, _describe_employment_of_periods)
     register_detail("work_permission_end", _describe_employment_of_permissions)
+    # Spreadsheet import (issue 18): an employer list with contact people, for the staff who write employers.
+    from casework.services.importers import register_importer
+    from jobs.services.employer_import import IMPORTER as EMPLOYER_IMPORTER
+
+    register_importer(EMPLOYER_IMPORTER)
 
 
 def _describe_employment_of_periods(source_ids):

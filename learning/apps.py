@@ -84,6 +84,11 @@ def _register() -> None:
 
     register_history_titles("learning.enrollment", _enrolment_history_title)
     register_history_titles("learning.assessment", _assessment_history_title)
+    # Spreadsheet import (issue 18): a course's attendance grid, for those who mark its attendance.
+    from casework.services.importers import register_importer
+    from learning.services.attendance_import import IMPORTER as ATTENDANCE_IMPORTER
+
+    register_importer(ATTENDANCE_IMPORTER)
 
 
 def _enrolment_history_title(action, changes):

@@ -548,6 +548,7 @@ APPLICANTS = Importer(
     targets=applicant_targets,
     target_label=gettext_lazy("Team"),
     status_field="status",
+    propose_status=period_import.propose_status,
     decisions=(SKIP, CREATE, UPDATE),
     field_map=APPLICANT_FIELD_MAP,
     order=10,

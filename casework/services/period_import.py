@@ -457,6 +457,7 @@ PERIODS = Importer(
     find_duplicates=periods_find_duplicates,
     save=periods_save,
     status_field="status",
+    propose_status=propose_status,
     decisions=(SKIP, UPDATE),
     field_map=PERIOD_FIELD_MAP,
     order=20,

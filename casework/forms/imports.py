@@ -68,6 +68,7 @@ class ImportMappingForm(TobiraForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.keys = [field.key for field in importer.fields]
         columns = [("", _("— not in the file —")), *((header, header) for header in imp.headers)]
         mapped = imp.mapping.get("columns", {})
         for field in importer.fields:
@@ -94,11 +95,8 @@ class ImportMappingForm(TobiraForm):
                 initial=statuses.get(label) or proposed_statuses.get(label, ""),
             )
 
-    def field_names(self, importer: Importer) -> list[str]:
-        return [field.key for field in importer.fields]
-
-    def columns(self, importer: Importer) -> dict[str, str]:
-        return {key: self.cleaned_data.get(key) or "" for key in self.field_names(importer)}
+    def columns(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key) or "" for key in self.keys}
 
     def statuses(self) -> dict[str, str]:
         return {
@@ -109,8 +107,8 @@ class ImportMappingForm(TobiraForm):
     def status_fields(self):
         return [self[f"{STATUS_PREFIX}{index}"] for index in range(len(self.labels))]
 
-    def column_fields(self, importer: Importer):
-        return [self[key] for key in self.field_names(importer)]
+    def column_fields(self):
+        return [self[key] for key in self.keys]
 
 
 class ImportStartForm(TobiraForm):

@@ -98,7 +98,8 @@ def _column_of(imp: Import, importer: Importer, key: str) -> str:
         return columns[key]
     if key in imp.headers:
         return key
-    return ""
+    field = next((field for field in importer.fields if field.key == key), None)
+    return str(field.label) if field is not None else ""  # a field the file does not have: its name
 
 
 def _error_pairs(exc: ValidationError) -> list[tuple[str, str]]:

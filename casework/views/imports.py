@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework import sheets
 from casework.access import role_required
 from casework.forms.base import apply_service_error
 from casework.forms.imports import ImportMappingForm, ImportSheetForm, ImportStartForm, ImportUploadForm
@@ -46,8 +47,6 @@ def _error_messages(error: ValidationError) -> list[str]:
 @importer_roles
 def import_list(request: AuthenticatedRequest) -> HttpResponse:
     importers = importers_for(request.user)
-    if not importers:
-        raise PermissionDenied
     page = Paginator(selectors.imports_for_list(user=request.user), 25).get_page(request.GET.get("page"))
     labels = {importer.kind: importer.label for importer in importers}
     return render(
@@ -105,6 +104,7 @@ def _page(
         "is_mine": imp.created_by_id == request.user.pk,
         "earlier": selectors.earlier_imports_of_file(imp=imp),
         "may_undo": services.may_undo(request.user, imp),
+        "encoding": sheets.encoding_label(imp.encoding) if imp.encoding else "",
     }
     if context["is_mine"] and imp.status in (
         Import.Status.UPLOADED,
@@ -198,9 +198,7 @@ def import_mapping(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
     def save_and_check(i: Import) -> None:
         before = (i.mapping.get("columns") or {}).get(importer.status_field or "")
-        saved = services.import_map(
-            by=request.user, imp=i, columns=form.columns(importer), statuses=form.statuses()
-        )
+        saved = services.import_map(by=request.user, imp=i, columns=form.columns(), statuses=form.statuses())
         after = saved.mapping["columns"].get(importer.status_field or "")
         if importer.status_field and after and after != before:
             return  # a new status column: its labels are shown to be mapped before the dry run

@@ -2290,6 +2290,129 @@ def make_export_world(world: World) -> None:
 
 # --- end of exports -----------------------------------------------------------------------------------------
 
+# --- Imports (issue 18) ---------------------------------------------------------------------------------
+# DESIGN.md's matrix row "imports": supervisors and administrators import people into a team they lead /
+# any team, caseworkers into their own caseload, legal status periods for people they may write, employer
+# lists caseworkers, supervisors and administrators, trainers attendance of their own courses (the
+# importer's targets; tests/casework/api/test_imports.py and the importers' tests), employer users
+# nothing. An import is its maker's page; an administrator sees every import of the organisation.
+IMPORTERS = ("administrator", "supervisor", "caseworker", "trainer")
+IMPORT_STEPS = (
+    "import_sheet",
+    "import_mapping",
+    "import_check",
+    "import_decisions",
+    "import_start",
+    "import_undo",
+)
+IMPORT_API_STEPS = (
+    "import-sheet",
+    "import-mapping",
+    "import-check",
+    "import-decisions",
+    "import-start",
+    "import-undo",
+)
+
+
+def import_page(
+    own: Outcome, *, anonymous: Outcome = LOGIN, administrator: Outcome | None = None
+) -> dict[str, Outcome]:
+    row = expect(anonymous=anonymous, **dict.fromkeys(IMPORTERS, own), employer=DENIED)
+    if administrator is not None:
+        row["administrator"] = administrator
+    return row
+
+
+IMPORT_ROWS: dict[Row, dict[str, Outcome]] = {
+    "import_list": import_page(OK),
+    "import_new": import_page(to("import_list")),  # without ?kind= it leads to the kinds
+    **{
+        (name, case): import_page(OK if case == "own" else NOT_FOUND, administrator=OK)
+        for name in ("import_detail", "import_progress")
+        for case in ("own", "others")
+    },
+    **{name: import_page(POST_ONLY) for name in IMPORT_STEPS},
+    "import-list": import_page(OK, anonymous=UNAUTHENTICATED),
+    "import-kind-list": import_page(OK, anonymous=UNAUTHENTICATED),
+    **{
+        (name, case): import_page(
+            OK if case == "own" else NOT_FOUND, anonymous=UNAUTHENTICATED, administrator=OK
+        )
+        for name in ("import-detail", "import-rows", "import-status-labels")
+        for case in ("own", "others")
+    },
+    **{name: import_page(POST_ONLY, anonymous=UNAUTHENTICATED) for name in IMPORT_API_STEPS},
+}
+
+
+def import_kwargs(row: Row) -> Callable[[World, str], dict[str, Any]]:
+    name, case = row if isinstance(row, tuple) else (row, "own")
+
+    def kwargs(world: World, role: str) -> dict[str, Any]:
+        key = f"import {role}" if case == "own" and role in IMPORTERS else "import others"
+        return {"pk": world.objects[key].pk}
+
+    return kwargs
+
+
+def own_import_ids(world: World, role: str) -> list[int]:
+    if role == "administrator":
+        return sorted((world.objects[f"import {who}"].pk for who in (*IMPORTERS, "others")), reverse=True)
+    return [world.objects[f"import {role}"].pk] if role in IMPORTERS else []
+
+
+IMPORT_KINDS = {
+    "administrator": ["applicants", "periods", "attendance", "employers"],
+    "supervisor": ["applicants", "periods", "employers"],
+    "caseworker": ["applicants", "periods", "employers"],
+    "trainer": ["attendance"],
+}
+
+
+def importable_kinds(world: World, role: str) -> list[str]:
+    return IMPORT_KINDS.get(role, [])
+
+
+def make_import_world(world: World) -> None:
+    """A dry-run import for each role that may import (trainers: attendance), and one of someone else's."""
+    from casework.models import Import, ImportRow
+
+    def checked(user: User, kind: str) -> Import:
+        imp = Import(
+            organisation_id=user.organisation_id,
+            created_by=user,
+            kind=kind,
+            file_name=f"matrix-{kind}.csv",
+            file_hash="0" * 64,
+            file_format="csv",
+            encoding="utf-8",
+            sheets=[{"name": "", "hidden": False, "rows": 2}],
+            headers=["Name"],
+            header_row=1,
+            mapping={"columns": {"name": "Name"}, "statuses": {}},
+            status=Import.Status.CHECKED,
+            checked_at=timezone.now(),
+            rows_total=1,
+            rows_done=1,
+            rows_valid=1,
+        )
+        imp.file.save("matrix.csv", ContentFile(b"Name\r\nMatrix Employer KK\r\n"), save=True)
+        ImportRow.objects.create(import_run=imp, number=2, verdict=ImportRow.Verdict.VALID, label="Matrix")
+        return imp
+
+    for role in IMPORTERS:
+        world.objects[f"import {role}"] = checked(
+            world.users[role], "attendance" if role == "trainer" else "employers"
+        )
+    world.objects["import others"] = checked(
+        UserFactory(username="matrix-importer", roles=[Role.CASEWORKER], team=world.users["caseworker"].team),
+        "employers",
+    )
+
+
+# --- end of imports -----------------------------------------------------------------------------------------
+
 
 # --- The matrix ----------------------------------------------------------------------------------------
 
@@ -2463,6 +2586,8 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     **EXPORT_ROWS,
     # Partner impact page (issue 17)
     **IMPACT_ROWS,
+    # Imports (issue 18)
+    **IMPORT_ROWS,
 }
 
 # Where the app does not (yet) do what DESIGN.md says. The row states the design; the case is a strict
@@ -2608,6 +2733,13 @@ KWARGS.update(
 
 
 KWARGS.update({row: export_kwargs(row[0], row[1]) for row in EXPORT_ROWS if isinstance(row, tuple)})
+KWARGS.update(
+    {
+        row: import_kwargs(row)
+        for row in IMPORT_ROWS
+        if row not in ("import_list", "import_new", "import-list", "import-kind-list")
+    }
+)
 
 
 def make_world(role_users: dict[str, User]) -> World:
@@ -2639,6 +2771,7 @@ def make_world(role_users: dict[str, User]) -> World:
     make_portal_interviews_world(world)  # portal interviews, offers and hire reports (helper A)
     make_research_world(world)  # research releases (issue 17, research)
     make_export_world(world)  # exports (issue 17)
+    make_import_world(world)  # imports (issue 18)
     return world
 
 
@@ -3105,6 +3238,8 @@ LIST_CONTENTS.update(PORTAL_WORKER_LIST_CONTENTS)
 LIST_CONTENTS["research-export-list"] = ("id", research_releases)  # research releases (issue 17)
 LIST_CONTENTS["report-list"] = ("key", readable_reports)  # reports (issue 17)
 LIST_CONTENTS["export-list"] = ("id", own_export_ids)  # exports (issue 17)
+LIST_CONTENTS["import-list"] = ("id", own_import_ids)  # imports (issue 18)
+LIST_CONTENTS["import-kind-list"] = ("kind", importable_kinds)  # imports (issue 18)
 SIGNED_IN_ROLES = [role for role in ROLES if role != ANONYMOUS]
 
 

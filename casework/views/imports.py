@@ -169,8 +169,8 @@ def _step(request: AuthenticatedRequest, pk: int, action, *, form_key: str | Non
     return redirect("import_detail", pk=imp.pk)
 
 
-@require_POST
 @importer_roles
+@require_POST
 def import_sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     imp = _import(request, pk)
     form = ImportSheetForm(request.POST, imp=imp)
@@ -185,8 +185,8 @@ def import_sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @importer_roles
+@require_POST
 def import_mapping(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     imp = _import(request, pk)
     form = _mapping_form(request, imp, request.POST)
@@ -207,14 +207,14 @@ def import_mapping(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, save_and_check, form_key="mapping", form=form)
 
 
-@require_POST
 @importer_roles
+@require_POST
 def import_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, lambda i: services.import_check_start(by=request.user, imp=i))
 
 
-@require_POST
 @importer_roles
+@require_POST
 def import_decisions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decisions: dict[int, str] = {}
     for name in request.POST:
@@ -231,8 +231,8 @@ def import_decisions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, decide)
 
 
-@require_POST
 @importer_roles
+@require_POST
 def import_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     imp = _import(request, pk)
     form = ImportStartForm(request.POST)
@@ -247,8 +247,8 @@ def import_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @importer_roles
+@require_POST
 def import_undo(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def undo(i: Import) -> None:
         services.import_undo(by=request.user, imp=i)

@@ -162,3 +162,27 @@ def test_roles(supervisor, team, trainer, employer, make_user):
     assert api(other).get(f"/api/v1/imports/{pk}/").status_code == 404
     assert api(other).post(f"/api/v1/imports/{pk}/undo/").status_code == 404
     assert APIClient().get("/api/v1/imports/").status_code == 401
+
+
+def test_a_trainer_imports_attendance_into_their_own_courses_only(trainer, make_user):
+    from tests.learning.factories import CourseFactory
+
+    own = CourseFactory(trainers=[trainer])
+    other = CourseFactory(trainers=[make_user(Role.TRAINER, username="trainer-other")])
+    client = api(trainer)
+    kinds = client.get("/api/v1/import-kinds/").json()
+    assert [kind["kind"] for kind in kinds] == ["attendance"]
+    assert [target[0] for target in kinds[0]["targets"]] == [str(own.pk)]
+    grid = "氏名,2026/4/1\nLEE Min,○\n".encode()
+    response = client.post(
+        "/api/v1/imports/",
+        {"kind": "attendance", "target": str(other.pk), "file": SimpleUploadedFile("grid.csv", grid)},
+        format="multipart",
+    )
+    assert response.status_code == 400 and "target" in response.json()
+    response = client.post(
+        "/api/v1/imports/",
+        {"kind": "attendance", "target": str(own.pk), "file": SimpleUploadedFile("grid.csv", grid)},
+        format="multipart",
+    )
+    assert response.status_code == 201

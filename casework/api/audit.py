@@ -80,6 +80,7 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
             "at",
             "actor",
             "request_id",
+            "source",
             "applicant",
             "model",
             "record_kind",

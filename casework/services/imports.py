@@ -105,14 +105,18 @@ def import_upload(*, by: User, kind: str, upload: UploadedFile | None, target: s
         sheets=[{"name": s.name, "hidden": s.hidden, "rows": s.rows} for s in info.sheets],
     )
     upload.seek(0)
-    with transaction.atomic():
-        imp.file.save(name, upload, save=False)
-        imp.save()
-        visible = [s.name for s in info.sheets if not s.hidden]
-        if len(info.sheets) == 1 or (info.format == "csv"):
-            import_choose_sheet(by=by, imp=imp, sheet=info.sheets[0].name)
-        elif len(visible) == 1:
-            import_choose_sheet(by=by, imp=imp, sheet=visible[0])
+    imp.file.save(name, upload, save=False)
+    try:
+        with transaction.atomic():
+            imp.save()
+            visible = [s.name for s in info.sheets if not s.hidden]
+            if len(info.sheets) == 1 or (info.format == "csv"):
+                import_choose_sheet(by=by, imp=imp, sheet=info.sheets[0].name)
+            elif len(visible) == 1:
+                import_choose_sheet(by=by, imp=imp, sheet=visible[0])
+    except BaseException:
+        imp.file.delete(save=False)  # nothing of a refused file is kept
+        raise
     return imp
 
 

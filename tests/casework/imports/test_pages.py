@@ -77,6 +77,8 @@ def test_a_supervisor_imports_people_through_the_pages(client_for, supervisor, t
     period = LegalStatusPeriod.objects.get(applicant=nguyen)
     assert period.status_kind == "da_refugee_applicant" and str(period.card_expiry_date) == "2027-04-01"
     assert ChangeRecord.objects.filter(applicant_id=nguyen.pk, source=imp.source).count() >= 2
+    history = client.get(reverse("applicant_history", args=[nguyen.reference_code])).content.decode()
+    assert f"from import #{imp.pk}" in history
 
     with on_commit():
         response = client.post(reverse("import_undo", args=[imp.pk]))
@@ -206,3 +208,29 @@ def test_the_list_shows_the_kinds_a_trainer_may_import(client_for, trainer):
     CourseFactory(trainers=[trainer])
     page = client_for(trainer).get(reverse("import_list")).content.decode()
     assert "kind=attendance" in page and "kind=applicants" not in page
+
+
+def test_the_same_intake_file_twice_creates_nobody_the_second_time(client_for, supervisor, team):
+    client = client_for(supervisor)
+    text = INTAKE.replace("1988/2/30", "1988/2/3").replace("特定活動,", "定住者,")
+    for round_ in (1, 2):
+        upload(client, text, team=team)
+        imp = Import.objects.order_by("-pk").first()
+        if round_ == 2:
+            page = client.get(reverse("import_detail", args=[imp.pk])).content.decode()
+            assert "This same file was imported" in page
+        with on_commit():
+            client.post(
+                reverse("import_mapping", args=[imp.pk]),
+                {**imp.mapping["columns"], "status-0": "long_term_resident"},
+            )
+        imp.refresh_from_db()
+        with on_commit():
+            client.post(reverse("import_start", args=[imp.pk]), {"mode": "all"})
+        imp.refresh_from_db()
+        assert imp.status == Import.Status.DONE, imp.error
+        if round_ == 1:
+            assert imp.created_count == 3
+        else:
+            assert (imp.rows_duplicate, imp.created_count, imp.skipped_count) == (3, 0, 3)
+    assert Applicant.objects.count() == 3

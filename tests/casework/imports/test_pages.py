@@ -234,3 +234,56 @@ def test_the_same_intake_file_twice_creates_nobody_the_second_time(client_for, s
         else:
             assert (imp.rows_duplicate, imp.created_count, imp.skipped_count) == (3, 0, 3)
     assert Applicant.objects.count() == 3
+
+
+def _checked_import(user, rows: int) -> Import:
+    from casework.models import ImportRow
+
+    imp = Import.objects.create(
+        organisation_id=user.organisation_id,
+        created_by=user,
+        kind="employers",
+        file_name="list.csv",
+        file_hash="1" * 64,
+        file_format="csv",
+        encoding="utf-8",
+        sheets=[{"name": "", "hidden": False, "rows": rows + 1}],
+        headers=["Company"],
+        header_row=1,
+        mapping={"columns": {"name": "Company"}, "statuses": {}},
+        status=Import.Status.DONE,
+        rows_total=rows,
+    )
+    from django.utils import timezone
+
+    Import.objects.filter(pk=imp.pk).update(checked_at=timezone.now(), finished_at=timezone.now())
+    ImportRow.objects.bulk_create(
+        ImportRow(
+            import_run=imp,
+            number=number + 2,
+            verdict=ImportRow.Verdict.ERROR,
+            errors=[["Company", "Enter the name."]],
+            candidates=[{"pk": 1, "label": "X"}],
+            outcome=ImportRow.Outcome.FAILED,
+        )
+        for number in range(rows)
+    )
+    imp.refresh_from_db()
+    return imp
+
+
+def test_the_import_pages_make_a_fixed_number_of_queries(client_for, supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(supervisor)
+    counts = []
+    for imports, rows in ((2, 5), (20, 60)):
+        while Import.objects.count() < imports:
+            last = _checked_import(supervisor, rows)
+        with CaptureQueriesContext(connection) as listed:
+            assert client.get(reverse("import_list")).status_code == 200
+        with CaptureQueriesContext(connection) as shown:
+            assert client.get(reverse("import_detail", args=[last.pk]) + "?show=all").status_code == 200
+        counts.append((len(listed), len(shown)))
+    assert counts[0] == counts[1], counts

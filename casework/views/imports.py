@@ -62,7 +62,12 @@ def import_new(request: AuthenticatedRequest) -> HttpResponse:
     importer = importer_for(kind)
     if importer is None or not importer.may_import(request.user):
         raise Http404
-    form = ImportUploadForm(request.POST or None, request.FILES or None, importer=importer, user=request.user)
+    # One place to import into (a caseworker's own team, a trainer's one course): chosen already.
+    targets = importer.targets(request.user) if importer.targets is not None else []
+    initial = {"target": targets[0][0]} if len(targets) == 1 else {}
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, importer=importer, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             imp = services.import_upload(
@@ -114,6 +119,9 @@ def _page(
         if len(imp.sheets) > 1:
             context["sheet_form"] = forms.get("sheet") or ImportSheetForm(imp=imp)
         context["mapping_form"] = forms.get("mapping") or _mapping_form(request, imp)
+        if context["mapping_form"] is not None and importer is not None:
+            # The form's column selects take the importer: a template cannot pass it (it showed none).
+            context["column_fields"] = context["mapping_form"].column_fields(importer)
     if (
         imp.status in (Import.Status.CHECKED, Import.Status.DONE, Import.Status.FAILED, Import.Status.UNDONE)
         and imp.checked_at

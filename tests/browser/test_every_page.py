@@ -217,6 +217,12 @@ class Demo:
         plan = exports.export_plan(by=user, table_key="applicants", fmt="xlsx", params={})
         return {"pk": exports.export_write_now(by=user, plan=plan, through="test").pk}
 
+    def demo_import(self) -> dict[str, int]:
+        """The supervisor's done import of the sample employer list (jobs' seed_demo_jobs, issue 18)."""
+        from casework.models import Import
+
+        return {"pk": Import.objects.get(kind="employers", created_by__username="supervisor").pk}
+
     def password_reset_link(self) -> dict[str, str]:
         # caseworker2 never signs in here: the token (made of the last sign-in) stays valid.
         user = self.user("caseworker2")
@@ -377,6 +383,10 @@ PAGES: dict[str, Visit] = {
     "reports:research_release_list": Visit("supervisor"),
     # Exports (issue 17)
     "reports:export_detail": Visit("caseworker", lambda demo: demo.export()),
+    # Spreadsheet imports (issue 18): the list, a new import of applicants, the demo import's report.
+    "import_list": Visit("supervisor"),
+    "import_new": Visit("supervisor", query="?kind=applicants"),
+    "import_detail": Visit("supervisor", Demo.demo_import),
 }
 
 # Whole parts of the site that are not pages of the application, by the start of their path.
@@ -435,6 +445,14 @@ EXCLUDED: dict[str, str] = {
     "reports:export_start": "a file download (up to EXPORT_SYNC_MAX_ROWS rows) or a redirect to the export page",
     "reports:export_progress": "htmx fragment: the export page's progress, polled",
     "reports:export_download": "a file download (the export's file)",
+    # Spreadsheet imports (issue 18): the steps are forms on the import's page.
+    "import_progress": "htmx fragment: the import page's progress, polled",
+    "import_sheet": "POST only (the import page's sheet step)",
+    "import_mapping": "POST only (the import page's mapping step; it starts the dry run)",
+    "import_check": "POST only (the import page's Run the dry run again)",
+    "import_decisions": "POST only (the import page's Save the decisions)",
+    "import_start": "POST only (the import page's Import)",
+    "import_undo": "POST only (the import page's Undo this import)",
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from casework.models import Applicant, ChangeRecord, Consent, ConsentPurpose, User
+from casework.models import Applicant, ChangeRecord, Consent, ConsentPurpose, Import, User
 from jobs.management.demo_catalogue import (
     BROAD_SCOPE,
     LOW_WAGE_OPENING,
@@ -69,7 +69,7 @@ def demo(module_demo, db) -> str:
 @pytest.mark.django_db
 def test_seed_demo_jobs_counts_and_twice_adds_nothing(demo):
     first = counts()
-    assert first["Employer"] == 8
+    assert first["Employer"] == 8 + 15  # 15 from the demo import of the sample employer list
     # 14 current openings and Arakawa Construction's 4 past ones (its Impact page, issue 17).
     assert first["JobOpening"] == 18
     assert first["Placement"] == 12
@@ -257,3 +257,19 @@ def test_seed_demo_jobs_gives_the_demo_portal_users_their_employers(demo, client
         assert user.check_password(settings.DEMO_PASSWORD)
     run("seed_demo_jobs")
     assert EmployerMembership.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_done_import_of_the_sample_employers(demo):
+    """The supervisor's import of docs/import-samples/employers.xlsx, done, with its report; a second
+    seed run imports nothing again (test_seed_demo_jobs_counts_and_twice_adds_nothing counts it)."""
+    imp = Import.objects.get(kind="employers", created_by__username="supervisor")
+    assert imp.status == Import.Status.DONE
+    assert imp.file_name == "employers.xlsx"
+    assert (imp.rows_total, imp.rows_error, imp.rows_duplicate) == (15, 0, 0)
+    assert imp.created_count >= 15  # the employers and their contacts
+    assert Employer.objects.filter(name="株式会社みなと精工").exists()
+    assert imp.rows.count() == 15
+    assert "Demo import: employers.xlsx" in demo
+    run("seed_demo_jobs")
+    assert Import.objects.filter(kind="employers").count() == 1

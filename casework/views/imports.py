@@ -120,8 +120,8 @@ def _page(
             context["sheet_form"] = forms.get("sheet") or ImportSheetForm(imp=imp)
         context["mapping_form"] = forms.get("mapping") or _mapping_form(request, imp)
         if context["mapping_form"] is not None and importer is not None:
-            # The form's column selects take the importer: a template cannot pass it (it showed none).
-            context["column_fields"] = context["mapping_form"].column_fields(importer)
+            # The mapping form's column selects, in the importer's order of fields.
+            context["column_fields"] = context["mapping_form"].column_fields()
     if (
         imp.status in (Import.Status.CHECKED, Import.Status.DONE, Import.Status.FAILED, Import.Status.UNDONE)
         and imp.checked_at

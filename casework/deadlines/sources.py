@@ -103,18 +103,22 @@ def _period_rows(
             "end_date",
             "status_kind",
             "recorded_on",
+            "from_import",
         )
     )
 
 
 def _period_deadlines(rows) -> Iterator[Deadline]:
-    for pk, applicant_id, organisation_id, start, end, kind, recorded_on in rows:
+    for pk, applicant_id, organisation_id, start, end, kind, recorded_on, from_import in rows:
+        offsets = rules.status_kind(kind).offsets_for(rules.months_between(start, end))
+        if from_import:  # an imported period was not entered today: no "on record" rung
+            offsets = tuple(offset for offset in offsets if offset != rules.ON_RECORD)
         yield Deadline(
             source_id=pk,
             applicant_id=applicant_id,
             organisation_id=organisation_id,
             deadline_date=end,
-            offsets=rules.status_kind(kind).offsets_for(rules.months_between(start, end)),
+            offsets=offsets,
             recorded_on=recorded_on,
         )
 

@@ -70,6 +70,9 @@ class LegalStatusPeriod(models.Model):
     )
     renewal_decided_on = models.DateField(_("renewal decided on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Brought in by a spreadsheet import (issue 18): not entered today, so its reminder ladder has no
+    # "on record" rung (an import of a thousand short stays must not remind of each at once).
+    from_import = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

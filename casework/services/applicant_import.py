@@ -419,6 +419,7 @@ def _record_period(by: User, applicant: Applicant, row: ParsedRow) -> LegalStatu
         data=dict(period),
         card_number=row.data.get("card_number"),
         confirm_card_conflict=False,
+        from_import=True,
     )
 
 

@@ -251,13 +251,17 @@ def legal_period_record(
     card_number: str | None = None,
     confirm_card_conflict: bool = False,
     end_current: bool = False,
+    from_import: bool = False,
 ) -> LegalStatusPeriod:
-    """Record a period. With end_current, a status change mid-period ends the running period the day before."""
+    """Record a period. With end_current, a status change mid-period ends the running period the day before.
+
+    from_import: brought in by a spreadsheet import, so not "at entry" — no "on record" reminder.
+    """
     _require_editable(by, applicant)
     # Serialise writers of one applicant's periods (PostgreSQL); SQLite's IMMEDIATE does it already.
     Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
     cleaned = _clean_period(data, today=timezone.localdate())
-    period = LegalStatusPeriod(applicant=applicant, **cleaned)
+    period = LegalStatusPeriod(applicant=applicant, from_import=from_import, **cleaned)
     previous = applicant.periods.order_by("-start_date").first()
     if end_current:
         running = overlapping_period(applicant=applicant, start=period.start_date, end=period.start_date)
@@ -270,7 +274,7 @@ def legal_period_record(
     _apply_card_number(period, card_number, confirm_conflict=confirm_card_conflict)
     _save_period(period)
     record_change(actor=by, instance=period, before=None)
-    if _starts_on_record(period):
+    if _starts_on_record(period) and not from_import:
         _evaluate_on_commit(_period_kinds(period.status_kind)[0], [period.pk])
     if previous is not None and previous.start_date < period.start_date:
         # The next period recorded deals with the previous one's deadline: its reminders stop now.

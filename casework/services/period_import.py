@@ -367,7 +367,9 @@ def periods_save(
                 )
             }
         )
-    period = legal_period_record(by=by, applicant=applicant, data=data, card_number=row.data["card_number"])
+    period = legal_period_record(
+        by=by, applicant=applicant, data=data, card_number=row.data["card_number"], from_import=True
+    )
     return Saved(created=[period])
 
 

@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         gunicorn.stop()
     # After the paths: the import adds SCALE/10 people (undone afterwards), which must not be measured.
-    import_figures = None if only else importing.measure_apart(url, args.scale)
+    # (`url` is a path's URL by now: the database is the environment's.)
+    import_figures = None if only else importing.measure_apart(env["DATABASE_URL"], args.scale)
     print(f"Import: {import_figures or 'skipped (--only)'}", flush=True)
 
     document = {

@@ -98,6 +98,10 @@ def table(document: dict) -> str:
         from bench import exports
 
         lines += ["", exports.table(document["exports"])]
+    if document.get("imports"):
+        from bench import importing
+
+        lines += ["", importing.table(document["imports"])]
     seed = document["seed"]
     if seed.get("seconds") is not None:
         lines.append(

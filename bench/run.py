@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import exports, load, paths, report, server, sweep
+    from bench import exports, importing, load, paths, report, server, sweep
 
     load.wrk_path()  # fail before the long part when the load generator is missing
     seed = dataset.prepare(args.scale)
@@ -118,6 +118,10 @@ def main(argv: list[str] | None = None) -> None:
             print(report.progress_line(number, len(bench_paths), row), flush=True)
     finally:
         gunicorn.stop()
+    # After the paths: the import adds SCALE/10 people (undone afterwards), which must not be measured.
+    # (`url` is a path's URL by now: the database is the environment's.)
+    import_figures = None if only else importing.measure_apart(env["DATABASE_URL"], args.scale)
+    print(f"Import: {import_figures or 'skipped (--only)'}", flush=True)
 
     document = {
         "scale": args.scale,
@@ -130,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         "seed": {"seconds": seed.seconds, "ran": seed.seeded},
         "sweep": sweep_figures,
         "exports": export_figures,
+        "imports": import_figures,
         "paths": results,
     }
     if only:

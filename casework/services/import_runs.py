@@ -42,6 +42,11 @@ logger = logging.getLogger(__name__)
 CHUNK = 500
 
 
+def _chunk_rows() -> int:
+    """Rows per chunk: settings.IMPORT_CHUNK_ROWS when set (the worker tests make chunks small), else CHUNK."""
+    return int(getattr(settings, "IMPORT_CHUNK_ROWS", CHUNK))
+
+
 @contextlib.contextmanager
 def local_copy(imp: Import) -> Iterator[str]:
     """The stored file as a local path (the readers need one), removed afterwards."""
@@ -215,7 +220,7 @@ def check_import(import_id: int) -> None:
         done = 0
         with local_copy(imp) as path:
             rows = _rows(imp, path, importer)
-            while chunk := list(itertools.islice(rows, CHUNK)):
+            while chunk := list(itertools.islice(rows, _chunk_rows())):
                 verdicts = _check_chunk(imp, importer, context, chunk, seen)
                 ImportRow.objects.bulk_create(verdicts)
                 for verdict in verdicts:
@@ -359,7 +364,7 @@ def run_import(import_id: int) -> None:
         done = 0
         with local_copy(imp) as path:
             rows = _rows(imp, path, importer)
-            while chunk := list(itertools.islice(rows, CHUNK)):
+            while chunk := list(itertools.islice(rows, _chunk_rows())):
                 with transaction.atomic(), queue.held(), change_source(imp.source):
                     _run_chunk(imp, importer, context, chunk, counts)
                     done += len(chunk)

@@ -89,11 +89,9 @@ def test_an_import_of_1000_periods_fires_no_reminder_row_by_row_and_one_sweep_af
     assert deadlines == live.count() >= ROWS // 2  # every period's deadline is reminded of, once
     # Older due offsets were recorded as skipped, never delivered: no stale flood.
     assert Reminder.objects.filter(state=Reminder.State.SKIPPED, delivered_at__isnull=False).count() == 0
-    # "On record" reminders come from the sweep only, at most one per short stay (none for the long
-    # stays). The sweep does make them for imported short stays still running (334 of these 1,000: their
-    # "on record" day is the import's day, later than their T-30): whether an import should fire them at
-    # all is the engine's rule to decide (reported with this test).
-    assert live.filter(offset=ON_RECORD).count() <= len(on_record)
+    # No "on record" reminder at all: an imported period was not entered today (from_import).
+    assert not Reminder.objects.filter(offset=ON_RECORD).exists()
+    assert all(period.from_import for period in periods)
 
     # Every record the import made says where it came from.
     records = ChangeRecord.objects.filter(source=imp.source)

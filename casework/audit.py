@@ -155,6 +155,27 @@ def record_change(
     )
 
 
+def record_creations(*, actor, instances: list[models.Model], extra: dict[str, Any] | None = None) -> None:
+    """One "created" record per instance, in one insert: what record_change(before=None) writes for each."""
+    ChangeRecord.objects.bulk_create(
+        [
+            ChangeRecord(
+                organisation_id=actor.organisation_id,
+                actor=actor,
+                request_id=current_request_id(),
+                source=current_change_source(),
+                applicant_id=_applicant_id_of(instance),
+                model=instance._meta.label_lower,
+                object_id=str(instance.pk),
+                object_label=record_label(instance),
+                action=ChangeRecord.Action.CREATE,
+                changes=_diff(None, {**snapshot(instance), **(extra or {})}),
+            )
+            for instance in instances
+        ]
+    )
+
+
 def record_bulk_change(
     *,
     actor,

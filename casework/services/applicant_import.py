@@ -38,7 +38,7 @@ from casework import crypto, names, rules
 from casework.audit import log_access_many
 from casework.models import AccessLogEntry, Applicant, LegalStatusPeriod, Team, User
 from casework.roles import Role
-from casework.services import period_import
+from casework.services import applicant_batches, period_import
 from casework.services.applicants import applicant_register, applicant_update
 from casework.services.importers import (
     CREATE,
@@ -177,6 +177,7 @@ class ApplicantContext:
     by_name: dict[str, list[int]]  # folded username / full name → caseworker pks
     own_caseload: bool  # a caseworker importing: every person is theirs
     notes: dict[str, int] = field(default_factory=dict)
+    checked: set = field(default_factory=set)  # (team, caseworker) pairs the registration rules passed
 
 
 def applicants_prepare(
@@ -546,6 +547,8 @@ APPLICANTS = Importer(
     parse=applicants_parse,
     find_duplicates=applicants_find_duplicates,
     save=applicants_save,
+    check=applicant_batches.applicants_check,
+    save_new=applicant_batches.applicants_save_new,
     targets=applicant_targets,
     target_label=gettext_lazy("Team"),
     status_field="status",

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from casework import names, rules
-from casework.audit import log_access, log_access_many, record_bulk_change, record_change, snapshot
+from casework.audit import (
+    log_access,
+    log_access_many,
+    record_bulk_change,
+    record_change,
+    record_creations,
+    snapshot,
+)
 from casework.models import (
     AccessLogEntry,
     Alias,
@@ -197,6 +204,44 @@ def _check_assignment(*, by: User, team: Team, caseworker: User | None) -> None:
             )
 
 
+def _registration(
+    *, by: User, data: dict[str, Any], team: Team | None, caseworker: User | None, checked: set | None = None
+) -> tuple[dict[str, Any], Team, User | None]:
+    """A registration's cleaned profile, team and caseworker, or the ValidationError a form would show.
+
+    `checked` (an import's) remembers the (team, caseworker) pairs already checked, so a chunk of rows
+    into one team asks the database once.
+    """
+    if not (by.has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR) or by.is_superuser):
+        raise PermissionDenied
+    today = timezone.localdate()
+    # given_name defaults to empty so that leaving it out gets the same message as leaving it blank.
+    cleaned = _clean_profile({"intake_date": today, "given_name": "", **data}, today=today)
+    if by.has_role(Role.CASEWORKER) and not by.has_role(Role.SUPERVISOR, Role.ADMINISTRATOR):
+        team, caseworker = by.team, by
+    if team is None:
+        raise ValidationError({"team": _("Choose the team that will handle this case.")})
+    pair = (team.pk, caseworker.pk if caseworker else None)
+    if checked is None or pair not in checked:
+        is_admin = by.has_role(Role.ADMINISTRATOR) or by.is_superuser
+        if not is_admin and not team.supervisors.filter(pk=by.pk).exists() and team.pk != by.team_id:
+            raise ValidationError({"team": _("You can register people only into a team you lead.")})
+        _check_assignment(by=by, team=team, caseworker=caseworker)
+        if checked is not None:
+            checked.add(pair)
+    return cleaned, team, caseworker
+
+
+def applicant_register_check(
+    *, by: User, data: dict[str, Any], team: Team | None = None, caseworker: User | None = None, checked=None
+) -> dict[str, Any]:
+    """What applicant_register would refuse, said without saving anything (an import's dry run)."""
+    cleaned, _team, _caseworker = _registration(
+        by=by, data=data, team=team, caseworker=caseworker, checked=checked
+    )
+    return cleaned
+
+
 @transaction.atomic
 def applicant_register(
     *,
@@ -208,20 +253,7 @@ def applicant_register(
     duplicate_check: DuplicateCheck | None = None,
 ) -> Applicant:
     """Register a person. A caseworker registers into their own caseload; supervisors choose."""
-    if not (by.has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR) or by.is_superuser):
-        raise PermissionDenied
-    today = timezone.localdate()
-    # given_name defaults to empty so that leaving it out gets the same message as leaving it blank.
-    cleaned = _clean_profile({"intake_date": today, "given_name": "", **data}, today=today)
-    if by.has_role(Role.CASEWORKER) and not by.has_role(Role.SUPERVISOR, Role.ADMINISTRATOR):
-        team, caseworker = by.team, by
-    if team is None:
-        raise ValidationError({"team": _("Choose the team that will handle this case.")})
-    is_admin = by.has_role(Role.ADMINISTRATOR) or by.is_superuser
-    if not is_admin and not team.supervisors.filter(pk=by.pk).exists() and team.pk != by.team_id:
-        raise ValidationError({"team": _("You can register people only into a team you lead.")})
-    _check_assignment(by=by, team=team, caseworker=caseworker)
-
+    cleaned, team, caseworker = _registration(by=by, data=data, team=team, caseworker=caseworker)
     applicant = Applicant(organisation_id=by.organisation_id, team=team, caseworker=caseworker, **cleaned)
     applicant.reference_code = _next_reference_code(by.organisation_id, cleaned["intake_date"].year)
     alias_names = [alias.strip() for alias in (aliases or []) if alias.strip()]
@@ -244,6 +276,44 @@ def applicant_register(
             registered=applicant,
         )
     return applicant
+
+
+@transaction.atomic
+def applicants_register_many(
+    *, by: User, entries: list[tuple[dict[str, Any], Team | None, User | None]]
+) -> list[Applicant]:
+    """Register many new people at once (a chunk of an import): the same rules as applicant_register,
+    the reference numbers reserved in one block per year, the people, their assignments and their
+    change history written in bulk. The first refused entry raises its ValidationError (nothing saved)."""
+    checked: set = set()
+    prepared = [
+        _registration(by=by, data=data, team=team, caseworker=caseworker, checked=checked)
+        for data, team, caseworker in entries
+    ]
+    applicants: list[Applicant] = []
+    by_year: dict[int, list[Applicant]] = {}
+    for cleaned, team, caseworker in prepared:
+        applicant = Applicant(organisation_id=by.organisation_id, team=team, caseworker=caseworker, **cleaned)
+        applicants.append(applicant)
+        by_year.setdefault(cleaned["intake_date"].year, []).append(applicant)
+    for year, people in by_year.items():
+        first = reference_numbers_reserve(organisation_id=by.organisation_id, year=year, count=len(people))
+        for offset, applicant in enumerate(people):
+            applicant.reference_code = reference_code_format(year, first + offset)
+            _refresh_keys(applicant, [])
+    Applicant.objects.bulk_create(applicants)
+    record_creations(actor=by, instances=applicants, extra={"aliases": []})
+    Assignment.objects.bulk_create(
+        Assignment(
+            applicant=applicant,
+            team_id=applicant.team_id,
+            caseworker_id=applicant.caseworker_id,
+            assigned_by=by,
+            reason=_("Registered"),
+        )
+        for applicant in applicants
+    )
+    return applicants
 
 
 @transaction.atomic

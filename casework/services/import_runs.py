@@ -35,7 +35,16 @@ from django.utils.translation import gettext as _
 from casework import queue, sheets
 from casework.audit import change_source, log_access, record_change, snapshot
 from casework.models import AccessLogEntry, ChangeRecord, Import, ImportRow, User
-from casework.services.importers import CREATE, SKIP, UPDATE, Candidate, Importer, ParsedRow, importer_for
+from casework.services.importers import (
+    CREATE,
+    SKIP,
+    UPDATE,
+    Candidate,
+    Importer,
+    ParsedRow,
+    Saved,
+    importer_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -164,11 +173,13 @@ def _check_chunk(
             seen[row.key] = row.number
     if clean:
         importer.find_duplicates(context=context, rows=clean)
+    new = [row for row in clean if not row.candidates and row.number not in same_as]
+    if importer.check is not None:  # the services' own checks, nothing saved
+        importer.check(by=imp.created_by, context=context, rows=new)
+        new = []
     # The services decide: each clean, new row saved in a savepoint of a transaction rolled back.
     with transaction.atomic(), queue.held(), change_source(imp.source):
-        for row in clean:
-            if row.candidates or row.number in same_as:
-                continue
+        for row in new:
             _saved, errors = _save(
                 imp, importer, by=imp.created_by, context=context, row=row, decision=CREATE, candidate=None
             )
@@ -272,6 +283,7 @@ def _candidate(importer: Importer, stored: ImportRow) -> Candidate | None:
 def _run_chunk(imp: Import, importer: Importer, context, chunk: list[ParsedRow], counts: dict) -> None:
     stored = {row.number: row for row in imp.rows.filter(number__in=[row.number for row in chunk])}
     changed: list[ImportRow] = []
+    creating: list[tuple[ParsedRow, ImportRow]] = []
     for row in chunk:
         verdict = stored.get(row.number)
         if verdict is None:  # the file changed under the import: it cannot be trusted
@@ -294,6 +306,9 @@ def _run_chunk(imp: Import, importer: Importer, context, chunk: list[ParsedRow],
                 counts["skipped"] += 1
                 changed.append(verdict)
                 continue
+        if decision == CREATE and importer.save_new is not None:
+            creating.append((row, verdict))
+            continue
         candidate = _candidate(importer, verdict) if decision == UPDATE else None
         saved, errors = _save(
             imp, importer, by=imp.created_by, context=context, row=row, decision=decision, candidate=candidate
@@ -306,18 +321,52 @@ def _run_chunk(imp: Import, importer: Importer, context, chunk: list[ParsedRow],
             counts["failed"] += 1
             changed.append(verdict)
             continue
-        verdict.records = [[instance._meta.label_lower, instance.pk] for instance in saved.created]
-        verdict.before = [
-            [instance._meta.label_lower, instance.pk, before] for instance, before in saved.updated
-        ]
-        if saved.created:
-            verdict.outcome = ImportRow.Outcome.CREATED
-            counts["created"] += 1
-        else:
-            verdict.outcome = ImportRow.Outcome.UPDATED
-            counts["updated"] += 1
+        _saved(verdict, saved, counts)
         changed.append(verdict)
+    if creating:
+        changed.extend(_create_together(imp, importer, context, creating, counts))
     ImportRow.objects.bulk_update(changed, ["outcome", "errors", "records", "before"])
+
+
+def _saved(verdict: ImportRow, saved: Saved, counts: dict) -> None:
+    verdict.records = [[instance._meta.label_lower, instance.pk] for instance in saved.created]
+    verdict.before = [[instance._meta.label_lower, instance.pk, before] for instance, before in saved.updated]
+    if saved.created:
+        verdict.outcome = ImportRow.Outcome.CREATED
+        counts["created"] += 1
+    else:
+        verdict.outcome = ImportRow.Outcome.UPDATED
+        counts["updated"] += 1
+
+
+def _create_together(imp: Import, importer: Importer, context, creating, counts: dict) -> list[ImportRow]:
+    """The chunk's new rows through the importer's bulk path; if it refuses, one by one (own errors)."""
+    assert importer.save_new is not None
+    try:
+        with transaction.atomic():
+            results = importer.save_new(
+                by=imp.created_by, context=context, rows=[row for row, _v in creating]
+            )
+    except (ValidationError, PermissionDenied):
+        results = None
+    done = []
+    for row, verdict in creating:
+        if results is not None and row.number in results:
+            saved, errors = results[row.number], []
+        else:
+            saved, errors = _save(
+                imp, importer, by=imp.created_by, context=context, row=row, decision=CREATE, candidate=None
+            )
+        if errors or saved is None:
+            if imp.mode == Import.Mode.ALL_OR_NOTHING:
+                raise _AllOrNothing(row.number, _errors_by_column(imp, importer, errors))
+            verdict.outcome = ImportRow.Outcome.FAILED
+            verdict.errors = _errors_by_column(imp, importer, errors)
+            counts["failed"] += 1
+        else:
+            _saved(verdict, saved, counts)
+        done.append(verdict)
+    return done
 
 
 def _fail(imp: Import, message: str) -> None:

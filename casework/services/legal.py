@@ -185,16 +185,7 @@ def _apply_card_number(period: LegalStatusPeriod, raw: str | None, *, confirm_co
         period.card_number_encrypted = period.card_number_hash = period.card_number_hint = ""
         return
     if not names.is_valid_card_number(normalised):
-        raise ValidationError(
-            {
-                "card_number": ValidationError(
-                    _(
-                        "A residence card number is 2 letters, 8 digits and 2 letters, for example AB12345678CD."
-                    ),
-                    code="card_format",
-                )
-            }
-        )
+        raise _card_format_error()
     digest = crypto.lookup_hash(normalised)
     clash = (
         LegalStatusPeriod.objects.filter(
@@ -281,6 +272,17 @@ def legal_period_record(
         for kind in _period_kinds(previous.status_kind):
             _evaluate_on_commit(kind, [previous.pk])
     return period
+
+
+def _card_format_error() -> ValidationError:
+    return ValidationError(
+        {
+            "card_number": ValidationError(
+                _("A residence card number is 2 letters, 8 digits and 2 letters, for example AB12345678CD."),
+                code="card_format",
+            )
+        }
+    )
 
 
 @transaction.atomic

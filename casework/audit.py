@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -155,7 +155,7 @@ def record_change(
     )
 
 
-def record_creations(*, actor, instances: list[models.Model], extra: dict[str, Any] | None = None) -> None:
+def record_creations(*, actor, instances: Sequence[models.Model], extra: dict[str, Any] | None = None) -> None:
     """One "created" record per instance, in one insert: what record_change(before=None) writes for each."""
     ChangeRecord.objects.bulk_create(
         [

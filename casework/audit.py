@@ -155,7 +155,9 @@ def record_change(
     )
 
 
-def record_creations(*, actor, instances: Sequence[models.Model], extra: dict[str, Any] | None = None) -> None:
+def record_creations(
+    *, actor, instances: Sequence[models.Model], extra: dict[str, Any] | None = None
+) -> None:
     """One "created" record per instance, in one insert: what record_change(before=None) writes for each."""
     ChangeRecord.objects.bulk_create(
         [

@@ -1,4 +1,5 @@
-"""Middleware that keeps a signed-in staff user on the two-factor pages until they pass them."""
+"""Middleware: a signed-in staff user kept on the two-factor pages until they pass them; signed-in and API
+answers never stored by the browser or a proxy."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
@@ -66,3 +68,22 @@ class RequireTwoFactorMiddleware:
         except Resolver404:
             return False
         return match.url_name in TWO_FACTOR_EXEMPT
+
+
+class PrivateNoStoreMiddleware:
+    """Cache-Control: no-store, private on every signed-in page and every API answer (issue 19).
+
+    Case files on a shared volunteer computer must be gone with the sign-out: neither the browser's
+    cache, its back button, nor a proxy may keep them. The API says so whoever asks (a token's request
+    is signed in only once DRF has read the token, after this middleware's view of the request).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

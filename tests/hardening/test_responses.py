@@ -1,0 +1,44 @@
+"""Issue 19, found by the security test: what signed-in responses send, and bad bytes in input.
+
+- Signed-in pages were cacheable: a shared volunteer computer kept a case file after sign-out. Every
+  signed-in HTML response and every API response now says ``Cache-Control: no-store, private``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.casework.applicant_factories import ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def no_store(response) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+def test_a_signed_in_case_file_is_not_kept_by_the_browser(client_for, caseworker, team):
+    applicant = ApplicantFactory(team=team, caseworker=caseworker)
+    client = client_for(caseworker)
+    for url in (
+        reverse("home"),
+        reverse("applicant_list"),
+        reverse("applicant_detail", args=[applicant.reference_code]),
+        reverse("import_list"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert no_store(response), (url, response.get("Cache-Control"))
+
+
+def test_every_api_answer_is_not_stored(caseworker, team):
+    ApplicantFactory(team=team, caseworker=caseworker)
+    client = APIClient()
+    client.force_authenticate(caseworker)
+    for url in ("/api/v1/applicants/", "/api/v1/legal-status-periods/", "/api/v1/me/"):
+        response = client.get(url)
+        assert no_store(response), (url, response.get("Cache-Control"))
+    assert no_store(APIClient().get("/api/v1/applicants/"))  # the 401 too

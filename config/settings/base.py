@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "casework.middleware.RequireTwoFactorMiddleware",
     "casework.middleware.PrivateNoStoreMiddleware",
+    "casework.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -42,3 +42,38 @@ def test_every_api_answer_is_not_stored(caseworker, team):
         response = client.get(url)
         assert no_store(response), (url, response.get("Cache-Control"))
     assert no_store(APIClient().get("/api/v1/applicants/"))  # the 401 too
+
+
+# A NUL byte in an applicant reference gave a 500 on these endpoints (PostgreSQL refuses the string);
+# now every text input of every endpoint and page is a 400 naming the field, checked in one place.
+NUL_LISTS = (
+    "consents",
+    "legal-status-periods",
+    "work-permissions",
+    "reporting-obligations",
+    "procedures",
+    "sensitive-information",
+)
+
+
+@pytest.mark.parametrize("endpoint", NUL_LISTS)
+def test_a_nul_byte_in_a_query_is_a_400_naming_the_field(caseworker, endpoint):
+    client = APIClient()
+    client.force_authenticate(caseworker)
+    response = client.get(f"/api/v1/{endpoint}/", {"applicant": "A-2026-00001\x00"})
+    assert response.status_code == 400
+    assert "applicant" in response.json()
+
+
+def test_a_nul_byte_in_a_json_body_or_form_is_a_400_naming_the_field(caseworker, client_for):
+    client = APIClient()
+    client.force_authenticate(caseworker)
+    response = client.post(
+        "/api/v1/applicants/", {"given_name": "Ana\x00", "nested": {"note": "x"}}, format="json"
+    )
+    assert response.status_code == 400 and "given_name" in response.json()
+    response = client.post("/api/v1/sensitive-information/erase/", {"applicant": "A\x00"}, format="json")
+    assert response.status_code == 400 and "applicant" in response.json()
+    page = client_for(caseworker).post(reverse("applicant_register"), {"given_name": "Ana\x00"})
+    assert page.status_code == 400
+    assert "given_name" in page.content.decode()

@@ -11,7 +11,7 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # Sign-ins, failed sign-ins and sign-outs go into the access log.
-        from casework import audit_signals  # noqa: F401
+        from casework import audit_signals, checks  # noqa: F401
         from casework.deadlines import sources
 
         sources.register()

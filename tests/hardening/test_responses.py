@@ -77,3 +77,20 @@ def test_a_nul_byte_in_a_json_body_or_form_is_a_400_naming_the_field(caseworker,
     page = client_for(caseworker).post(reverse("applicant_register"), {"given_name": "Ana\x00"})
     assert page.status_code == 400
     assert "given_name" in page.content.decode()
+
+
+def test_collectstatic_without_the_front_end_assets_fails_saying_make_assets(settings, tmp_path):
+    # It used to succeed and leave every page a 500 in production.
+    from django.core.checks import Tags
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.FRONTEND_ASSETS = ("vendor/tabler/not-built.css",)
+    with pytest.raises(SystemCheckError) as error:
+        call_command("collectstatic", "--no-input", "--dry-run", verbosity=0, skip_checks=False)
+    assert "make assets" in str(error.value)
+    settings.FRONTEND_ASSETS = ("vendor/tabler/tabler.min.css",)
+    from casework.checks import frontend_assets_built
+
+    assert frontend_assets_built(tags=[Tags.staticfiles]) == []

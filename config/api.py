@@ -1,7 +1,9 @@
 """The API router: each app registers its viewsets here under /api/v1/."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from casework.api.accounts import MeView, TeamViewSet
@@ -95,10 +97,17 @@ router.register("exports", ExportViewSet, basename="export")
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("partner/impact/", PartnerImpactView.as_view(), name="api-partner-impact"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The API's description is for signed-in users (issue 19): it maps every door an attacker would try.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="casework/api_docs.html"),
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema",
+                template_name="casework/api_docs.html",
+                permission_classes=[IsAuthenticated],
+            )
+        ),
         name="api-docs",
     ),
     path("", include(router.urls)),

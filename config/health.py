@@ -82,8 +82,30 @@ def health_report() -> tuple[bool, dict[str, Any]]:
     return healthy, report
 
 
+def _signed_in_staff(request: HttpRequest) -> bool:
+    """Whether the caller's session is a staff user's, read here (this answers before the session and
+    authentication middleware run); any failure — a down database — means no."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    try:
+        from importlib import import_module
+
+        from django.contrib.auth import get_user
+
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+        user = get_user(request)
+        return bool(user.is_authenticated and getattr(user, "is_staff_role", False))
+    except Exception:
+        return False
+
+
 class HealthCheckMiddleware:
-    """Answers /healthz first, so a down database or session store cannot turn it into a 500."""
+    """Answers /healthz first, so a down database or session store cannot turn it into a 500.
+
+    The details (database vendor, broker transport, beat's timing) go to signed-in staff, or to anyone
+    where HEALTH_DETAILS_PUBLIC is on (development); production tells others only "ok" or "down".
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -91,6 +113,8 @@ class HealthCheckMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path == "/healthz":
             healthy, report = health_report()
+            if not getattr(settings, "HEALTH_DETAILS_PUBLIC", True) and not _signed_in_staff(request):
+                report = {"status": report["status"]}
             response = JsonResponse(report, status=200 if healthy else 503)
             response["Cache-Control"] = "no-store"
             return response

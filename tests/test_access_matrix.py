@@ -2533,9 +2533,9 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     # API
     "api-root": signed_in(OK, anonymous=UNAUTHENTICATED),
     "api-me": signed_in(OK, anonymous=UNAUTHENTICATED),
-    # The schema and its viewer are public: they describe endpoints, not data.
-    "api-schema": everyone(OK),
-    "api-docs": everyone(OK),
+    # The schema and its viewer are for signed-in users (issue 19: they map every door to an attacker).
+    "api-schema": signed_in(OK, anonymous=UNAUTHENTICATED),
+    "api-docs": signed_in(OK),
     # Teams of the user's own organisation, for staff; employer partner users see none (Team.visible_to):
     # their list is empty (test_lists_hold_only_what_the_role_may_read), a team is 404.
     "team-list": signed_in(OK, anonymous=UNAUTHENTICATED),

@@ -235,6 +235,8 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
 IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 300)
 # /healthz reports beat as down when its heartbeat is older than this.
+# /healthz details (database vendor, broker, beat timing) for anyone; production: signed-in staff only.
+HEALTH_DETAILS_PUBLIC = env_bool("HEALTH_DETAILS_PUBLIC", True)
 BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", max(5 * BEAT_HEARTBEAT_SECONDS, 300))
 
 # --- Reminders (DESIGN.md, Reminders: the semantics) -----------------------------------------------

@@ -8,6 +8,8 @@ DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in env_required("ALLOWED_HOSTS").split(",") if host.strip()]
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
+# /healthz tells anonymous callers only "ok" or "down" (issue 19); staff signed in get the details.
+HEALTH_DETAILS_PUBLIC = env_bool("HEALTH_DETAILS_PUBLIC", False)
 # Fernet keys (comma-separated, newest first) for residence card numbers; generate one with
 # Fernet.generate_key() from the cryptography package (a 44-character URL-safe base64 string).
 FIELD_ENCRYPTION_KEYS = [

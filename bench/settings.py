@@ -14,6 +14,8 @@ from casework.crypto import derive_development_key
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 60)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", derive_development_key("tobira-bench"))
+# Production needs a real e-mail configuration; the bench's e-mails go to files under var/mail.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 
 from config.settings.production import *  # noqa: E402, F403
 

@@ -28,6 +28,8 @@ def production_env(tmp_path) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": HOST,
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.tobira.example.org",
     }
 
 
@@ -240,3 +242,25 @@ def test_the_bench_settings_are_production_plus_plain_http(production_env):
     assert bench["SESSION_COOKIE_SECURE"] is False and bench["CSRF_COOKIE_SECURE"] is False
     assert not bench["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert not bench["CSRF_COOKIE_NAME"].startswith("__Host-")
+
+
+@pytest.mark.parametrize(
+    ("backend", "host", "says"),
+    [
+        (None, None, "The environment variable EMAIL_BACKEND must be set"),
+        ("django.core.mail.backends.console.EmailBackend", None, "writes every e-mail"),
+        ("django.core.mail.backends.locmem.EmailBackend", None, "writes every e-mail"),
+        ("django.core.mail.backends.smtp.EmailBackend", None, "The environment variable EMAIL_HOST must be set"),
+    ],
+)
+def test_production_refuses_to_start_without_a_real_email_configuration(production_env, backend, host, says):
+    # Issue 19: with no EMAIL_BACKEND, the console backend wrote every e-mail — password-reset links
+    # included — to the server log, and anyone who read the log could take over any account.
+    for name, value in (("EMAIL_BACKEND", backend), ("EMAIL_HOST", host)):
+        if value is None:
+            production_env.pop(name, None)
+        else:
+            production_env[name] = value
+    result = run(["manage.py", "check"], production_env)
+    assert result.returncode != 0
+    assert says in result.stdout + result.stderr

@@ -1,5 +1,7 @@
 """Production: every secret from the environment, HTTPS only, 2FA required for staff."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env_bool, env_int, env_required
 
 from .base import *  # noqa: F403
@@ -8,6 +10,16 @@ DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in env_required("ALLOWED_HOSTS").split(",") if host.strip()]
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
+# A real e-mail configuration (issue 19): without one the console backend wrote every e-mail — password
+# reset links included — to the server log, where anyone who reads the log could take over an account.
+EMAIL_BACKEND = env_required("EMAIL_BACKEND")
+if EMAIL_BACKEND.rsplit(".", 2)[-2:-1] in (["console"], ["locmem"], ["dummy"]):
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={EMAIL_BACKEND} writes every e-mail (password-reset links included) to the log or "
+        "memory, or drops it: configure a real one, e.g. django.core.mail.backends.smtp.EmailBackend."
+    )
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_HOST = env_required("EMAIL_HOST")
 # /healthz tells anonymous callers only "ok" or "down" (issue 19); staff signed in get the details.
 HEALTH_DETAILS_PUBLIC = env_bool("HEALTH_DETAILS_PUBLIC", False)
 # Fernet keys (comma-separated, newest first) for residence card numbers; generate one with

@@ -250,7 +250,11 @@ def test_the_bench_settings_are_production_plus_plain_http(production_env):
         (None, None, "The environment variable EMAIL_BACKEND must be set"),
         ("django.core.mail.backends.console.EmailBackend", None, "writes every e-mail"),
         ("django.core.mail.backends.locmem.EmailBackend", None, "writes every e-mail"),
-        ("django.core.mail.backends.smtp.EmailBackend", None, "The environment variable EMAIL_HOST must be set"),
+        (
+            "django.core.mail.backends.smtp.EmailBackend",
+            None,
+            "The environment variable EMAIL_HOST must be set",
+        ),
     ],
 )
 def test_production_refuses_to_start_without_a_real_email_configuration(production_env, backend, host, says):

@@ -155,37 +155,8 @@ def record_change(
     )
 
 
-def record_creations(
-    *, actor, instances: Sequence[models.Model], extra: dict[str, Any] | None = None
-) -> None:
-    """One "created" record per instance, in one insert: what record_change(before=None) writes for each."""
-    ChangeRecord.objects.bulk_create(
-        [
-            ChangeRecord(
-                organisation_id=actor.organisation_id,
-                actor=actor,
-                request_id=current_request_id(),
-                source=current_change_source(),
-                applicant_id=_applicant_id_of(instance),
-                model=instance._meta.label_lower,
-                object_id=str(instance.pk),
-                object_label=record_label(instance),
-                action=ChangeRecord.Action.CREATE,
-                changes=_diff(None, {**snapshot(instance), **(extra or {})}),
-            )
-            for instance in instances
-        ]
-    )
-
-
-def record_bulk_change(
-    *,
-    actor,
-    instances: Iterable[models.Model],
-    field_changes: dict[str, dict[str, Any]],
-    action: str = "update",
-) -> None:
-    """One record per instance for a bulk service (reassignment), with the same field changes."""
+def _bulk_records(*, actor, instances: Iterable[models.Model], action: str, changes_of) -> None:
+    """One change record per instance, all in one insert, with `changes_of(instance)` as its changes."""
     ChangeRecord.objects.bulk_create(
         [
             ChangeRecord(
@@ -198,10 +169,48 @@ def record_bulk_change(
                 object_id=str(instance.pk),
                 object_label=record_label(instance),
                 action=action,
-                changes=_plain(field_changes.get(str(instance.pk), {})),
+                changes=changes_of(instance),
             )
             for instance in instances
         ]
+    )
+
+
+def record_creations(
+    *, actor, instances: Sequence[models.Model], extra: dict[str, Any] | None = None
+) -> None:
+    """What record_change(before=None) writes for each instance, in one insert (bulk services)."""
+    _bulk_records(
+        actor=actor,
+        instances=instances,
+        action=ChangeRecord.Action.CREATE,
+        changes_of=lambda instance: _diff(None, {**snapshot(instance), **(extra or {})}),
+    )
+
+
+def record_deletions(*, actor, instances: Sequence[models.Model]) -> None:
+    """What record_change(action=DELETE) writes for each instance about to be deleted, in one insert."""
+    _bulk_records(
+        actor=actor,
+        instances=instances,
+        action=ChangeRecord.Action.DELETE,
+        changes_of=lambda instance: _diff(snapshot(instance), None),
+    )
+
+
+def record_bulk_change(
+    *,
+    actor,
+    instances: Iterable[models.Model],
+    field_changes: dict[str, dict[str, Any]],
+    action: str = "update",
+) -> None:
+    """One record per instance for a bulk service (reassignment), with the same field changes."""
+    _bulk_records(
+        actor=actor,
+        instances=instances,
+        action=action,
+        changes_of=lambda instance: _plain(field_changes.get(str(instance.pk), {})),
     )
 
 

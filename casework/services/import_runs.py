@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import queue, sheets
-from casework.audit import change_source, log_access, record_change, snapshot
+from casework.audit import change_source, log_access, record_change, record_deletions, snapshot
 from casework.models import AccessLogEntry, ChangeRecord, Import, ImportRow, User
 from casework.services.importers import (
     CREATE,
@@ -534,27 +534,28 @@ def undo_records(imp: Import, *, by: User) -> None:
     """Delete what the import created (newest first) and put back what it updated, each audited."""
     created, updated = _records(imp)
     with change_source(f"undo:{imp.source}"), queue.held():
+        restores: dict[str, list[tuple[int, dict]]] = {}
         for label, pk, values in reversed(updated):
+            restores.setdefault(label, []).append((pk, values))
+        for label, items in restores.items():
             model = apps.get_model(label)
-            instance = model.objects.filter(pk=pk).first()
-            if instance is None:
-                continue
-            before = snapshot(instance)
-            for name, value in values.items():
-                field = model._meta.get_field(name)
-                setattr(instance, field.attname, field.to_python(value) if value is not None else None)
-            instance.save()
-            record_change(actor=by, instance=instance, before=before)
+            found = model.objects.in_bulk([pk for pk, _values in items])  # one query a kind of record
+            for pk, values in items:
+                instance = found.get(pk)
+                if instance is None:
+                    continue
+                before = snapshot(instance)
+                for name, value in values.items():
+                    field = model._meta.get_field(name)
+                    setattr(instance, field.attname, field.to_python(value) if value is not None else None)
+                instance.save()
+                record_change(actor=by, instance=instance, before=before)
         by_model: dict[str, list[int]] = {}
         for label, pk in reversed(created):
             by_model.setdefault(label, []).append(pk)
         for label, pks in by_model.items():
             model = apps.get_model(label)
-            instances = list(model.objects.filter(pk__in=pks))
-            for instance in instances:
-                record_change(
-                    actor=by, instance=instance, before=snapshot(instance), action=ChangeRecord.Action.DELETE
-                )
+            record_deletions(actor=by, instances=list(model.objects.filter(pk__in=pks)))
             try:
                 model.objects.filter(pk__in=pks).delete()
             except ProtectedError as exc:

@@ -195,6 +195,13 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def estimated_period_start(kind: str, end: date, *, today: date) -> date:
+    """A period's first day when only its end is known (an intake sheet's 在留期限): the status's longest
+    usual length, at most a year, back from the end — never after today nor after the end."""
+    months = min(max(status_kind(kind).usual_period_months or (12,)), 12)
+    return min(add_months(end, -months) + timedelta(days=1), today, end)
+
+
 def latest_day_whose_months_later_is_on_or_before(limit: date, months: int) -> date:
     """The greatest d with add_months(d, months) <= limit (add_months is monotone, so this is exact).
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -180,7 +180,7 @@ def parse_period(row: ParsedRow, statuses: dict[str, str], *, status_field: str 
     if start is None and not present(row, "period_start") and end is not None and kind in rules.STATUS_KINDS:
         # Intake sheets often keep only 在留期限: the start is estimated from the status's usual length
         # (at most a year back, never after today), and the row says so.
-        start = estimated_start(kind, end)
+        start = rules.estimated_period_start(kind, end, today=timezone.localdate())
         row.notes.append(
             _(
                 "The period's start was not in the file: %(start)s was assumed; correct it on the person's page."
@@ -205,13 +205,6 @@ def parse_period(row: ParsedRow, statuses: dict[str, str], *, status_field: str 
         period["status_other_label"] = label
         period["is_indefinite"] = end is None
     return period
-
-
-def estimated_start(kind: str, end: date) -> date:
-    """A period's first day when only its end is known: the status's longest usual length (≤ 12 months)."""
-    months = min(max(rules.status_kind(kind).usual_period_months or (12,)), 12)
-    start = rules.add_months(end, -months) + timedelta(days=1)
-    return min(start, timezone.localdate(), end)
 
 
 def may_import_periods(user) -> bool:

@@ -193,3 +193,13 @@ def test_offsets_depend_on_the_length():
     assert rule.offsets_for(6) == (-90, -60, -30, -14, -7)
     assert rule.offsets_for(3) == (rules.ON_RECORD, -30, -14, -7)
     assert rule.offsets_for(None) == rule.offsets_short
+
+
+def test_a_period_known_only_by_its_end_starts_its_usual_length_before():
+    # Intake sheets keep only 在留期限 (issue 18): six months back for a refugee applicant, a year at most.
+    from casework.rules import estimated_period_start
+
+    today = date(2026, 12, 6)
+    assert estimated_period_start("da_refugee_applicant", date(2027, 4, 1), today=today) == date(2026, 10, 2)
+    assert estimated_period_start("long_term_resident", date(2027, 4, 1), today=today) == date(2026, 4, 2)
+    assert estimated_period_start("da_refugee_applicant", date(2027, 12, 31), today=today) == today

@@ -216,6 +216,18 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise NotFound
         return imp
 
+    def _step(self, pk: Any, body: type[serializers.Serializer] | None, call, code: int = status.HTTP_200_OK):
+        """An import's step: its body checked by `body`, then `call(imp, values)` through the service."""
+        imp = self._import(pk)
+        values: dict[str, Any] = {}
+        if body is not None:
+            data = body(data=self.request.data)
+            data.is_valid(raise_exception=True)
+            values = dict(data.validated_data)
+        with service_errors():
+            call(imp, values)
+        return self._answer(imp, code)
+
     def _answer(self, imp: Import, code: int = status.HTTP_200_OK) -> Response:
         imp.refresh_from_db()
         return Response(ImportSerializer(imp).data, status=code)
@@ -246,12 +258,11 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["post"], url_path="sheet", url_name="sheet")
     def sheet(self, request: Request, pk: str) -> Response:
-        imp = self._import(pk)
-        data = SheetSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        with service_errors():
-            services.import_choose_sheet(by=_by(request), imp=imp, sheet=data.validated_data["sheet"])
-        return self._answer(imp)
+        return self._step(
+            pk,
+            SheetSerializer,
+            lambda imp, values: services.import_choose_sheet(by=_by(request), imp=imp, sheet=values["sheet"]),
+        )
 
     @extend_schema(
         summary="The status column's labels, each with its saved or proposed status kind",
@@ -259,19 +270,8 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["get"], url_path="status-labels", url_name="status-labels")
     def status_labels(self, request: Request, pk: str) -> Response:
-        imp = self._import(pk)
-        importer = importer_for(imp.kind)
-        column = (imp.mapping.get("columns") or {}).get(importer.status_field or "") if importer else None
-        if importer is None or not column:
-            return Response([])
-        labels = services.status_labels(imp=imp, column=column)
-        proposed = services.proposed_statuses(
-            importer, labels, services.remembered_statuses(_by(request), imp.kind)
-        )
-        saved = imp.mapping.get("statuses", {})
-        return Response(
-            [{"label": label, "kind": saved.get(label) or proposed.get(label, "")} for label in labels]
-        )
+        labels, kinds = services.status_proposals(by=_by(request), imp=self._import(pk))
+        return Response([{"label": label, "kind": kinds.get(label, "")} for label in labels])
 
     @extend_schema(
         summary="Map the file's columns (and status labels)",
@@ -280,25 +280,23 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["post"], url_path="mapping", url_name="mapping")
     def mapping(self, request: Request, pk: str) -> Response:
-        imp = self._import(pk)
-        data = MappingSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        with service_errors():
-            services.import_map(
-                by=_by(request),
-                imp=imp,
-                columns=data.validated_data["columns"],
-                statuses=data.validated_data["statuses"],
-            )
-        return self._answer(imp)
+        return self._step(
+            pk,
+            MappingSerializer,
+            lambda imp, values: services.import_map(
+                by=_by(request), imp=imp, columns=values["columns"], statuses=values["statuses"]
+            ),
+        )
 
     @extend_schema(summary="Run the dry run (in the background)", request=None, responses={202: ACCEPTED})
     @action(detail=True, methods=["post"], url_path="check", url_name="check")
     def check(self, request: Request, pk: str) -> Response:
-        imp = self._import(pk)
-        with service_errors():
-            services.import_check_start(by=_by(request), imp=imp)
-        return self._answer(imp, status.HTTP_202_ACCEPTED)
+        return self._step(
+            pk,
+            None,
+            lambda imp, values: services.import_check_start(by=_by(request), imp=imp),
+            status.HTTP_202_ACCEPTED,
+        )
 
     @extend_schema(
         summary="The rows' verdicts: errors, duplicates, decisions, outcomes",
@@ -321,12 +319,13 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["post"], url_path="decisions", url_name="decisions")
     def decisions(self, request: Request, pk: str) -> Response:
-        imp = self._import(pk)
-        data = DecisionsSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        with service_errors():
-            services.import_decide(by=_by(request), imp=imp, decisions=data.validated_data["decisions"])
-        return self._answer(imp)
+        return self._step(
+            pk,
+            DecisionsSerializer,
+            lambda imp, values: services.import_decide(
+                by=_by(request), imp=imp, decisions=values["decisions"]
+            ),
+        )
 
     @extend_schema(
         summary="Import (in the background): all or nothing, or the valid rows",
@@ -335,12 +334,12 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["post"], url_path="start", url_name="start")
     def start(self, request: Request, pk: str) -> Response:
-        imp = self._import(pk)
-        data = StartSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        with service_errors():
-            services.import_start(by=_by(request), imp=imp, mode=data.validated_data["mode"])
-        return self._answer(imp, status.HTTP_202_ACCEPTED)
+        return self._step(
+            pk,
+            StartSerializer,
+            lambda imp, values: services.import_start(by=_by(request), imp=imp, mode=values["mode"]),
+            status.HTTP_202_ACCEPTED,
+        )
 
     @extend_schema(
         summary="Undo the import (within 24 hours, if nothing it created was changed since)",
@@ -349,7 +348,4 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["post"], url_path="undo", url_name="undo")
     def undo(self, request: Request, pk: str) -> Response:
-        imp = self._import(pk)
-        with service_errors():
-            services.import_undo(by=_by(request), imp=imp)
-        return self._answer(imp)
+        return self._step(pk, None, lambda imp, values: services.import_undo(by=_by(request), imp=imp))

@@ -399,6 +399,18 @@ def import_undo(*, by: User, imp: Import) -> Import:
     return locked
 
 
+def status_proposals(*, by: User, imp: Import) -> tuple[list[str], dict[str, str]]:
+    """The status column's labels, and a kind for those the saved mapping, the user's last mapping or the
+    importer's proposal gives (a bare 特定活動 gets none): what the mapping page and the API show."""
+    importer = importer_for(imp.kind)
+    column = (imp.mapping.get("columns") or {}).get(importer.status_field or "") if importer else None
+    if importer is None or not importer.status_field or not column:
+        return [], {}
+    labels = status_labels(imp=imp, column=column)
+    proposed = proposed_statuses(importer, labels, remembered_statuses(by, imp.kind))
+    return labels, {**proposed, **{k: v for k, v in imp.mapping.get("statuses", {}).items() if v}}
+
+
 def remembered_statuses(by: User, kind: str) -> dict[str, str]:
     mapping: dict[str, Any] = (
         ImportMapping.objects.filter(user=by, kind=kind).values_list("mapping", flat=True).first() or {}

@@ -88,13 +88,7 @@ def _mapping_form(request: AuthenticatedRequest, imp: Import, data=None) -> Impo
     importer = importer_for(imp.kind)
     if importer is None or not imp.headers:
         return None
-    labels: list[str] = []
-    column = (imp.mapping.get("columns") or {}).get(importer.status_field or "")
-    if importer.status_field and column:
-        labels = services.status_labels(imp=imp, column=column)
-    proposed = services.proposed_statuses(
-        importer, labels, services.remembered_statuses(request.user, imp.kind)
-    )
+    labels, proposed = services.status_proposals(by=request.user, imp=imp)
     return ImportMappingForm(data, importer=importer, imp=imp, labels=labels, proposed_statuses=proposed)
 
 

@@ -186,3 +186,19 @@ def test_a_trainer_imports_attendance_into_their_own_courses_only(trainer, make_
         format="multipart",
     )
     assert response.status_code == 201
+
+
+def test_the_status_labels_are_proposed_but_a_bare_designated_activities_is_not(supervisor, team):
+    client = api(supervisor)
+    text = "氏名,在留資格,在留期限\nA B,特定活動,令和9年4月1日\nC D,定住者,令和9年4月1日\n"
+    pk = upload(client, team, text).json()["id"]
+    labels = client.get(f"/api/v1/imports/{pk}/status-labels/").json()
+    assert labels == [{"label": "特定活動", "kind": ""}, {"label": "定住者", "kind": "long_term_resident"}]
+    imp = Import.objects.get(pk=pk)
+    client.post(
+        f"/api/v1/imports/{pk}/mapping/",
+        {"columns": imp.mapping["columns"], "statuses": {"特定活動": "da_humanitarian"}},
+        format="json",
+    )
+    labels = client.get(f"/api/v1/imports/{pk}/status-labels/").json()
+    assert labels[0] == {"label": "特定活動", "kind": "da_humanitarian"}

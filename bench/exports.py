@@ -12,40 +12,12 @@ from __future__ import annotations
 import argparse
 import resource
 import sys
-import threading
 import time
 from pathlib import Path
 
+from bench.fresh import PeakSampler, in_fresh_process, rss_bytes
+
 MEMORY_TARGET_MB = 100
-PAGE = 4096
-
-
-def _rss_bytes() -> int:
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * PAGE
-    except OSError:  # not Linux: the peak so far (KiB on Linux, bytes on macOS)
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-class _PeakSampler:
-    def __init__(self) -> None:
-        self.peak = _rss_bytes()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.05):
-            self.peak = max(self.peak, _rss_bytes())
-
-    def __enter__(self) -> _PeakSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _rss_bytes())
 
 
 def _export(user, fmt: str) -> dict[str, object]:
@@ -59,9 +31,9 @@ def _export(user, fmt: str) -> dict[str, object]:
     from reports.services.spreadsheets import write_csv, write_xlsx
 
     gc.collect()
-    before = _rss_bytes()
+    before = rss_bytes()
     maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with CaptureQueriesContext(connection) as queries, _PeakSampler() as sampler:
+    with CaptureQueriesContext(connection) as queries, PeakSampler() as sampler:
         started = time.perf_counter()
         plan = exports.export_plan(by=user, table_key="applicants", fmt=fmt, params={})
         header = [str(column.label) for column in plan.source.columns]
@@ -102,20 +74,7 @@ def measure() -> dict[str, dict[str, object]]:
 def measure_apart(database_url: str) -> dict[str, dict[str, object]]:
     """measure() in a fresh Python process (the worker's situation): this one may hold the seeding's
     freed memory, which an export would reuse, hiding its growth."""
-    import json
-    import os
-    import subprocess
-
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.exports", "--database-url", database_url, "--json", "--no-seed"],
-        cwd=root,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return in_fresh_process("bench.exports", database_url)
 
 
 def table(figures: dict[str, dict[str, object]]) -> str:

@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.fresh import PeakSampler, in_fresh_process, rss_bytes
+
 SECONDS_TARGET = 60
 MEMORY_TARGET_MB = 300
 TARGET_ROWS = 10_000  # the targets are stated for this many rows
@@ -43,12 +45,10 @@ class _QueryCounter:
 def _measured(step: str, body, rows: int) -> dict[str, object]:
     from django.db import connection
 
-    from bench.exports import _PeakSampler, _rss_bytes
-
     gc.collect()
-    before = _rss_bytes()
+    before = rss_bytes()
     counter = _QueryCounter()
-    with connection.execute_wrapper(counter), _PeakSampler() as sampler:
+    with connection.execute_wrapper(counter), PeakSampler() as sampler:
         started = time.perf_counter()
         body()
         seconds = time.perf_counter() - started
@@ -143,32 +143,9 @@ def measure(scale: int, rows: int | None = None) -> dict[str, object]:
 def measure_apart(database_url: str, scale: int, rows: int | None = None) -> dict[str, object]:
     """measure() in a fresh Python process (the worker's situation): this one holds the seeding's and the
     load measurements' memory, which the import would reuse, hiding its growth."""
-    import json
-    import os
-    import subprocess
-
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.importing",
-            "--database-url",
-            database_url,
-            "--scale",
-            str(scale),
-            "--json",
-            "--no-seed",
-            *(["--rows", str(rows)] if rows else []),
-        ],
-        cwd=root,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
+    return in_fresh_process(
+        "bench.importing", database_url, "--scale", str(scale), *(["--rows", str(rows)] if rows else [])
     )
-    if done.returncode:
-        raise SystemExit(f"bench.importing failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def table(figures: dict) -> str:

@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from bench.exports import _PeakSampler, _rss_bytes
+from bench.fresh import PeakSampler, rss_bytes
 from casework.models import Import, ImportRow
 from casework.roles import Role
 from casework.services import import_runs
@@ -85,9 +85,9 @@ def test_a_50000_row_dry_run_runs_in_chunks_with_progress_within_the_memory_boun
 
     with mock.patch.object(import_runs, "_check_chunk", recorded_chunk):
         gc.collect()
-        before = _rss_bytes()
+        before = rss_bytes()
         started = time.perf_counter()
-        with _PeakSampler() as sampler:
+        with PeakSampler() as sampler:
             import_runs.check_import(imp.pk)
         seconds = time.perf_counter() - started
     growth = sampler.peak - before

@@ -274,6 +274,63 @@ def log_access_many(
     return len(entries)
 
 
+# The foreign keys through which a record belongs to a person, tried in this order (a period's procedure,
+# a learner's enrolment, a placement's referral …). Introspected, so casework names no other app's model.
+_PERSON_HOPS = ("applicant", "procedure", "enrollment", "referral", "placement")
+
+
+def person_path(model: type[models.Model]) -> str | None:
+    """The ORM path from a record of ``model`` to its person's id ("pk" for a person), or None."""
+    if model._meta.label_lower == "casework.applicant":
+        return "pk"
+    names = {field.name: field for field in model._meta.concrete_fields}
+    for hop in _PERSON_HOPS:
+        field = names.get(hop)
+        if field is None or not field.is_relation or field.related_model is None:
+            continue
+        if hop == "applicant":
+            return "applicant_id"
+        rest = person_path(field.related_model)  # type: ignore[arg-type]
+        if rest is not None:
+            return f"{hop}__{'id' if rest == 'pk' else rest}"
+    return None
+
+
+def person_id_of(record: models.Model) -> int | None:
+    """The id of the person a record is about (see person_path), or None."""
+    path = person_path(type(record))
+    if path is None or path == "pk":
+        return record.pk if path else None
+    if path == "applicant_id":
+        return record.applicant_id  # type: ignore[attr-defined]
+    return type(record)._default_manager.filter(pk=record.pk).values_list(path, flat=True).first()
+
+
+def log_listed(*, actor, records: Sequence[models.Model], via: str, listing: str) -> int:
+    """One ``list_view`` access-log entry per person a list page showed (one insert; one more query only
+    when the person is two hops away). Lists return whole case records to the people allowed to read them;
+    logging who was shown makes paging through a list as traceable as opening each person."""
+    if not records:
+        return 0
+    model = type(records[0])
+    path = person_path(model)
+    if path is None:
+        return 0
+    if path == "pk":
+        applicant_ids: list[Any] = [record.pk for record in records]
+    elif path == "applicant_id":
+        applicant_ids = [record.applicant_id for record in records]  # type: ignore[attr-defined]
+    else:
+        pks = [record.pk for record in records]
+        applicant_ids = list(model._default_manager.filter(pk__in=pks).values_list(path, flat=True))
+    return log_access_many(
+        actor=actor,
+        kind=AccessLogEntry.Kind.LIST_VIEW,
+        applicant_ids=[pk for pk in applicant_ids if pk is not None],
+        detail={"via": via, "list": listing},
+    )
+
+
 def erase_personal_values(
     *, applicant_id: int, fields: Iterable[str] | None = None, models: Iterable[str] | None = None
 ) -> int:

@@ -19,8 +19,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from casework import selectors
-from casework.audit import record_change, snapshot
+from casework.audit import log_access, log_listed, person_id_of, record_change, record_label, snapshot
 from casework.models import (
+    AccessLogEntry,
     Applicant,
     ChangeRecord,
     Team,
@@ -81,7 +82,38 @@ class ServiceModelForm(forms.ModelForm):
 
 
 class VisibleAdmin(admin.ModelAdmin):
-    """Rows and choices come through visible_to(request.user): the admin's reads obey the access matrix."""
+    """Rows and choices come through visible_to(request.user): the admin's reads obey the access matrix.
+
+    Reads are logged as the pages log them: a change page that shows a record about a person writes an
+    access-log entry (``access_log_kind``, "via": "admin"), and a list page one ``list_view`` entry per
+    person it showed, so the admin is no unlogged way to read or page through case files.
+    """
+
+    access_log_kind: str = AccessLogEntry.Kind.APPLICANT_VIEW
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            records = list(changelist.result_list)
+            log_listed(actor=request.user, records=records, via="admin", listing=self.opts.label_lower)
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        shown = (getattr(response, "context_data", None) or {}).get("original")
+        if object_id and shown is not None and request.method == "GET":
+            person_id = person_id_of(shown)
+            if person_id is not None:
+                is_person = shown._meta.label_lower == "casework.applicant"
+                log_access(
+                    actor=request.user,
+                    kind=self.access_log_kind,
+                    applicant_id=person_id,
+                    object_label=shown.reference_code if is_person else record_label(shown),
+                    detail={"via": "admin", "record": shown._meta.label_lower, "id": shown.pk},
+                )
+        return response
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -13,6 +13,7 @@ from casework import selectors, services
 from casework.admin.base import ByApplicantAdmin, ServiceModelForm, dry_run, stored_snapshots
 from casework.audit import record_change
 from casework.models import (
+    AccessLogEntry,
     ChangeRecord,
     LegalStatusPeriod,
     ProcedureEvent,
@@ -68,6 +69,7 @@ class LegalStatusPeriodAdminForm(ServiceModelForm):
 
 @admin.register(LegalStatusPeriod)
 class LegalStatusPeriodAdmin(ByApplicantAdmin):
+    access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
     form = LegalStatusPeriodAdminForm
     list_display = [
         "applicant",
@@ -133,6 +135,7 @@ class WorkPermissionAdminForm(ServiceModelForm):
 
 @admin.register(WorkPermission)
 class WorkPermissionAdmin(ByApplicantAdmin):
+    access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
     list_display = ["applicant", "basis", "scope", "hours_per_week", "start_date", "end_date"]
     list_filter = ["basis", "scope"]
     list_select_related = ["applicant"]
@@ -170,6 +173,7 @@ class ReportingObligationAdminForm(ServiceModelForm):
 
 @admin.register(ReportingObligation)
 class ReportingObligationAdmin(ByApplicantAdmin):
+    access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
     list_display = ["applicant", "kind", "next_report_date", "place", "supervisor_name", "is_active"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["applicant"]
@@ -242,6 +246,7 @@ class RefugeeProcedureAdminForm(ServiceModelForm):
 
 @admin.register(RefugeeProcedure)
 class RefugeeProcedureAdmin(ByApplicantAdmin):
+    access_log_kind = AccessLogEntry.Kind.LEGAL_VIEW
     form = RefugeeProcedureAdminForm
     list_display = [
         "applicant",

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from casework.api.errors import service_errors
 from casework.api.permissions import CaseRecordPermission
-from casework.audit import log_access
+from casework.audit import log_access, log_listed, record_label
 from casework.models import User
 
 
@@ -27,11 +27,21 @@ class CaseRecordViewSet(viewsets.GenericViewSet):
     - The FilterSet applies to lists only; a query string on a detail URL or an action is ignored.
     - A viewset with ``access_log_kind`` writes one access-log entry for every record read one at a time
       (GET on the detail URL); its applicant comes from ``applicant_id`` or ``procedure.applicant_id``.
+    - Every list page writes one ``list_view`` access-log entry per person it returned (``logs_lists``;
+      a viewset that logs its list reads under a stronger kind of its own turns it off).
     """
 
     permission_classes = [CaseRecordPermission]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     access_log_kind: str = ""
+    logs_lists = True
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        if self.action == "list" and self.logs_lists:
+            records = list(page) if page is not None else list(queryset)
+            log_listed(actor=self.request.user, records=records, via="api", listing=self.basename or "")
+        return page
 
     def get_object(self) -> Any:
         found = super().get_object()
@@ -42,7 +52,7 @@ class CaseRecordViewSet(viewsets.GenericViewSet):
                 actor=self.request.user,
                 kind=self.access_log_kind,
                 applicant_id=found.pk if is_applicant else applicant_id,
-                object_label=found.reference_code if is_applicant else str(found),
+                object_label=found.reference_code if is_applicant else record_label(found),
                 detail={"via": "api"}
                 if is_applicant
                 else {"via": "api", "record": found._meta.label_lower, "id": found.pk},

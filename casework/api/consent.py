@@ -132,6 +132,7 @@ class ConsentRevokeSerializer(serializers.Serializer):
 )
 class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseRecordViewSet):
     serializer_class = ConsentSerializer
+    access_log_kind = AccessLogEntry.Kind.APPLICANT_VIEW  # a consent is read as part of the case file
     filterset_class = ConsentFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
@@ -205,6 +206,7 @@ class SensitiveEraseSerializer(serializers.Serializer):
 )
 class SensitiveRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseRecordViewSet):
     serializer_class = SensitiveRecordSerializer
+    logs_lists = False  # each person on a page is logged as a sensitive-information view (_log_views)
     filterset_class = SensitiveRecordFilterSet
     http_method_names = ["get", "post", "head", "options"]
 

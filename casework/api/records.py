@@ -40,7 +40,7 @@ from casework.api.fields import (
 )
 from casework.downloads import document_download_response
 from casework.filtersets.records import CaseNoteFilterSet, DocumentFilterSet, TaskFilterSet
-from casework.models import Applicant, CaseNote, Document, Task
+from casework.models import AccessLogEntry, Applicant, CaseNote, Document, Task
 
 REFERENCE_HELP = _("The applicant's reference code.")
 
@@ -99,6 +99,7 @@ class CaseNoteViewSet(
 
     serializer_class = CaseNoteSerializer
     filterset_class = CaseNoteFilterSet
+    access_log_kind = AccessLogEntry.Kind.APPLICANT_VIEW  # a note is read as part of the case file
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[CaseNote]:

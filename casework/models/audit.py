@@ -107,6 +107,7 @@ class AccessLogEntry(ImmutableModel):
         EXPORT = "export", _("Export")
         IMPORT = "import", _("Import")
         SHARE_PACKET_VIEW = "share_packet_view", _("Share packet viewed")
+        LIST_VIEW = "list_view", _("Listed (a list or search page showed the person)")
         DUPLICATE_CHECK = "duplicate_check", _("Duplicate check")
         SIGN_IN = "sign_in", _("Signed in")
         SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")

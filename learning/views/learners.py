@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from casework.models import Applicant
+from casework.audit import log_access
+from casework.models import AccessLogEntry, Applicant
 from casework.typing import AuthenticatedRequest
 from learning import services
 from learning.ui.learners import learner_overview
@@ -20,6 +21,13 @@ from learning.views.base import learner_of, learning_staff
 @learning_staff
 def learner_detail(request: AuthenticatedRequest, reference_code: str) -> HttpResponse:
     applicant = learner_of(request, reference_code)
+    log_access(
+        actor=request.user,
+        kind=AccessLogEntry.Kind.APPLICANT_VIEW,
+        applicant_id=applicant.pk,
+        object_label=applicant.reference_code,
+        detail={"via": "page", "page": "learner"},
+    )
     overview = learner_overview(user=request.user, applicant=applicant)
     editable = services.assessment_editable(request.user, applicant)
     return render(

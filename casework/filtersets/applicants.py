@@ -60,6 +60,9 @@ def _caseworkers(request) -> QuerySet[User]:
 
 class ApplicantFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    # A residence card number searched on the list travels as its keyed hash (crypto.lookup_hash), never
+    # as the number: the search form posts, the list redirects to ?card=<hash> (views.applicant_list).
+    card = django_filters.CharFilter(method="filter_card", label=_("Residence card number (hashed)"))
     case_stage = django_filters.ChoiceFilter(choices=CaseStage.choices, label=_("Case stage"))
     status_kind = django_filters.ChoiceFilter(
         choices=rules.STATUS_KIND_CHOICES, method="filter_status_kind", label=_("Current status")
@@ -81,6 +84,9 @@ class ApplicantFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return selectors.search_applicants(queryset, value)
+
+    def filter_card(self, queryset, name, value):
+        return selectors.with_card_hash(queryset, value) if value else queryset
 
     def filter_status_kind(self, queryset, name, value):
         return queryset.filter(current_kind=value) if value else queryset

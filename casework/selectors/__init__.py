@@ -17,6 +17,7 @@ from casework.selectors.applicants import (
     duplicate_check_of,
     quick_search,
     search_applicants,
+    with_card_hash,
 )
 from casework.selectors.consent import (
     ConsentCheck,
@@ -107,6 +108,7 @@ __all__ = [
     "may_work_on",
     "organisation_overview",
     "quick_search",
+    "with_card_hash",
     "search_applicants",
     "sensitive_access_allowed",
     "sensitive_records_readable",

@@ -242,6 +242,13 @@ def duplicate_candidates(
     return list(found.values())[:limit]
 
 
+def with_card_hash(queryset: QuerySet[Applicant], digest: str) -> QuerySet[Applicant]:
+    """People with a period whose residence card number has this keyed hash (crypto.lookup_hash)."""
+    return queryset.filter(
+        Exists(LegalStatusPeriod.objects.filter(applicant=OuterRef("pk"), card_number_hash=digest))
+    )
+
+
 QUICK_SEARCH_LIMIT = 8
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from casework import crypto, names, selectors, services
+from casework.audit import log_listed
 from casework.filtersets.applicants import ApplicantFilterSet
 from casework.forms.applicants import (
     GENDER_SUGGESTIONS,
@@ -82,13 +83,35 @@ class ListRow:
 
 @staff_required
 def applicant_list(request: AuthenticatedRequest) -> HttpResponse:
+    if request.method == "POST":
+        return redirect(_search_url(request.POST))
     return _render_list(request, request.GET)
+
+
+def _search_url(posted: QueryDict) -> str:
+    """The list's address for a posted search: a residence card number becomes its keyed hash.
+
+    The search forms post, so what is typed never travels in an address the browser's history, a proxy or
+    the web server's access log keeps; names stay readable in the list's own address (the shipped access
+    log format masks ``q``, config/gunicorn.py) but a card number is replaced by ``card=<hash>``.
+    """
+    params = QueryDict(mutable=True)
+    for key, values in posted.lists():
+        if key != "csrfmiddlewaretoken" and any(values):
+            params.setlist(key, [value for value in values if value])
+    card = names.normalise_card_number(params.get("q", ""))
+    if names.is_valid_card_number(card):
+        del params["q"]
+        params["card"] = crypto.lookup_hash(card)
+    query = params.urlencode()
+    return reverse("applicant_list") + (f"?{query}" if query else "")
 
 
 @staff_required
 def applicant_quick_search(request: AuthenticatedRequest) -> HttpResponse:
-    """The top bar's results as you type (htmx); without JavaScript the form opens the full list."""
-    query = request.GET.get("q", "").strip()[:200]
+    """The top bar's results as you type (htmx, posted); without JavaScript the form opens the full list."""
+    source = request.POST if request.method == "POST" else request.GET
+    query = source.get("q", "").strip()[:200]
     results = selectors.quick_search(user=request.user, query=query)
     return render(
         request,
@@ -120,6 +143,7 @@ def _render_list(
     if can_bulk and not is_administrator(user):
         led_team_ids = set(user.led_teams.values_list("pk", flat=True))
     summaries = selectors.legal_summaries(page.object_list, user=user, day=today)
+    log_listed(actor=user, records=list(page.object_list), via="page", listing="applicant_list")
     rows = [
         ListRow(
             applicant=applicant,

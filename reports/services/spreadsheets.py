@@ -4,6 +4,7 @@ passes reports.rules.escape_cell (formula injection)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -84,13 +85,30 @@ def write_xlsx(
         header_cells.append(cell)
     sheet.append(header_cells)
     done = 0
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
-        done += 1
-        if progress is not None and done % EXPORT_PROGRESS_EVERY == 0:
-            progress(done)
+    try:
+        for row in rows:
+            sheet.append([_xlsx_value(value) for value in row])
+            done += 1
+            if progress is not None and done % EXPORT_PROGRESS_EVERY == 0:
+                progress(done)
+    except BaseException:
+        _discard(sheet)
+        raise
     workbook.save(handle)
     return done
+
+
+def _discard(sheet) -> None:
+    """A write-only sheet given up: its row writer stopped and its temporary file (`openpyxl.*`, else
+    removed only when the process exits) deleted now."""
+    with contextlib.suppress(Exception):
+        rows = getattr(sheet, "_rows", None)
+        if rows is not None:
+            rows.close()
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            writer.close()
+            writer.cleanup()
 
 
 def _xlsx_value(value: Cell) -> Cell:

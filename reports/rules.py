@@ -22,6 +22,8 @@ EXPORT_SYNC_MAX_ROWS = 5_000
 # How long an export's file can be downloaded, and how often the task writes its progress.
 EXPORT_KEEP_HOURS = 24
 EXPORT_PROGRESS_EVERY = 1_000
+# A running export's lease: renewed by every progress; a worker silent this long is taken as lost.
+EXPORT_LEASE_SECONDS = 300
 EXPORT_FORMATS = ("csv", "xlsx")
 
 Cell = str | int | float | Decimal | date | datetime | bool | None

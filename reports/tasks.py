@@ -17,3 +17,9 @@ def run_export(export_id: int) -> None:
 def delete_expired_exports() -> int:
     """Hourly: the files of exports past their 24 hours are deleted."""
     return exports.exports_delete_expired()
+
+
+@shared_task(name="reports.tasks.expire_exports")
+def expire_exports() -> int:
+    """Every five minutes: fail the running exports whose worker was lost (their lease expired)."""
+    return exports.exports_expire()

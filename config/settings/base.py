@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value comes from the environment or a safe default."""
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -218,6 +219,12 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": 300.0,
             "options": {"expires": 240},
         },
+        # Reports: a running export whose worker stopped renewing its lease is failed (issue 19).
+        "expired-export-leases": {
+            "task": "reports.tasks.expire_exports",
+            "schedule": 300.0,
+            "options": {"expires": 240},
+        },
         # Reports: the files of exports past their 24 hours are deleted (issue 17).
         "expired-exports": {
             "task": "reports.tasks.delete_expired_exports",
@@ -228,6 +235,10 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # Exports: up to this many rows are written while the user waits, more by a Celery task (issue 17).
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5_000)
+# A background export's lease (renewed by its progress), and where its worker keeps the spreadsheet
+# writer's temporary files (one folder an export, removed when it ends or is failed; issue 19).
+EXPORT_LEASE_SECONDS = env_int("EXPORT_LEASE_SECONDS", 300)
+EXPORT_SCRATCH_DIR = env_str("EXPORT_SCRATCH_DIR", str(Path(tempfile.gettempdir()) / "tobira-exports"))
 # Imports (issue 18): the largest file taken, its largest uncompressed size (an XLSX is a zip: a zip bomb
 # is refused), the most rows, and how long a running import's lease lasts without being renewed.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)

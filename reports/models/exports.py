@@ -56,6 +56,8 @@ class Export(models.Model):
     row_count = models.PositiveIntegerField(_("row count"), null=True, blank=True)
     file = models.FileField(storage=_export_storage, upload_to=_export_path, max_length=300, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # While running: renewed by every progress; past it, the worker is taken as lost (expire_exports).
+    lease_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
     finished = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"))

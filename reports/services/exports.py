@@ -4,11 +4,14 @@ access log of every export, and the removal of expired files."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
 
@@ -16,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,7 +177,40 @@ def export_write_now(*, by, plan: ExportPlan, through: str) -> Export:
     return export
 
 
+def _lease_seconds() -> int:
+    return int(getattr(settings, "EXPORT_LEASE_SECONDS", rules.EXPORT_LEASE_SECONDS))
+
+
+def _scratch_root() -> Path:
+    return Path(getattr(settings, "EXPORT_SCRATCH_DIR", Path(tempfile.gettempdir()) / "tobira-exports"))
+
+
+@contextlib.contextmanager
+def _scratch(export_id: int) -> Iterator[Path]:
+    """A folder of the export's own for the spreadsheet writer's temporary files, removed afterwards.
+
+    openpyxl's write-only workbook keeps each sheet in a named temporary file (`openpyxl.*`, removed
+    only when the workbook is saved or the process exits normally): a worker killed mid-way left them
+    in /tmp, as large as the export. Here they go to EXPORT_SCRATCH_DIR/<id>, which failing the export
+    removes. A worker process runs one task at a time, so the process-wide `tempfile.tempdir` is ours
+    while the file is written.
+    """
+    folder = _scratch_root() / str(export_id)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _write_file(export: Export, plan: ExportPlan, *, by, progress) -> int:
+    """The file written to an anonymous temporary file, then copied into the storage under a name
+    recorded first: a worker lost during the copy leaves no file that no export names (failing the
+    export deletes it). Only a DONE export's file is ever offered for download."""
     with tempfile.TemporaryFile() as handle:
         header, rows_iter = plan.source.open(by, plan.params)
         if plan.format == "xlsx":
@@ -181,7 +218,10 @@ def _write_file(export: Export, plan: ExportPlan, *, by, progress) -> int:
         else:
             rows = write_csv(handle, header, rows_iter, progress=progress)
         handle.seek(0)
-        export.file.save(export.filename, File(handle), save=False)
+        storage = export.file.storage
+        name = storage.get_available_name(export.file.field.generate_filename(export, export.filename))
+        Export.objects.filter(pk=export.pk).update(file=name)
+        export.file.name = storage.save(name, File(handle))
     Export.objects.filter(pk=export.pk).update(
         file=export.file.name, rows_done=rows, row_count=rows, finished=timezone.now()
     )
@@ -189,26 +229,93 @@ def _write_file(export: Export, plan: ExportPlan, *, by, progress) -> int:
     return rows
 
 
+class _LeaseLost(Exception):
+    """The export was failed while this worker wrote it (its lease had expired): stop, keep nothing."""
+
+
+def _renew(export_id: int, done: int) -> None:
+    """Progress: the rows written and the lease renewed, while the export is still this worker's."""
+    renewed = Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(
+        rows_done=done, lease_until=timezone.now() + timedelta(seconds=_lease_seconds())
+    )
+    if not renewed:
+        raise _LeaseLost(export_id)
+
+
+def _remove_file(name: str, storage) -> None:
+    if name:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete the file %s of a failed export", name)
+
+
+def _fail_lost(export_id: int, *, only_expired: bool) -> bool:
+    """Fail a running export whose worker was lost; its file (if the copy had begun) and its scratch
+    folder removed. False when it is no longer running (or, `only_expired`, its lease still runs)."""
+    with transaction.atomic():
+        running = Export.objects.select_for_update().filter(pk=export_id, status=Export.Status.RUNNING)
+        if only_expired:
+            running = running.filter(_lease_expired(timezone.now()))
+        export = running.first()
+        if export is None:
+            return False
+        name = export.file.name
+        Export.objects.filter(pk=export.pk).update(
+            status=Export.Status.FAILED,
+            error=_("The export stopped before it finished (its worker was lost). Please ask for it again."),
+            lease_until=None,
+            finished=timezone.now(),
+            file="",
+        )
+    _remove_file(name, export.file.storage)
+    shutil.rmtree(_scratch_root() / str(export_id), ignore_errors=True)
+    return True
+
+
+def _lease_expired(now) -> Q:
+    # Without a lease: running since before leases existed (issue 19), for longer than one lease.
+    return Q(lease_until__lt=now) | Q(
+        lease_until__isnull=True, created__lt=now - timedelta(seconds=_lease_seconds())
+    )
+
+
 def export_run(*, export_id: int) -> Export | None:
-    """The background writer (reports.tasks.run_export): writes the file, updating the progress every
-    EXPORT_PROGRESS_EVERY rows; safe to run twice (a finished or failed export is left alone)."""
-    export = Export.objects.select_related("user").filter(pk=export_id).first()
-    if export is None or export.status in (Export.Status.DONE, Export.Status.FAILED):
+    """The background writer (reports.tasks.run_export): writes the file, updating the progress and
+    renewing its lease every EXPORT_PROGRESS_EVERY rows; safe to run twice (a finished or failed export
+    is left alone). Delivered again while its export runs — the worker that ran it was lost (acks_late,
+    reject_on_worker_lost) — it fails the export instead of writing it again: an export that kills its
+    worker would otherwise be delivered and kill it for ever."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().select_related("user").filter(pk=export_id).first()
+        if export is None or export.status in (Export.Status.DONE, Export.Status.FAILED):
+            return export
+        lost = export.status == Export.Status.RUNNING
+        if not lost:
+            Export.objects.filter(pk=export.pk).update(
+                status=Export.Status.RUNNING,
+                rows_done=0,
+                lease_until=timezone.now() + timedelta(seconds=_lease_seconds()),
+            )
+    if lost:
+        _fail_lost(export.pk, only_expired=False)
+        export.refresh_from_db()
         return export
     user = export.user
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, rows_done=0)
     try:
         plan = export_plan(by=user, table_key=export.table, fmt=export.format, params=export.filters)
         Export.objects.filter(pk=export.pk).update(rows_total=plan.count)
-
-        def progress(done: int) -> None:
-            Export.objects.filter(pk=export.pk).update(rows_done=done)
-
-        rows = _write_file(export, plan, by=user, progress=progress)
+        with _scratch(export.pk):
+            rows = _write_file(export, plan, by=user, progress=lambda done: _renew(export.pk, done))
+    except _LeaseLost:
+        # Failed meanwhile (expire_exports) before the file reached the storage: the failure stands.
+        export.refresh_from_db()
+        return export
     except (ValidationError, PermissionDenied) as error:
         # The user's roles or the filters' choices changed since the request: said on the page.
         Export.objects.filter(pk=export.pk).update(
             status=Export.Status.FAILED,
+            lease_until=None,
             error=_("The export could not be written: %(error)s") % {"error": error},
         )
         export.refresh_from_db()
@@ -216,13 +323,39 @@ def export_run(*, export_id: int) -> Export | None:
     except Exception:
         logger.exception("Export %s failed", export.pk)
         Export.objects.filter(pk=export.pk).update(
-            status=Export.Status.FAILED, error=_("The export failed. Please try again.")
+            status=Export.Status.FAILED, lease_until=None, error=_("The export failed. Please try again.")
         )
         raise
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.DONE)
+    finished = Export.objects.filter(pk=export.pk, status=Export.Status.RUNNING).update(
+        status=Export.Status.DONE, lease_until=None
+    )
+    if not finished:  # failed between its last progress and now: its file goes
+        _remove_file(export.file.name, export.file.storage)
+        Export.objects.filter(pk=export.pk).update(file="")
+        export.refresh_from_db()
+        return export
     export_log(by=user, plan=plan, row_count=rows, through="task", export=export)
     export.refresh_from_db()
     return export
+
+
+def exports_expire(*, now=None) -> int:
+    """Every five minutes (reports.tasks.expire_exports): fail the running exports whose worker stopped
+    renewing the lease, removing what they had written; and remove the scratch folders of exports no
+    longer running (a worker killed after its export was failed elsewhere)."""
+    now = now or timezone.now()
+    stale = Export.objects.filter(status=Export.Status.RUNNING).filter(_lease_expired(now))
+    failed = sum(_fail_lost(pk, only_expired=True) for pk in stale.values_list("pk", flat=True))
+    root = _scratch_root()
+    if root.is_dir():
+        folders = {int(path.name): path for path in root.iterdir() if path.is_dir() and path.name.isdigit()}
+        running = set(
+            Export.objects.filter(pk__in=folders, status=Export.Status.RUNNING).values_list("pk", flat=True)
+        )
+        for pk, path in folders.items():
+            if pk not in running:
+                shutil.rmtree(path, ignore_errors=True)
+    return failed
 
 
 def exports_delete_expired(*, now=None) -> int:

@@ -4,12 +4,14 @@ passes reports.rules.escape_cell (formula injection)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO
 
+from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,6 +28,12 @@ CSV_FLUSH_ROWS = 500
 Progress = Callable[[int], None]
 
 
+def _progress_every() -> int:
+    """Rows between two progress calls: settings.EXPORT_PROGRESS_EVERY when set (the killed-worker test
+    makes it small, so that an export of a few thousand rows can be caught mid-way), else the rule's."""
+    return int(getattr(settings, "EXPORT_PROGRESS_EVERY", 0) or EXPORT_PROGRESS_EVERY)
+
+
 def csv_chunks(
     header: Sequence[str],
     rows: Iterable[Sequence[Cell]],
@@ -38,7 +46,7 @@ def csv_chunks(
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow([cell_text(label) for label in header])
-    done = 0
+    done, every = 0, _progress_every()
     for row in rows:
         writer.writerow([cell_text(value) for value in row])
         done += 1
@@ -46,7 +54,7 @@ def csv_chunks(
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
-        if progress is not None and done % EXPORT_PROGRESS_EVERY == 0:
+        if progress is not None and done % every == 0:
             progress(done)
     if counter is not None:
         counter.append(done)
@@ -83,14 +91,31 @@ def write_xlsx(
         cell.font = Font(bold=True)
         header_cells.append(cell)
     sheet.append(header_cells)
-    done = 0
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
-        done += 1
-        if progress is not None and done % EXPORT_PROGRESS_EVERY == 0:
-            progress(done)
+    done, every = 0, _progress_every()
+    try:
+        for row in rows:
+            sheet.append([_xlsx_value(value) for value in row])
+            done += 1
+            if progress is not None and done % every == 0:
+                progress(done)
+    except BaseException:
+        _discard(sheet)
+        raise
     workbook.save(handle)
     return done
+
+
+def _discard(sheet) -> None:
+    """A write-only sheet given up: its row writer stopped and its temporary file (`openpyxl.*`, else
+    removed only when the process exits) deleted now."""
+    with contextlib.suppress(Exception):
+        rows = getattr(sheet, "_rows", None)
+        if rows is not None:
+            rows.close()
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            writer.close()
+            writer.cleanup()
 
 
 def _xlsx_value(value: Cell) -> Cell:

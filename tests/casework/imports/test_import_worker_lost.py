@@ -1,7 +1,9 @@
 """A real Celery worker killed (SIGKILL) in the middle of an import (issue 18): the import ends failed and
 nothing of it stays saved — whether the task is delivered again (acks_late + reject_on_worker_lost: the
 next run of `run_import` finds the import IMPORTING and undoes it) or the lease expires first (the
-periodic `expire_imports`). PostgreSQL and Redis, as in tests/test_celery_integration.py."""
+periodic `expire_imports`). PostgreSQL and Redis, as in tests/test_celery_integration.py; the broker's keys
+under a prefix of the test's own (tests/broker_helpers.py: with a fixed Redis database emptied at the
+start, two runs on one Redis took each other's messages, and the redelivery never came)."""
 
 from __future__ import annotations
 
@@ -26,9 +28,10 @@ from bench import import_data
 from casework.models import Applicant, Import, ImportRow, LegalStatusPeriod
 from casework.services import import_runs
 from casework.services import imports as services
+from tests.broker_helpers import IsolatedBroker
 from tests.conftest import require
 from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
-from tests.test_celery_integration import CeleryProcesses, _flush_redis, _redis_reachable, _redis_url_for_test
+from tests.test_celery_integration import CeleryProcesses
 
 pytestmark = [
     pytest.mark.services,
@@ -42,28 +45,26 @@ ROWS = 3_000
 # chunk only as the import finished, twice).
 CHUNK_ROWS = 1
 LEASE_SECONDS = 4
-REDIS_DB = 11
 APPLICATION_NAME = "tobira-import-worker-lost"
 WAIT_SECONDS = 90
 
 
 @pytest.fixture
-def redis_url() -> str:
+def broker() -> Iterator[IsolatedBroker]:
     require(connection.vendor == "postgresql", "the killed-worker import test runs on PostgreSQL")
-    url = os.environ.get("REDIS_URL", "")
-    require(bool(url), "REDIS_URL is not set: the killed-worker import test needs Redis")
-    require(_redis_reachable(url), f"Redis at {url} does not answer")
-    url = _redis_url_for_test(url, REDIS_DB)
-    _flush_redis(url)
-    return url
+    broker = IsolatedBroker.create("the killed-worker import test")
+    try:
+        yield broker
+    finally:
+        broker.clear()
 
 
 @contextlib.contextmanager
-def worker(tmp_path: Path, redis_url: str, name: str) -> Iterator[CeleryProcesses]:
+def worker(tmp_path: Path, broker: IsolatedBroker, name: str) -> Iterator[CeleryProcesses]:
     env = subprocess_env(
         application_name=APPLICATION_NAME,
-        DJANGO_SETTINGS_MODULE="tests.casework.imports.worker_settings",
-        REDIS_URL=redis_url,
+        DJANGO_SETTINGS_MODULE="tests.worker_settings",
+        **broker.env(),
         DOCUMENTS_ROOT=str(storages["documents"].location),  # where the test stored the import's file
         IMPORT_CHUNK_ROWS=str(CHUNK_ROWS),
         IMPORT_LEASE_SECONDS=str(LEASE_SECONDS),
@@ -114,24 +115,21 @@ def checked_import(supervisor, team) -> Import:
     return imp
 
 
-def send_to_worker(redis_url: str, imp: Import) -> None:
-    from celery import Celery
-
-    app = Celery(broker=redis_url, set_as_current=False)  # this process stays eager
-    try:
-        app.send_task("casework.tasks.run_import", args=[imp.pk])
-    finally:
-        app.close()
-
-
-def wait_until(condition, processes: CeleryProcesses, what: str, seconds: float = WAIT_SECONDS):
+def wait_until(
+    condition,
+    processes: CeleryProcesses,
+    what: str,
+    seconds: float = WAIT_SECONDS,
+    broker: IsolatedBroker | None = None,
+):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.1)
-    pytest.fail(f"Timed out waiting for {what}\n{processes.output()}")
+    state = broker.state() if broker is not None else ""
+    pytest.fail(f"Timed out waiting for {what}\n{state}\n{processes.output()}")
 
 
 def rows_done(imp: Import) -> int:
@@ -161,11 +159,11 @@ def assert_nothing_of_it_remains(imp: Import) -> None:
 
 
 def test_a_pool_process_killed_mid_import_is_redelivered_and_fails_the_import(
-    tmp_path, redis_url, supervisor, team
+    tmp_path, broker, supervisor, team
 ):
     imp = checked_import(supervisor, team)
-    with worker(tmp_path, redis_url, "redelivered") as processes:
-        send_to_worker(redis_url, imp)
+    with worker(tmp_path, broker, "redelivered") as processes:
+        broker.send_task("casework.tasks.run_import", imp.pk)
         done = wait_until(lambda: rows_done(imp) >= CHUNK_ROWS, processes, "the first chunk")
         assert done < ROWS, "the import finished before the worker could be killed: make CHUNK_ROWS smaller"
         assert Applicant.objects.exists()  # committed chunks are saved while it runs
@@ -180,17 +178,18 @@ def test_a_pool_process_killed_mid_import_is_redelivered_and_fails_the_import(
             lambda: Import.objects.filter(pk=imp.pk, status=Import.Status.FAILED).exists(),
             processes,
             "the redelivered task to fail the import",
+            broker=broker,
         )
         processes.assert_running()
     assert_nothing_of_it_remains(imp)
 
 
 def test_a_worker_killed_mid_import_lets_the_lease_expire_and_the_import_fail(
-    tmp_path, redis_url, supervisor, team
+    tmp_path, broker, supervisor, team
 ):
     imp = checked_import(supervisor, team)
-    with worker(tmp_path, redis_url, "killed") as processes:
-        send_to_worker(redis_url, imp)
+    with worker(tmp_path, broker, "killed") as processes:
+        broker.send_task("casework.tasks.run_import", imp.pk)
         done = wait_until(lambda: rows_done(imp) >= CHUNK_ROWS, processes, "the first chunk")
         assert done < ROWS
         os.killpg(processes.processes["killed"].pid, signal.SIGKILL)  # the whole worker, at once

@@ -1,12 +1,14 @@
-"""Account services: roles, teams, the scheduler heartbeat, two-factor devices, recovery codes, service accounts."""
+"""Account services: roles, teams, the scheduler heartbeat, two-factor devices, recovery codes, service accounts,
+ending a person's signed-in sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from casework.models import Heartbeat, Team, User
+from casework.audit import log_access
+from casework.models import AccessLogEntry, Heartbeat, Team, User, UserSession
 from casework.roles import Role
 
 
@@ -121,3 +124,24 @@ def service_account_create(
 def service_account_rotate_token(*, account: User) -> str:
     Token.objects.filter(user=account).delete()
     return Token.objects.create(user=account).key
+
+
+@transaction.atomic
+def user_sessions_end(*, by: User, user: User) -> int:
+    """Sign a person out everywhere (a lost phone, a shared computer, someone leaving): an administrator
+    of their organisation only. Their sessions are deleted from the session store, so their next
+    request is signed out; API tokens are not sessions and stay. Written to the access log."""
+    if not (by.has_role(Role.ADMINISTRATOR) or by.is_superuser) or by.organisation_id != user.organisation_id:
+        raise PermissionDenied
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+    UserSession.objects.filter(user=user).delete()
+    log_access(
+        actor=by,
+        kind=AccessLogEntry.Kind.SESSIONS_ENDED,
+        object_label=user.get_username(),
+        detail={"user_id": user.pk, "sessions": len(keys)},
+    )
+    return len(keys)

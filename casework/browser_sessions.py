@@ -12,6 +12,7 @@ API tokens are not sessions: a request signed in by a token never reaches these 
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -65,7 +66,7 @@ def session_remaining(session: Any, now: float | None = None) -> int:
     if signed_in is None or active is None:
         return settings.SESSION_IDLE_TIMEOUT
     ends = min(active + settings.SESSION_IDLE_TIMEOUT, signed_in + settings.SESSION_ABSOLUTE_TIMEOUT)
-    return max(0, int(ends - now))
+    return max(0, math.ceil(ends - now))  # never 0 while it lasts: the page would reload into activity
 
 
 def expiry_reason(session: Any, now: float) -> str | None:

@@ -403,6 +403,8 @@ EXCLUDED: dict[str, str] = {
     "two_factor_disable": "POST only",
     "recovery_codes_regenerate": "POST only (the codes are shown in the answer to the POST)",
     "service_account_rotate": "POST only",
+    "session_keep_alive": "JSON for the shell's session-expiry warning (test_session_expiry.py)",
+    "user_sessions_end": "POST only (End all sessions, on a user's admin page)",
     "applicant_bulk_reassign": "POST only (from the applicant list's selection)",
     "applicant_task_done": "POST only",
     "applicant_document_download": "a file download",

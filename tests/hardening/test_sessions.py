@@ -409,3 +409,15 @@ def test_an_email_change_in_the_admin_tells_the_old_address(
 )
 def test_mask_email(address, masked):
     assert mask_email(address) == masked
+
+
+def test_a_user_of_another_organisation_is_not_found(client_for, administrator, make_user):
+    from casework.models import Organisation
+
+    stranger = make_user(
+        Role.CASEWORKER, organisation=Organisation.objects.create(name="Other", slug="other")
+    )
+    response = client_for(administrator).post(reverse("user_sessions_end", args=[stranger.pk]))
+    assert response.status_code == 404
+    with pytest.raises(PermissionDenied):
+        account_services.user_sessions_end(by=administrator, user=stranger)

@@ -147,7 +147,10 @@ def session_touch(request: HttpRequest, *, force: bool = False) -> bool:
 
 def _login_url(request: HttpRequest, reason: str) -> str:
     query = {"signed_out": reason}
-    if request.headers.get("HX-Request"):
+    if request.path == reverse("login"):
+        if request.GET.get("next"):
+            query["next"] = request.GET["next"]  # the sign-in page itself: keep where it was going
+    elif request.headers.get("HX-Request"):
         current = urlsplit(request.headers.get("HX-Current-URL", ""))
         if current.path and current.netloc in ("", request.get_host()):
             query["next"] = current.path + (f"?{current.query}" if current.query else "")

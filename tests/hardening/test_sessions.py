@@ -421,3 +421,28 @@ def test_a_user_of_another_organisation_is_not_found(client_for, administrator, 
     assert response.status_code == 404
     with pytest.raises(PermissionDenied):
         account_services.user_sessions_end(by=administrator, user=stranger)
+
+
+def test_a_request_within_the_minute_writes_neither_the_session_nor_its_row(clock, client_for, caseworker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(caseworker)
+    at(clock, activity_resolution() - 1)
+    with CaptureQueriesContext(connection) as quiet:
+        assert client.get(reverse("session_keep_alive")).status_code == 200
+    at(clock, activity_resolution() * 2)
+    with CaptureQueriesContext(connection) as active:
+        assert client.get("/accounts/security/").status_code == 200
+    writes = [q["sql"] for q in quiet.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert writes == []
+    written = [q["sql"] for q in active.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len([sql for sql in written if "casework_usersession" in sql]) == 1
+    assert len([sql for sql in written if "django_session" in sql]) == 1
+
+
+def test_an_expired_session_on_the_sign_in_page_keeps_where_it_was_going(clock, client_for, caseworker):
+    client = client_for(caseworker)
+    at(clock, IDLE)
+    response = client.get(reverse("login") + "?next=/applicants/")
+    assert signed_out_to(response, "idle")["next"] == ["/applicants/"]

@@ -446,3 +446,25 @@ def test_an_expired_session_on_the_sign_in_page_keeps_where_it_was_going(clock, 
     at(clock, IDLE)
     response = client.get(reverse("login") + "?next=/applicants/")
     assert signed_out_to(response, "idle")["next"] == ["/applicants/"]
+
+
+@pytest.mark.parametrize(
+    ("idle", "absolute", "warning", "words"),
+    [
+        (0, ABSOLUTE, 120, "more than 0 seconds"),
+        (IDLE, 600, 120, "shorter than SESSION_IDLE_TIMEOUT"),
+        (100, ABSOLUTE, 120, "less than SESSION_IDLE_TIMEOUT"),
+        (IDLE, ABSOLUTE * 2, 120, "the cookie would end the session first"),
+    ],
+)
+def test_limits_that_make_no_sense_stop_the_start(settings, idle, absolute, warning, words):
+    from casework.checks import session_limits_make_sense
+
+    settings.SESSION_IDLE_TIMEOUT, settings.SESSION_ABSOLUTE_TIMEOUT = idle, absolute
+    settings.SESSION_EXPIRY_WARNING = warning
+    errors = session_limits_make_sense()
+    assert any(words in error.msg for error in errors), errors
+    assert {error.id for error in errors} == {"tobira.sessions.E001"}
+    settings.SESSION_IDLE_TIMEOUT, settings.SESSION_ABSOLUTE_TIMEOUT = IDLE, ABSOLUTE
+    settings.SESSION_EXPIRY_WARNING = 120
+    assert session_limits_make_sense() == []

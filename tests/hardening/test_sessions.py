@@ -468,3 +468,12 @@ def test_limits_that_make_no_sense_stop_the_start(settings, idle, absolute, warn
     settings.SESSION_IDLE_TIMEOUT, settings.SESSION_ABSOLUTE_TIMEOUT = IDLE, ABSOLUTE
     settings.SESSION_EXPIRY_WARNING = 120
     assert session_limits_make_sense() == []
+
+
+def test_the_keep_alive_answers_a_person_still_on_the_two_factor_pages(client_for, caseworker, settings):
+    settings.REQUIRE_2FA = True  # a caseworker without a device is sent to set one up, page after page
+    client = client_for(caseworker)
+    assert client.get("/")["Location"].startswith(reverse("two_factor_setup"))
+    response = client.post(reverse("session_keep_alive"))
+    assert response.status_code == 200
+    assert response.json()["expires_in"] == IDLE

@@ -58,6 +58,10 @@ def session_limits_make_sense(app_configs=None, **kwargs) -> list[Error]:
             " the cookie would end the session first."
         )
     return [
-        Error(problem, hint="Seconds, from the environment (README.md, Configuration).", id="tobira.sessions.E001")
+        Error(
+            problem,
+            hint="Seconds, from the environment (README.md, Configuration).",
+            id="tobira.sessions.E001",
+        )
         for problem in problems
     ]

@@ -2506,6 +2506,7 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     "recovery_codes_regenerate": signed_in(POST_ONLY),
     # The session's keep-alive (issue 19): JSON for the shell's expiry warning; anonymous callers get 401.
     "session_keep_alive": signed_in(OK, anonymous=UNAUTHENTICATED),
+    "account_sessions_end_others": signed_in(POST_ONLY),
     # An administrator ends a person's sessions (POST; another organisation's user is a 404: test_sessions.py).
     "user_sessions_end": expect(
         anonymous=LOGIN,

@@ -126,6 +126,15 @@ def service_account_rotate_token(*, account: User) -> str:
     return Token.objects.create(user=account).key
 
 
+def _sessions_delete(rows) -> int:
+    keys = list(rows.values_list("session_key", flat=True))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+    rows.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
 @transaction.atomic
 def user_sessions_end(*, by: User, user: User) -> int:
     """Sign a person out everywhere (a lost phone, a shared computer, someone leaving): an administrator
@@ -133,15 +142,24 @@ def user_sessions_end(*, by: User, user: User) -> int:
     request is signed out; API tokens are not sessions and stay. Written to the access log."""
     if not (by.has_role(Role.ADMINISTRATOR) or by.is_superuser) or by.organisation_id != user.organisation_id:
         raise PermissionDenied
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for key in keys:
-        store(session_key=key).delete()
-    UserSession.objects.filter(user=user).delete()
+    ended = _sessions_delete(UserSession.objects.filter(user=user))
     log_access(
         actor=by,
         kind=AccessLogEntry.Kind.SESSIONS_ENDED,
         object_label=user.get_username(),
-        detail={"user_id": user.pk, "sessions": len(keys)},
+        detail={"user_id": user.pk, "sessions": ended},
     )
-    return len(keys)
+    return ended
+
+
+@transaction.atomic
+def user_sessions_end_others(*, user: User, current_key: str) -> int:
+    """A person signs out every other browser (a shared computer they forgot): this one stays."""
+    ended = _sessions_delete(UserSession.objects.filter(user=user).exclude(session_key=current_key))
+    log_access(
+        actor=user,
+        kind=AccessLogEntry.Kind.SIGN_OUT,
+        object_label=user.get_username(),
+        detail={"reason": "other_sessions", "sessions": ended},
+    )
+    return ended

@@ -30,7 +30,7 @@ from casework.audit import log_access
 from casework.forms.accounts import ServiceAccountForm, SignInForm, TokenForm
 from casework.models import AccessLogEntry, Team, User
 from casework.roles import Role
-from casework.selectors.accounts import demo_accounts
+from casework.selectors.accounts import demo_accounts, sessions_of
 from casework.services import accounts as account_services
 from casework.typing import AuthenticatedRequest
 
@@ -190,6 +190,8 @@ def account_security(request: AuthenticatedRequest) -> HttpResponse:
             "two_factor_on": user_has_device(user, confirmed=True),
             "two_factor_required": settings.REQUIRE_2FA and user.is_staff_role,
             "recovery_codes_left": recovery.token_set.count() if recovery else 0,
+            "sessions": sessions_of(user=user),
+            "current_session_key": request.session.get(browser_sessions.TRACKED_KEY),
         },
     )
 
@@ -313,3 +315,22 @@ def user_sessions_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         % {"count": ended, "name": person.get_username()},
     )
     return HttpResponseRedirect(_safe_next(request, fallback="home"))
+
+
+@login_required
+@require_POST
+def account_sessions_end_others(request: AuthenticatedRequest) -> HttpResponse:
+    """Sign out of every other browser; this one stays signed in."""
+    ended = account_services.user_sessions_end_others(
+        user=request.user, current_key=request.session.get(browser_sessions.TRACKED_KEY, "")
+    )
+    messages.success(
+        request,
+        ngettext(
+            "You were signed out of %(count)d other session.",
+            "You were signed out of %(count)d other sessions.",
+            ended,
+        )
+        % {"count": ended},
+    )
+    return redirect("account_security")

@@ -405,6 +405,7 @@ EXCLUDED: dict[str, str] = {
     "service_account_rotate": "POST only",
     "session_keep_alive": "JSON for the shell's session-expiry warning (test_session_expiry.py)",
     "user_sessions_end": "POST only (End all sessions, on a user's admin page)",
+    "account_sessions_end_others": "POST only (the account page's Sign out of all other sessions)",
     "applicant_bulk_reassign": "POST only (from the applicant list's selection)",
     "applicant_task_done": "POST only",
     "applicant_document_download": "a file download",

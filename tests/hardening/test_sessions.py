@@ -477,3 +477,20 @@ def test_the_keep_alive_answers_a_person_still_on_the_two_factor_pages(client_fo
     response = client.post(reverse("session_keep_alive"))
     assert response.status_code == 200
     assert response.json()["expires_in"] == IDLE
+
+
+def test_a_person_sees_their_sessions_and_signs_out_the_others(client_for, caseworker):
+    shared_computer = client_for(caseworker)
+    own = client_for(caseworker)
+    page = own.get(reverse("account_security")).content.decode()
+    assert "Where you are signed in" in page
+    assert page.count("<li>") >= 2 and "(this browser)" in page
+
+    response = own.post(reverse("account_sessions_end_others"))
+
+    assert response.status_code == 302
+    assert shared_computer.get("/")["Location"].startswith(reverse("login"))
+    assert own.get("/").status_code == 200
+    assert UserSession.objects.filter(user=caseworker).count() == 1
+    entry = AccessLogEntry.objects.filter(kind=AccessLogEntry.Kind.SIGN_OUT, actor=caseworker).get()
+    assert entry.detail == {"reason": "other_sessions", "sessions": 1}

@@ -3349,6 +3349,7 @@ TWO_FACTOR_REACHABLE = {
     "two_factor_setup",
     "two_factor_verify",
     "web_manifest",
+    "session_keep_alive",  # the expiry warning of the two-factor pages (issue 19): time left, nothing else
 }
 
 

@@ -10,8 +10,9 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Sign-ins, failed sign-ins and sign-outs go into the access log.
-        from casework import audit_signals, checks  # noqa: F401
+        # Sign-ins, failed sign-ins and sign-outs go into the access log; the same signals keep the
+        # signed-in sessions an administrator can end (browser_sessions).
+        from casework import audit_signals, browser_sessions, checks  # noqa: F401
         from casework.deadlines import sources
 
         sources.register()

@@ -1,4 +1,5 @@
-"""Sign-ins, failed sign-ins, lockouts and sign-outs into the access log, from Django's auth signals.
+"""Sign-ins, failed sign-ins, lockouts and sign-outs into the access log, from Django's auth signals; the
+notices a person gets when their password or e-mail address changes, from the user's saves.
 
 Connected in CaseworkConfig.ready(). No password is ever stored: Django's signal has already blanked it,
 and only the attempted username is kept — in full when it names an account, otherwise cut to its first
@@ -12,10 +13,12 @@ from typing import Any
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from casework.audit import log_access
-from casework.models import AccessLogEntry
+from casework.models import AccessLogEntry, User
+from casework.services import account_notices
 
 # How much of an unknown username is kept: enough to tell a typo of a colleague's name, too little to
 # be a password.
@@ -49,7 +52,9 @@ def log_sign_in(sender, request, user, **kwargs) -> None:
 def log_sign_out(sender, request, user, **kwargs) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         return  # signing out without a session: nothing happened
-    log_access(actor=user, kind=AccessLogEntry.Kind.SIGN_OUT)
+    # Signed out by the session limits (idle, absolute) rather than by the person: the log says which.
+    reason = getattr(request, "tobira_sign_out_reason", None)
+    log_access(actor=user, kind=AccessLogEntry.Kind.SIGN_OUT, detail={"reason": reason} if reason else None)
 
 
 @receiver(user_login_failed, dispatch_uid="tobira_audit_sign_in_failed")
@@ -80,3 +85,34 @@ def _how(request) -> dict[str, Any]:
         return {}
     path = getattr(request, "path", "") or ""
     return {"path": path[:200]} if path else {}
+
+
+# --- Notices of changed credentials ------------------------------------------------------------------
+# Wherever a password or an address changes (a reset link, the password page, the admin, a command), the
+# save of the user is the one place all of them pass, so the notices are queued from here.
+
+
+@receiver(pre_save, sender=User, dispatch_uid="tobira_credentials_before")
+def remember_credentials(sender, instance: User, raw: bool = False, update_fields=None, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return  # a new account (an invitation, a service account) changed nothing
+    if update_fields is not None and not {"email", "password"} & set(update_fields):
+        return  # last_login, language …: no query
+    instance.__dict__["_tobira_before"] = (
+        User.objects.filter(pk=instance.pk).values("email", "password").first()
+    )
+
+
+@receiver(post_save, sender=User, dispatch_uid="tobira_credentials_after")
+def notify_changed_credentials(sender, instance: User, created: bool, raw: bool = False, **kwargs) -> None:
+    before = instance.__dict__.pop("_tobira_before", None)
+    if created or raw or before is None:
+        return
+    # set_password() keeps the new raw password until the save is over; Django's own re-hashing of a
+    # password at sign-in (a newer hasher) does not, and is no change for the person.
+    chosen = getattr(instance, "_password", None) is not None
+    first_password = not before["password"] or before["password"].startswith("!")  # an invitee's first
+    if chosen and before["password"] != instance.password and not first_password:
+        account_notices.password_changed_notify(user=instance)
+    if before["email"] and before["email"].strip().casefold() != (instance.email or "").strip().casefold():
+        account_notices.email_changed_notify(user=instance, old_address=before["email"])

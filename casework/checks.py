@@ -34,3 +34,34 @@ def frontend_assets_built(app_configs=None, **kwargs) -> list[Error]:
             id="tobira.E001",
         )
     ]
+
+
+@register(Tags.security)
+def session_limits_make_sense(app_configs=None, **kwargs) -> list[Error]:
+    """The session limits (issue 19): a warning that comes before the page loads helps nobody."""
+    idle, absolute = settings.SESSION_IDLE_TIMEOUT, settings.SESSION_ABSOLUTE_TIMEOUT
+    warning = settings.SESSION_EXPIRY_WARNING
+    problems = []
+    if idle <= 0 or absolute <= 0:
+        problems.append("SESSION_IDLE_TIMEOUT and SESSION_ABSOLUTE_TIMEOUT must be more than 0 seconds.")
+    elif absolute < idle:
+        problems.append(
+            f"SESSION_ABSOLUTE_TIMEOUT ({absolute}) is shorter than SESSION_IDLE_TIMEOUT ({idle})."
+        )
+    if not 0 < warning < idle:
+        problems.append(
+            f"SESSION_EXPIRY_WARNING ({warning}) must be more than 0 and less than SESSION_IDLE_TIMEOUT."
+        )
+    if absolute > settings.SESSION_COOKIE_AGE:
+        problems.append(
+            f"SESSION_ABSOLUTE_TIMEOUT ({absolute}) is longer than SESSION_COOKIE_AGE ({settings.SESSION_COOKIE_AGE}):"
+            " the cookie would end the session first."
+        )
+    return [
+        Error(
+            problem,
+            hint="Seconds, from the environment (README.md, Configuration).",
+            id="tobira.sessions.E001",
+        )
+        for problem in problems
+    ]

@@ -7,10 +7,13 @@ organisation's settings. Other apps add their pages through the navigation regis
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from casework.browser_sessions import session_remaining
 from casework.roles import Role
 from casework.selectors.reminders import UnreadBell
 from casework.ui.panels import nav_items_for
@@ -56,4 +59,19 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_current": current,
         "bell": bell,
         "can_search": can_search,
+    }
+
+
+def session_expiry(request: HttpRequest) -> dict[str, object]:
+    """For the shell's expiry warning (shell.js): seconds left, when to warn, where to keep the session."""
+    session = getattr(request, "session", None)
+    if session is None or SESSION_KEY not in session:
+        return {}
+    return {
+        "session_expiry": {
+            "remaining": session_remaining(session),
+            "warning": settings.SESSION_EXPIRY_WARNING,
+            "warning_minutes": max(1, round(settings.SESSION_EXPIRY_WARNING / 60)),
+            "keep_alive_url": reverse("session_keep_alive"),
+        }
     }

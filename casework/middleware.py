@@ -27,6 +27,7 @@ TWO_FACTOR_EXEMPT = frozenset(
         "set_language",
         "javascript-catalog",
         "web_manifest",
+        "session_keep_alive",  # the expiry warning of the two-factor pages themselves
     }
 )
 

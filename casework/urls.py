@@ -63,6 +63,13 @@ urlpatterns = [
         accounts.service_account_rotate,
         name="service_account_rotate",
     ),
+    path("accounts/session/", accounts.session_keep_alive, name="session_keep_alive"),
+    path(
+        "accounts/sessions/sign-out-others/",
+        accounts.account_sessions_end_others,
+        name="account_sessions_end_others",
+    ),
+    path("accounts/users/<int:pk>/end-sessions/", accounts.user_sessions_end, name="user_sessions_end"),
     path("i18n/setlang/", accounts.set_language, name="set_language"),
     # Applicants
     path("applicants/", applicants.applicant_list, name="applicant_list"),

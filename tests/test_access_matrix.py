@@ -2504,6 +2504,18 @@ EXPECTED: dict[Row, dict[str, Outcome]] = {
     "two_factor_verify": signed_in(to("two_factor_setup")),
     "two_factor_disable": signed_in(POST_ONLY),
     "recovery_codes_regenerate": signed_in(POST_ONLY),
+    # The session's keep-alive (issue 19): JSON for the shell's expiry warning; anonymous callers get 401.
+    "session_keep_alive": signed_in(OK, anonymous=UNAUTHENTICATED),
+    "account_sessions_end_others": signed_in(POST_ONLY),
+    # An administrator ends a person's sessions (POST; another organisation's user is a 404: test_sessions.py).
+    "user_sessions_end": expect(
+        anonymous=LOGIN,
+        administrator=POST_ONLY,
+        supervisor=DENIED,
+        caseworker=DENIED,
+        trainer=DENIED,
+        employer=DENIED,
+    ),
     "service_accounts": expect(
         anonymous=LOGIN,
         administrator=OK,
@@ -2680,6 +2692,7 @@ KWARGS: dict[Row, Callable[[World, str], dict[str, Any]]] = {
         "token": "bad-token",
     },
     "service_account_rotate": lambda world, role: {"pk": world.objects["service_account"].pk},
+    "user_sessions_end": lambda world, role: {"pk": world.users["caseworker"].pk},
     "team-detail": lambda world, role: {"pk": world.objects["team"].pk},
     ("team-detail", "other organisation"): lambda world, role: {"pk": world.objects["foreign_team"].pk},
     **{
@@ -3336,6 +3349,7 @@ TWO_FACTOR_REACHABLE = {
     "two_factor_setup",
     "two_factor_verify",
     "web_manifest",
+    "session_keep_alive",  # the expiry warning of the two-factor pages (issue 19): time left, nothing else
 }
 
 

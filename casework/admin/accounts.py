@@ -10,14 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from casework.models import Heartbeat, Organisation, Team, User
+from casework.models import Heartbeat, Organisation, Team, User, UserSession
 from casework.roles import Role
 from casework.services import accounts as account_services
 
@@ -70,7 +73,10 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Tobira"), {"fields": ("organisation", "team", "led_teams", "language", "is_service_account")}),
+        (_("Signed-in sessions"), {"fields": ("signed_in_sessions",)}),
     )
+    readonly_fields = ["signed_in_sessions"]
+    actions = ["end_sessions"]
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         (
@@ -78,6 +84,48 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ("email", "first_name", "last_name", "groups", "team", "led_teams", "language")},
         ),
     )
+
+    @admin.display(description=_("Signed-in sessions"))
+    def signed_in_sessions(self, user: User) -> str:
+        """The person's live browser sessions; "End all sessions" (above the form) signs them out."""
+        if user.pk is None:
+            return "—"
+        sessions = list(UserSession.objects.filter(user=user).live())
+        if not sessions:
+            return str(_("None"))
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} {} · {} {} · {}</li>",
+                (
+                    (
+                        _("since"),
+                        f"{timezone.localtime(row.created_at):%Y-%m-%d %H:%M}",
+                        _("last active"),
+                        f"{timezone.localtime(row.last_activity):%Y-%m-%d %H:%M}",
+                        row.user_agent or "—",
+                    )
+                    for row in sessions
+                ),
+            ),
+        )
+
+    @admin.action(description=_("End all sessions of the selected users"))
+    def end_sessions(self, request, queryset) -> None:
+        ended = 0
+        try:
+            for person in queryset.visible_to(request.user):
+                ended += account_services.user_sessions_end(by=request.user, user=person)
+        except PermissionDenied:
+            self.message_user(request, _("Only an administrator may end sessions."), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%(count)d session was ended.", "%(count)d sessions were ended.", ended)
+            % {"count": ended},
+            messages.SUCCESS,
+        )
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

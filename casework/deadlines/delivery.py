@@ -203,16 +203,25 @@ def queue_email(
 
 
 def queue_notification_email(
-    *, user: User, kind: str, target: str, template: str, context: dict, send_now: bool = True
+    *,
+    user: User,
+    kind: str,
+    target: str,
+    template: str,
+    context: dict,
+    send_now: bool = True,
+    to_address: str | None = None,
 ) -> OutgoingEmail | None:
     """Queue a notification that is not a reminder, once per (recipient, kind, target).
 
     The calling app names its templates (`<template>_subject.txt`, `<template>.txt`); they are
     rendered now, in the recipient's language, and stored. The recipient may be inactive (an invitee
     who has not set a password yet). With send_now, sending is asked for once the transaction commits;
-    otherwise the periodic redelivery sends it.
+    otherwise the periodic redelivery sends it. `to_address` writes to another address than the user's
+    own (a notice to the address an e-mail change replaced).
     """
-    if not user.email:
+    address = to_address or user.email
+    if not address:
         return None
     topic = f"{kind}:{target}"
     with translation.override(user.language or settings.LANGUAGE_CODE):
@@ -226,7 +235,7 @@ def queue_notification_email(
             "purpose": OutgoingEmail.Purpose.NOTIFICATION,
             "kind": kind,
             "target": target,
-            "to_address": user.email,
+            "to_address": address,
             "subject": subject,
             "body": body,
             "message_id": _message_id(topic, user),

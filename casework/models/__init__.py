@@ -25,6 +25,7 @@ from casework.models.applicants import (
     stored_codes,
 )
 from casework.models.audit import ERASED_MARKER, AccessLogEntry, AuditRowIsImmutable, ChangeRecord
+from casework.models.browser_sessions import UserSession
 from casework.models.consent import Consent, ConsentPurpose, FieldGroup, SensitiveRecord
 from casework.models.imports import Import, ImportMapping, ImportRow
 from casework.models.legal import (
@@ -41,6 +42,7 @@ from casework.models.records import CaseNote, Document, Task
 from casework.models.reminders import DeadlineState, Notification, OutgoingEmail, Reminder
 
 __all__ = [
+    "UserSession",
     "Import",
     "ImportMapping",
     "ImportRow",

@@ -113,6 +113,7 @@ class AccessLogEntry(ImmutableModel):
         SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
         SIGN_OUT = "sign_out", _("Signed out")
         TWO_FACTOR = "two_factor", _("Two-factor event")
+        SESSIONS_ENDED = "sessions_ended", _("Sessions ended by an administrator")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)

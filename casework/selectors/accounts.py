@@ -15,6 +15,7 @@ from django.db.models import (
 from casework.models import (
     Team,
     User,
+    UserSession,
 )
 from casework.roles import Role
 
@@ -94,3 +95,8 @@ def demo_accounts() -> list[DemoAccount]:
         account = DemoAccount(user.username, [str(Role(name).label) for name in roles], teams)
         ranked.append(((rank[roles[0]] if roles else len(rank), user.username), account))
     return [account for _key, account in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def sessions_of(*, user: User) -> list[UserSession]:
+    """The person's own signed-in browser sessions that are still live, most recently active first."""
+    return list(UserSession.objects.visible_to(user).filter(user=user).live().order_by("-last_activity"))

@@ -1,12 +1,14 @@
-"""Account services: roles, teams, the scheduler heartbeat, two-factor devices, recovery codes, service accounts."""
+"""Account services: roles, teams, the scheduler heartbeat, two-factor devices, recovery codes, service accounts,
+ending a person's signed-in sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from casework.models import Heartbeat, Team, User
+from casework.audit import log_access
+from casework.models import AccessLogEntry, Heartbeat, Team, User, UserSession
 from casework.roles import Role
 
 
@@ -121,3 +124,42 @@ def service_account_create(
 def service_account_rotate_token(*, account: User) -> str:
     Token.objects.filter(user=account).delete()
     return Token.objects.create(user=account).key
+
+
+def _sessions_delete(rows) -> int:
+    keys = list(rows.values_list("session_key", flat=True))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+    rows.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_sessions_end(*, by: User, user: User) -> int:
+    """Sign a person out everywhere (a lost phone, a shared computer, someone leaving): an administrator
+    of their organisation only. Their sessions are deleted from the session store, so their next
+    request is signed out; API tokens are not sessions and stay. Written to the access log."""
+    if not (by.has_role(Role.ADMINISTRATOR) or by.is_superuser) or by.organisation_id != user.organisation_id:
+        raise PermissionDenied
+    ended = _sessions_delete(UserSession.objects.filter(user=user))
+    log_access(
+        actor=by,
+        kind=AccessLogEntry.Kind.SESSIONS_ENDED,
+        object_label=user.get_username(),
+        detail={"user_id": user.pk, "sessions": ended},
+    )
+    return ended
+
+
+@transaction.atomic
+def user_sessions_end_others(*, user: User, current_key: str) -> int:
+    """A person signs out every other browser (a shared computer they forgot): this one stays."""
+    ended = _sessions_delete(UserSession.objects.filter(user=user).exclude(session_key=current_key))
+    log_access(
+        actor=user,
+        kind=AccessLogEntry.Kind.SIGN_OUT,
+        object_label=user.get_username(),
+        detail={"reason": "other_sessions", "sessions": ended},
+    )
+    return ended

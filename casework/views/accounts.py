@@ -1,4 +1,5 @@
-"""Account pages: sign-in, two-factor setup and verification, security settings, service accounts."""
+"""Account pages: sign-in, two-factor setup and verification, security settings, service accounts; the
+session's keep-alive and an administrator ending a person's sessions."""
 
 from __future__ import annotations
 
@@ -11,23 +12,25 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from casework import browser_sessions
 from casework.access import role_required
 from casework.audit import log_access
 from casework.forms.accounts import ServiceAccountForm, SignInForm, TokenForm
 from casework.models import AccessLogEntry, Team, User
 from casework.roles import Role
-from casework.selectors.accounts import demo_accounts
+from casework.selectors.accounts import demo_accounts, sessions_of
 from casework.services import accounts as account_services
 from casework.typing import AuthenticatedRequest
 
@@ -73,6 +76,9 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        reason = self.request.GET.get("signed_out")
+        if reason in browser_sessions.REASONS:
+            context["signed_out_message"] = browser_sessions.sign_out_message(reason)
         if settings.SHOW_DEMO_ACCOUNTS:
             context["demo_accounts"] = demo_accounts()
             context["demo_password"] = settings.DEMO_PASSWORD
@@ -184,6 +190,8 @@ def account_security(request: AuthenticatedRequest) -> HttpResponse:
             "two_factor_on": user_has_device(user, confirmed=True),
             "two_factor_required": settings.REQUIRE_2FA and user.is_staff_role,
             "recovery_codes_left": recovery.token_set.count() if recovery else 0,
+            "sessions": sessions_of(user=user),
+            "current_session_key": request.session.get(browser_sessions.TRACKED_KEY),
         },
     )
 
@@ -271,3 +279,58 @@ def service_account_rotate(request: AuthenticatedRequest, pk: int) -> HttpRespon
             "new_account": account,
         },
     )
+
+
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """How long the signed-in session has left (GET, which the page asks in the background), or "Stay
+    signed in" (POST, CSRF-protected: activity now). JSON for the shell's expiry warning (shell.js)."""
+    if request.method not in ("GET", "POST"):
+        return JsonResponse({"detail": _("Method not allowed.")}, status=405, headers={"Allow": "GET, POST"})
+    if not request.user.is_authenticated or "_auth_user_id" not in request.session:
+        return JsonResponse({"detail": _("You are not signed in."), "code": "not_authenticated"}, status=401)
+    if request.method == "POST" and not browser_sessions.session_touch(request, force=True):
+        return JsonResponse(
+            {"detail": browser_sessions.sign_out_message(browser_sessions.ENDED), "code": "session_expired"},
+            status=401,
+        )
+    return JsonResponse(
+        {
+            "expires_in": browser_sessions.session_remaining(request.session),
+            "warning": settings.SESSION_EXPIRY_WARNING,
+        }
+    )
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_POST
+def user_sessions_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """An administrator signs a person out of every browser ("End all sessions" on the user's admin page)."""
+    person = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    ended = account_services.user_sessions_end(by=request.user, user=person)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d session of %(name)s was ended.", "%(count)d sessions of %(name)s were ended.", ended
+        )
+        % {"count": ended, "name": person.get_username()},
+    )
+    return HttpResponseRedirect(_safe_next(request, fallback="home"))
+
+
+@login_required
+@require_POST
+def account_sessions_end_others(request: AuthenticatedRequest) -> HttpResponse:
+    """Sign out of every other browser; this one stays signed in."""
+    ended = account_services.user_sessions_end_others(
+        user=request.user, current_key=request.session.get(browser_sessions.TRACKED_KEY, "")
+    )
+    messages.success(
+        request,
+        ngettext(
+            "You were signed out of %(count)d other session.",
+            "You were signed out of %(count)d other sessions.",
+            ended,
+        )
+        % {"count": ended},
+    )
+    return redirect("account_security")

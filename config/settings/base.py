@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "casework.browser_sessions.SessionTimeoutMiddleware",
     "casework.middleware.RequireTwoFactorMiddleware",
     "casework.middleware.PrivateNoStoreMiddleware",
     "casework.middleware.RefuseNulMiddleware",
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casework.context_processors.navigation",
+                "casework.context_processors.session_expiry",
             ],
         },
     },
@@ -410,6 +412,12 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# A signed-in browser session ends after this many seconds without activity, and this long after signing
+# in whatever happens (issue 19); the page warns SESSION_EXPIRY_WARNING seconds before. API tokens
+# (service accounts) are not sessions and are not limited by these.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 60 * 60 * 12)
+SESSION_EXPIRY_WARNING = env_int("SESSION_EXPIRY_WARNING", 2 * 60)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -114,8 +114,12 @@ class Rig:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
+        """SIGKILL: the test has checked what it wanted; a warm shutdown would only wait for beat's sleep."""
         for processes in self.started:
-            processes.stop()
+            for process in processes.processes.values():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
         wait_for_subprocess_sessions_to_end(APPLICATION_NAME)
 
     # --- Faults --------------------------------------------------------------------------------------
@@ -225,7 +229,8 @@ def refusal_notices(count: int, team, caseworker) -> list[ProcedureEvent]:
     notices = []
     for _ in range(count):
         person = ApplicantFactory(team=team, caseworker=caseworker)
-        procedure = RefugeeProcedureFactory(applicant=person, applied_on=today - timedelta(days=100))
+        # Applied long ago: the triage check is past its grace period, the appeal is the only deadline.
+        procedure = RefugeeProcedureFactory(applicant=person, applied_on=today - timedelta(days=400))
         notices.append(
             ProcedureEventFactory(procedure=procedure, kind=ProcedureEvent.Kind.REFUSAL_NOTICE, date=today)
         )
@@ -233,7 +238,9 @@ def refusal_notices(count: int, team, caseworker) -> list[ProcedureEvent]:
 
 
 def reminder_emails():
-    return OutgoingEmail.objects.filter(topic__startswith="reminder:")
+    """The outbox's e-mails of appeal reminders."""
+    appeals = Reminder.objects.filter(source_kind="appeal_deadline").values_list("pk", flat=True)
+    return OutgoingEmail.objects.filter(topic__in=[f"reminder:{pk}" for pk in appeals])
 
 
 def all_sent(count: int) -> bool:

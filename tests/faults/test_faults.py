@@ -150,7 +150,7 @@ def test_an_smtp_server_that_refuses_then_stalls_then_accepts_gets_the_same_mess
     figures = assert_nothing_lost_or_doubled(notices, smtp)
     assert set(smtp.handler.received) == {email.message_id}
     panel = health_panel(administrator)
-    assert "1 e-mail sent in the last 24 hours, 1 of them after failed or interrupted attempts" in panel, panel
+    assert "1 e-mail sent in the last 24 hours, 1 of them after a failed or interrupted attempt" in panel, panel
     print(f"Refused, stalled, accepted: {figures}; {notice}")
 
 

@@ -42,6 +42,8 @@ def _permanent(error: BaseException) -> bool:
         codes = [code for code, _message in error.recipients.values()]
         return bool(codes) and all(code >= 500 for code in codes)
     return False
+
+
 # How far back a person's previous digest is looked for (older: the digest covers the last day).
 DIGEST_LOOKBACK_DAYS = 3
 

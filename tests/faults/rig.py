@@ -22,7 +22,11 @@ from django.db import connection
 from django.utils import timezone
 
 from casework.models import Notification, OutgoingEmail, ProcedureEvent, Reminder
-from tests.casework.applicant_factories import ApplicantFactory, ProcedureEventFactory, RefugeeProcedureFactory
+from tests.casework.applicant_factories import (
+    ApplicantFactory,
+    ProcedureEventFactory,
+    RefugeeProcedureFactory,
+)
 from tests.faults.smtp_server import SMTPServer, free_port
 from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
 from tests.test_celery_integration import CeleryProcesses
@@ -45,7 +49,9 @@ TIMEOUTS = {
 }
 
 
-def wait_until(what: str, condition: Callable[[], Any], rig: Rig | None = None, *, seconds: float = WAIT_SECONDS):
+def wait_until(
+    what: str, condition: Callable[[], Any], rig: Rig | None = None, *, seconds: float = WAIT_SECONDS
+):
     """Poll until `condition` returns something truthy; fail with the processes' output after `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -185,7 +191,17 @@ class OwnRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        command = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
         self.process = subprocess.Popen(
             command, cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -247,12 +263,16 @@ def all_sent(count: int) -> bool:
     return reminder_emails().filter(state=OutgoingEmail.State.SENT).count() >= count
 
 
-def assert_nothing_lost_or_doubled(notices: list[ProcedureEvent], smtp: SMTPServer, *, once: bool = False) -> dict:
+def assert_nothing_lost_or_doubled(
+    notices: list[ProcedureEvent], smtp: SMTPServer, *, once: bool = False
+) -> dict:
     """Every due reminder exists once and was delivered once; its e-mail went out at least once (exactly
     once with `once`), every copy with the outbox's Message-ID; nothing is left waiting or claimed.
     Returns the figures the test prints."""
     ids = {notice.pk for notice in notices}
-    rows = list(Reminder.objects.filter(source_kind="appeal_deadline").values_list("source_id", "offset", "state"))
+    rows = list(
+        Reminder.objects.filter(source_kind="appeal_deadline").values_list("source_id", "offset", "state")
+    )
     keys = Counter((source_id, offset) for source_id, offset, _state in rows)
     assert {source_id for source_id, _offset in keys} == ids, "a due reminder is missing"
     assert max(keys.values()) == 1, "a reminder exists twice"
@@ -260,17 +280,23 @@ def assert_nothing_lost_or_doubled(notices: list[ProcedureEvent], smtp: SMTPServ
     assert live == Counter(ids), f"not exactly one live reminder per deadline: {live}"
     reminders = Reminder.objects.filter(source_kind="appeal_deadline", state=Reminder.State.LIVE)
     assert not reminders.filter(delivered_at__isnull=True).exists(), "a due reminder was not delivered"
-    notified = Counter(Notification.objects.filter(reminder__in=reminders).values_list("reminder_id", flat=True))
+    notified = Counter(
+        Notification.objects.filter(reminder__in=reminders).values_list("reminder_id", flat=True)
+    )
     assert sorted(notified.values()) == [1] * len(ids), "a notification is missing or doubled"
 
     emails = reminder_emails()
     assert emails.count() == len(ids)
     assert set(emails.values_list("state", flat=True)) == {OutgoingEmail.State.SENT}
-    assert not OutgoingEmail.objects.filter(state=OutgoingEmail.State.PENDING).exists(), "an e-mail stays claimed"
+    assert not OutgoingEmail.objects.filter(state=OutgoingEmail.State.PENDING).exists(), (
+        "an e-mail stays claimed"
+    )
     expected = set(emails.values_list("message_id", flat=True))
     received = smtp.handler.counts()
     assert expected <= set(received), f"e-mails never went out: {expected - set(received)}"
-    assert set(received) <= expected, f"e-mails with a Message-ID the outbox does not know: {set(received) - expected}"
+    assert set(received) <= expected, (
+        f"e-mails with a Message-ID the outbox does not know: {set(received) - expected}"
+    )
     repeats = sum(received.values()) - len(received)
     if once:
         assert repeats == 0, f"e-mails went out twice: {[m for m, n in received.items() if n > 1]}"

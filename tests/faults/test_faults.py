@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -99,12 +100,19 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_with_the_same_
     killed = kill_pool_processes(worker)
     # The main process forks a new pool process; the lost task is delivered again (acks_late and
     # reject_on_worker_lost) and the message the killed process was sending waits for its lease.
-    wait_until("the batch to go on after the pool process died", lambda: len(smtp.handler.received) >= 15, rig)
+    wait_until(
+        "the batch to go on after the pool process died", lambda: len(smtp.handler.received) >= 15, rig
+    )
     worker.assert_running()
     kill_worker(worker)
     sent_before = reminder_emails().filter(state=OutgoingEmail.State.SENT).count()
     assert sent_before < len(notices), "the batch finished before the worker was killed"
     stuck = list(reminder_emails().filter(state=OutgoingEmail.State.PENDING, claimed_at__isnull=False))
+    if stuck:
+        # Nobody works now: once the lease has passed, the panel shows the claims a dead sender left.
+        lease_ends = max(email.claimed_at for email in stuck) + timedelta(seconds=LEASE_SECONDS)
+        wait_until("the dead worker's leases to pass", lambda: timezone.now() > lease_ends, rig)
+        assert f"{len(stuck)} claimed by a sender that stopped" in health_panel(administrator)
 
     restarted = timezone.now()
     rig.start("worker-2")
@@ -121,7 +129,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_with_the_same_
     retried = reminder_emails().filter(attempts__gt=1).count()
     if retried:
         assert f"{retried} of them after" in panel, panel
-    assert "E-mails waiting: 0 (0 to be retried after a failed attempt, 0 claimed by a sender that stopped)" in panel
+    assert (
+        "E-mails waiting: 0 (0 to be retried after a failed attempt, 0 claimed by a sender that stopped)"
+        in panel
+    )
     assert "Worker: last started" in panel
     assert Heartbeat.objects.get(name="worker").at >= restarted
     print(f"Killed pool process(es) {killed}, then the worker; {len(stuck)} claim(s) left behind; {figures}")
@@ -150,7 +161,9 @@ def test_an_smtp_server_that_refuses_then_stalls_then_accepts_gets_the_same_mess
     figures = assert_nothing_lost_or_doubled(notices, smtp)
     assert set(smtp.handler.received) == {email.message_id}
     panel = health_panel(administrator)
-    assert "1 e-mail sent in the last 24 hours, 1 of them after a failed or interrupted attempt" in panel, panel
+    assert "1 e-mail sent in the last 24 hours, 1 of them after a failed or interrupted attempt" in panel, (
+        panel
+    )
     print(f"Refused, stalled, accepted: {figures}; {notice}")
 
 
@@ -167,9 +180,11 @@ def test_two_beats_started_by_mistake_create_each_reminder_once_and_mail_it_once
     def sweeps() -> int:
         return rig.log(worker).count("(scheduled): created")
 
-    wait_until("each beat to send the sweep twice", lambda: all(
-        rig.log(beat).count("Scheduler: Sending due task reminder-sweep") >= 2 for beat in beats
-    ), rig)
+    wait_until(
+        "each beat to send the sweep twice",
+        lambda: all(rig.log(beat).count("Scheduler: Sending due task reminder-sweep") >= 2 for beat in beats),
+        rig,
+    )
     wait_until("the worker to run four scheduled sweeps", lambda: sweeps() >= 4, rig)
     # Recorded while the sweeps come and go: found by whichever sweep comes first, once.
     notices += refusal_notices(5, team, caseworker)
@@ -178,7 +193,9 @@ def test_two_beats_started_by_mistake_create_each_reminder_once_and_mail_it_once
     wait_until("two more sweeps after the last e-mail", lambda: sweeps() >= done + 2, rig)
     figures = assert_nothing_lost_or_doubled(notices, smtp, once=True)
     panel = health_panel(administrator)
-    assert f"{len(notices)} e-mails sent in the last 24 hours" in panel and "of them after" not in panel, panel
+    assert f"{len(notices)} e-mails sent in the last 24 hours" in panel and "of them after" not in panel, (
+        panel
+    )
     print(f"{sweeps()} scheduled sweeps from two beats: {figures}")
 
 
@@ -200,7 +217,9 @@ def test_database_connections_dropped_mid_sweep_the_sweep_is_retried_and_complet
     figures = assert_nothing_lost_or_doubled(notices, smtp, once=True)
     assert Heartbeat.objects.filter(name="sweep").exists()
     beat_before = Heartbeat.objects.get(name="beat").at
-    wait_until("beat's heartbeat after the drop", lambda: Heartbeat.objects.get(name="beat").at > beat_before, rig)
+    wait_until(
+        "beat's heartbeat after the drop", lambda: Heartbeat.objects.get(name="beat").at > beat_before, rig
+    )
     panel = health_panel(administrator)
     assert "Reminder sweep: last ran" in panel and "Reminders due and not delivered yet" in panel
     print(f"Dropped {dropped} PostgreSQL session(s) mid-sweep: {figures}")
@@ -209,9 +228,10 @@ def test_database_connections_dropped_mid_sweep_the_sweep_is_retried_and_complet
 def test_redis_restarted_mid_sweep_worker_and_beat_reconnect_and_nothing_is_lost(
     postgresql, tmp_path, smtp, caseworker, team, administrator
 ):
-    """Redis (a server of the test's own) is stopped while a sweep is inside its transaction and started
-    again, empty, after the sweep has ended: the sweep could not queue its delivery, and what Redis held
-    is gone. Worker and beat reconnect, and the periodic redelivery delivers everything."""
+    """Redis (a server of the test's own) is stopped while a sweep is inside its transaction, and started
+    again, empty, after the sweep's work has committed: the sweep's own message (put back by the worker on
+    the lost connection) is gone with it. Worker and beat reconnect; the delivery the sweep was waiting to
+    queue, or else the periodic redelivery, delivers everything, once."""
     notices = refusal_notices(10, team, caseworker)
     with own_redis(tmp_path) as redis_server:
         rig = Rig(tmp_path, redis_server.url, smtp)
@@ -222,7 +242,10 @@ def test_redis_restarted_mid_sweep_worker_and_beat_reconnect_and_nothing_is_lost
             rig.wait_for_held_sweep()
             redis_server.stop()
             rig.release_sweep()
+            # The sweep's work is committed; the pool process now waits to queue the delivery (kombu
+            # retries the connection) and no reminder is delivered while Redis is away.
             wait_until("the sweep to end", lambda: "start-up): created" in rig.log(worker), rig)
+            assert Reminder.objects.filter(source_kind="appeal_deadline").count() == len(notices)
             assert not Reminder.objects.filter(delivered_at__isnull=False).exists()
             redis_server.start()
             restarted = timezone.now()

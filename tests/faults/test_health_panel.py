@@ -59,7 +59,10 @@ def test_the_panel_counts_sent_retried_waiting_stuck_and_failed_emails(administr
 
     text = panel(administrator)
     assert "2 e-mails sent in the last 24 hours, 1 of them after a failed or interrupted attempt" in text
-    assert "E-mails waiting: 3 (1 to be retried after a failed attempt, 1 claimed by a sender that stopped)" in text
+    assert (
+        "E-mails waiting: 3 (1 to be retried after a failed attempt, 1 claimed by a sender that stopped)"
+        in text
+    )
     assert "1 Failed e-mails (1 in the last 24 hours)" in text
     assert "1 Reminders due and not delivered yet" in text
     assert "Worker: no start recorded" in text
@@ -69,7 +72,10 @@ def test_a_quiet_outbox_and_a_started_worker(administrator):
     heartbeat_record(name="worker")
     text = panel(administrator)
     assert "0 e-mails sent in the last 24 hours" in text and "of them" not in text
-    assert "E-mails waiting: 0 (0 to be retried after a failed attempt, 0 claimed by a sender that stopped)" in text
+    assert (
+        "E-mails waiting: 0 (0 to be retried after a failed attempt, 0 claimed by a sender that stopped)"
+        in text
+    )
     assert "0 Failed e-mails" in text and "0 Reminders due and not delivered yet" in text
     assert "Worker: last started" in text
 

@@ -33,7 +33,9 @@ def smtp(settings) -> Iterator[SMTPServer]:
 @pytest.fixture
 def email(caseworker) -> OutgoingEmail:
     queued = failed_email(caseworker)
-    OutgoingEmail.objects.filter(pk=queued.pk).update(state=OutgoingEmail.State.PENDING, attempts=0, last_error="")
+    OutgoingEmail.objects.filter(pk=queued.pk).update(
+        state=OutgoingEmail.State.PENDING, attempts=0, last_error=""
+    )
     queued.refresh_from_db()
     return queued
 

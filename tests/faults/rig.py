@@ -298,6 +298,10 @@ def assert_nothing_lost_or_doubled(
         f"e-mails with a Message-ID the outbox does not know: {set(received) - expected}"
     )
     repeats = sum(received.values()) - len(received)
+    twice = {message_id for message_id, copies in received.items() if copies > 1}
+    assert twice <= set(emails.filter(attempts__gt=1).values_list("message_id", flat=True)), (
+        "an e-mail went out twice though it was sent at the first attempt"
+    )
     if once:
         assert repeats == 0, f"e-mails went out twice: {[m for m, n in received.items() if n > 1]}"
     return {

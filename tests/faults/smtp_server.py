@@ -58,14 +58,16 @@ class ScriptedHandler:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         outcome = self.outcomes.pop(id(session), Outcome.ACCEPT)
+        message_id = message_from_bytes(envelope.content)["Message-ID"]
         if outcome is Outcome.STALL:
             self.stalled += 1
-            await asyncio.sleep(self.stall_seconds)  # the client has given up by now
-        elif self.delay:
-            await asyncio.sleep(self.delay)
-        message_id = message_from_bytes(envelope.content)["Message-ID"]
+            await asyncio.sleep(self.stall_seconds)  # the client has given up and hung up: dropped
         with self._lock:
             self.received.append(message_id)
+        if self.delay:
+            # Kept before answering, as a mail server queues what it received in full: a client that
+            # dies now never hears the 250, and sends the message again.
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
     def counts(self) -> Counter:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -243,6 +244,9 @@ def test_redis_restarted_mid_sweep_worker_and_beat_reconnect_and_nothing_is_lost
     again, empty, after the sweep's work has committed: the sweep's own message (put back by the worker on
     the lost connection) is gone with it. Worker and beat reconnect; the delivery the sweep was waiting to
     queue, or else the periodic redelivery, delivers everything, once."""
+    require(
+        shutil.which("redis-server") is not None, "redis-server is not installed (tests/faults restarts one)"
+    )
     notices = refusal_notices(10, team, caseworker)
     with own_redis(tmp_path) as redis_server:
         rig = Rig(tmp_path, redis_server.url, smtp)

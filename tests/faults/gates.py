@@ -2,7 +2,9 @@
 installs this app). A test holds the next sweep in the middle: it creates `hold-sweep` in FAULT_GATE_DIR;
 the worker's next sweep, inside the transaction of its first kind and after that kind's reminders were
 inserted, writes `at-sweep` (its pid) and waits until the test creates `release-sweep` — meanwhile the
-test breaks something (the broker, the worker's database connections). One sweep is held per `hold-sweep`.
+test breaks something (the broker, the worker's database connections, the process). One sweep is held
+per `hold-sweep`. `hold-claim` holds a delivery round the same way, after its reminders were claimed
+and before its transaction commits.
 Nothing here runs in production: only this test settings module installs the app."""
 
 from __future__ import annotations
@@ -50,3 +52,14 @@ class FaultGatesConfig(AppConfig):
             hold_here("sweep")
 
         sweep._insert = insert_then_hold
+
+        from casework.deadlines import delivery
+
+        claim = delivery._claim
+
+        def claim_then_hold(ids, now):
+            claimed = claim(ids, now)  # delivered_at set, inside the round's transaction
+            hold_here("claim")
+            return claimed
+
+        delivery._claim = claim_then_hold

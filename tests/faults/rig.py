@@ -130,17 +130,18 @@ class Rig:
 
     # --- Faults --------------------------------------------------------------------------------------
 
-    def hold_next_sweep(self) -> None:
-        (self.gate / "hold-sweep").touch()
+    def hold(self, point: str) -> None:
+        """The next worker to reach `point` ("sweep", "claim") waits there (tests/faults/gates.py)."""
+        (self.gate / f"hold-{point}").touch()
 
-    def wait_for_held_sweep(self) -> int:
-        """The pid of the pool process whose sweep is held, mid-transaction (tests/faults/gates.py)."""
-        at = self.gate / "at-sweep"
-        wait_until("a sweep to reach the gate", at.exists, self)
+    def wait_for_held(self, point: str) -> int:
+        """The pid of the pool process held at `point`, mid-transaction."""
+        at = self.gate / f"at-{point}"
+        wait_until(f"a worker to reach the gate at {point}", at.exists, self)
         return int(wait_until("the gate's pid", lambda: at.read_text().strip(), self))
 
-    def release_sweep(self) -> None:
-        (self.gate / "release-sweep").touch()
+    def release(self, point: str) -> None:
+        (self.gate / f"release-{point}").touch()
 
 
 def pool_children(pid: int) -> list[int]:

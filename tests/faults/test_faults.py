@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -148,6 +149,26 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_with_the_same_
     print(f"Killed pool process(es) {killed}, then the worker; {len(stuck)} claim(s) left behind; {figures}")
 
 
+def test_a_pool_process_killed_inside_the_delivery_transaction_leaves_no_reminder_claimed(
+    rig, smtp, caseworker, team, administrator
+):
+    """SIGKILL the pool process after it claimed a round of reminders (delivered_at set) and before its
+    transaction committed: PostgreSQL rolls the claims back, the task is delivered again, and each
+    reminder is delivered, notified and e-mailed once."""
+    notices = refusal_notices(10, team, caseworker)
+    rig.hold("claim")
+    rig.start("beat", beat=True)
+    worker = rig.start("worker")
+    pid = rig.wait_for_held("claim")
+    assert Reminder.objects.filter(source_kind="appeal_deadline").count() == len(notices)
+    assert not Reminder.objects.filter(delivered_at__isnull=False).exists()  # not committed
+    os.kill(pid, signal.SIGKILL)
+    wait_until("every e-mail to be sent", lambda: all_sent(len(notices)), rig)
+    worker.assert_running()
+    figures = assert_nothing_lost_or_doubled(notices, smtp, once=True)
+    print(f"Pool process killed inside the delivery transaction: {figures}")
+
+
 def test_an_smtp_server_that_refuses_then_stalls_then_accepts_gets_the_same_message_id(
     rig, smtp, caseworker, team, administrator
 ):
@@ -215,13 +236,13 @@ def test_database_connections_dropped_mid_sweep_the_sweep_is_retried_and_complet
     """pg_terminate_backend on the worker's and beat's sessions while a sweep is inside its transaction:
     the task fails, is retried, and the retry creates and delivers everything, once."""
     notices = refusal_notices(10, team, caseworker)
-    rig.hold_next_sweep()
+    rig.hold("sweep")
     beat = rig.start("beat", beat=True)
     worker = rig.start("worker")
-    rig.wait_for_held_sweep()
+    rig.wait_for_held("sweep")
     dropped = drop_database_connections()
     assert dropped >= 1
-    rig.release_sweep()
+    rig.release("sweep")
     wait_until("the sweep to be retried", lambda: "Retry in" in rig.log(worker), rig)
     wait_until("every e-mail to be sent", lambda: all_sent(len(notices)), rig)
     figures = assert_nothing_lost_or_doubled(notices, smtp, once=True)
@@ -251,12 +272,12 @@ def test_redis_restarted_mid_sweep_worker_and_beat_reconnect_and_nothing_is_lost
     with own_redis(tmp_path) as redis_server:
         rig = Rig(tmp_path, redis_server.url, smtp)
         try:
-            rig.hold_next_sweep()
+            rig.hold("sweep")
             rig.start("beat", beat=True)
             worker = rig.start("worker")
-            rig.wait_for_held_sweep()
+            rig.wait_for_held("sweep")
             redis_server.stop()
-            rig.release_sweep()
+            rig.release("sweep")
             # The sweep's work is committed; the pool process now waits to queue the delivery (kombu
             # retries the connection) and no reminder is delivered while Redis is away.
             wait_until("the sweep to end", lambda: "start-up): created" in rig.log(worker), rig)

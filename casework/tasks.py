@@ -89,7 +89,14 @@ def escalate_deadlines() -> None:
 
 @worker_ready.connect
 def sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
-    """A fresh install or a restart catches up at once instead of waiting for 08:00."""
+    """A fresh install or a restart catches up at once instead of waiting for 08:00.
+
+    The start is recorded (the "worker" heartbeat): the administrator's health panel shows when a worker
+    last started, which after a crash says when it came back."""
+    try:
+        services.heartbeat_record(name="worker")
+    except Exception:  # a database not there yet must not stop the worker; the sweep retries
+        logger.exception("Worker ready: could not record the start")
     logger.info("Worker ready: start-up reminder sweep queued (code in %s)", Path(__file__).resolve().parent)
     sweep_reminders.delay(digest=False)
 

@@ -28,8 +28,22 @@ from casework.models.reminders import ON_RECORD, OVERDUE
 
 logger = logging.getLogger(__name__)
 
-# Permanent refusals: retrying cannot help (a bad address, a rejected recipient).
-PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+# Refusals of the sender or the recipients: permanent when the server answers 5xx (a bad address, a
+# rejected recipient: retrying cannot help), temporary when it answers 4xx (greylisting, a full mailbox,
+# a server busy for a moment), which are retried like any other failure.
+REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+
+
+def _permanent(error: BaseException) -> bool:
+    """A refusal with a 5xx code (every recipient's, when several were refused)."""
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return error.smtp_code >= 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return False
+
+
 # How far back a person's previous digest is looked for (older: the digest covers the last day).
 DIGEST_LOOKBACK_DAYS = 3
 
@@ -290,7 +304,7 @@ def queue_notification_emails(items: list[tuple[User, str, str, str, dict]]) -> 
 
 
 def _claimable(now: datetime) -> Q:
-    lease = now - timedelta(minutes=settings.EMAIL_LEASE_MINUTES)
+    lease = now - timedelta(seconds=settings.EMAIL_LEASE_SECONDS)
     waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     unclaimed = Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease)  # a claim older than the lease is free
     return Q(state=OutgoingEmail.State.PENDING) & waiting & unclaimed
@@ -308,12 +322,12 @@ def send_emails(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
     candidates = list(
         OutgoingEmail.objects.filter(_claimable(now or timezone.now()))
         .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "claimed_at")[:limit]
     )
     if not candidates:
         return {}
     connection = get_connection(fail_silently=False)
-    for pk in candidates:
+    for pk, earlier_claim in candidates:
         moment = now or timezone.now()
         claimed = OutgoingEmail.objects.filter(_claimable(moment), pk=pk).update(
             claimed_at=moment, attempts=F("attempts") + 1
@@ -321,6 +335,11 @@ def send_emails(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
         if not claimed:
             counts["taken"] += 1
             continue
+        if earlier_claim is not None:
+            # Claimed before and never recorded: its sender stopped (a lost worker) after the claim,
+            # perhaps after the server took the message, which then goes out twice with one Message-ID.
+            logger.warning("E-mail %s: the claim of %s expired unrecorded, sending again", pk, earlier_claim)
+            counts["reclaimed"] += 1
         email = OutgoingEmail.objects.get(pk=pk)
         message = EmailMessage(
             subject=email.subject,
@@ -331,16 +350,14 @@ def send_emails(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
         )
         try:
             message.send()
-        except PERMANENT_ERRORS as error:
-            _fail(email, error)
-            counts["failed"] += 1
-        except Exception as error:  # noqa: BLE001 - any other failure is worth another attempt
+        except Exception as error:  # noqa: BLE001 - anything but a permanent refusal is worth another attempt
             logger.warning("E-mail %s, attempt %s: %s", pk, email.attempts, _reason(error))
-            if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            if _permanent(error) or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
                 _fail(email, error)
                 counts["failed"] += 1
             else:
-                backoff = timedelta(minutes=2 ** (email.attempts - 1))  # 1, 2, 4, 8 … minutes
+                # 1, 2, 4, 8 … minutes by default
+                backoff = timedelta(seconds=settings.EMAIL_RETRY_SECONDS * 2 ** (email.attempts - 1))
                 OutgoingEmail.objects.filter(pk=pk).update(
                     claimed_at=None, next_attempt_at=moment + backoff, last_error=_reason(error)
                 )

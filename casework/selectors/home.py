@@ -9,7 +9,7 @@ aggregates, lists are sliced (HOME_ROWS) and counted apart.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.models import Applicant, ChangeRecord, Heartbeat, Reminder, Task, Team, User
+from casework.models import Applicant, ChangeRecord, Heartbeat, OutgoingEmail, Reminder, Task, Team, User
 from casework.models.applicants import CaseStage
 from casework.roles import Role
 from casework.selectors.audit import hidden_record_ids, record_kind
@@ -182,6 +182,31 @@ def heartbeats(*, names: tuple[str, ...]) -> dict[str, datetime | None]:
 
 def failed_email_count(*, user: User) -> int:
     return failed_emails(user=user).count()
+
+
+def delivery_health(*, user: User, now: datetime, lease: timedelta, since: timedelta) -> dict[str, int]:
+    """What the outbox and the reminder delivery went through lately, for the administrator (two queries):
+    e-mails sent in the last `since` and how many of them needed more than one attempt, failed in that
+    time, waiting to be sent, waiting for a retry after a failed attempt, and claimed longer than the lease
+    (a sender that stopped; the periodic redelivery takes them back); reminders due and not delivered."""
+    recent = now - since
+    emails = OutgoingEmail.objects.filter(recipient__organisation_id=user.organisation_id)
+    pending = Q(state=OutgoingEmail.State.PENDING)
+    counts = emails.aggregate(
+        sent=Count("pk", filter=Q(state=OutgoingEmail.State.SENT, sent_at__gte=recent)),
+        retried=Count("pk", filter=Q(state=OutgoingEmail.State.SENT, sent_at__gte=recent, attempts__gt=1)),
+        failed=Count("pk", filter=Q(state=OutgoingEmail.State.FAILED, created_at__gte=recent)),
+        waiting=Count("pk", filter=pending),
+        retrying=Count("pk", filter=pending & Q(attempts__gt=0, claimed_at__isnull=True)),
+        stuck=Count("pk", filter=pending & Q(claimed_at__lt=now - lease)),
+    )
+    counts["undelivered"] = Reminder.objects.filter(
+        organisation_id=user.organisation_id,
+        state=Reminder.State.LIVE,
+        delivered_at__isnull=True,
+        due_on__lte=timezone.localdate(now),
+    ).count()
+    return counts
 
 
 def organisation_counts(*, user: User) -> dict[str, int]:

@@ -121,10 +121,14 @@ def system_health_context(*, user, **objects) -> dict[str, Any] | None:
         return None
     from config.health import check_broker  # the same check as /healthz
 
-    beats = home.heartbeats(names=("beat", "sweep"))
+    beats = home.heartbeats(names=("beat", "sweep", "worker"))
     now = timezone.now()
     beat_at, sweep_at = beats["beat"], beats["sweep"]
     return {
+        "worker_at": beats["worker"],
+        "delivery": home.delivery_health(
+            user=user, now=now, lease=timedelta(seconds=settings.EMAIL_LEASE_SECONDS), since=timedelta(days=1)
+        ),
         "beat_at": beat_at,
         "beat_ok": beat_at is not None
         and (now - beat_at).total_seconds() <= settings.BEAT_STALE_AFTER_SECONDS,

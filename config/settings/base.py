@@ -169,7 +169,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, made to outlive a dropped database connection (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:Scheduler"
 BEAT_HEARTBEAT_SECONDS = env_int("BEAT_HEARTBEAT_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {
@@ -261,7 +262,12 @@ RESEARCH_EXPORT_K = env_int("RESEARCH_EXPORT_K", 5)
 # Learning: absences in a row (one learner, one course) that remind the learner's caseworker, once per streak.
 LEARNING_ABSENCE_STREAK = env_int("LEARNING_ABSENCE_STREAK", 3)
 EMAIL_LEASE_MINUTES = env_int("EMAIL_LEASE_MINUTES", 10)
+# The same lease in seconds, when whole minutes are too coarse (the fault tests use a few seconds). It must
+# outlast one send (EMAIL_TIMEOUT per SMTP step), or a slow send's message is taken by a second sender.
+EMAIL_LEASE_SECONDS = env_int("EMAIL_LEASE_SECONDS", 60 * EMAIL_LEASE_MINUTES)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
+# The wait after a failed attempt doubles from this: 1, 2, 4, 8 … minutes by default.
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
 
 # --- Authentication ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "casework.User"

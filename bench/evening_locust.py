@@ -28,6 +28,11 @@ MARK_SAVED = "Saved:"
 SNIPPET = 160  # characters of an unexpected answer shown with its failure
 
 
+def _start(body: str) -> str:
+    """The start of an unexpected answer, on one line."""
+    return repr(" ".join(body.split())[:SNIPPET])
+
+
 class EveningUser(HttpUser):
     abstract = True
     wait_time = between(1, 3)  # reading the page, typing: a person, not a script
@@ -59,11 +64,11 @@ class EveningUser(HttpUser):
                 response.failure(
                     f"{method} {url} answered {response.status_code}"
                     + (f" → {where}" if where else "")
-                    + f": {body[:SNIPPET]!r}"
+                    + f": {_start(body)}"
                 )
                 return ""
             if must_contain and must_contain not in body:
-                response.failure(f"{method} {url} did not say {must_contain!r}: {body[:SNIPPET]!r}")
+                response.failure(f"{method} {url} did not say {must_contain!r}: {_start(body)}")
                 return ""
             found = TOKEN.search(body)
             if found:

@@ -23,8 +23,8 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 
-from casework.models import Applicant, User
-from learning.models import Session
+from casework.models import Applicant, CaseNote, User
+from learning.models import Attendance, Session
 
 CASEWORKERS = 16
 TRAINERS = 4
@@ -132,9 +132,32 @@ def warm(base: str, plan_data: dict) -> None:
             raise SystemExit(f"Busy evening: {url} answered {status} to {account['username']}")
 
 
+def undo(attendance_before: int, notes_before: int) -> dict[str, int]:
+    """Remove the marks and notes the evening added (rows above the largest ids before it), so the bench
+    data keeps SCALE's counts (a learner marked for the first time is a new attendance row) and the next
+    run starts from the same data. Marks it changed stay changed: same counts."""
+    marks, _ = Attendance.objects.filter(pk__gt=attendance_before).delete()
+    notes, _ = CaseNote.objects.filter(pk__gt=notes_before).delete()
+    return {"attendance_rows": marks, "notes": notes}
+
+
+def _largest_pk(model: type) -> int:
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def run(*, base: str, plan_data: dict, seconds: int, folder: Path) -> dict:
-    """Run locust headless for `seconds` against `base`; its figures as results JSON."""
+    """Run locust headless for `seconds` against `base`; its figures as results JSON. What it wrote is
+    removed afterwards (undo)."""
     warm(base, plan_data)
+    attendance_before, notes_before = _largest_pk(Attendance), _largest_pk(CaseNote)
+    try:
+        figures = _locust(base=base, plan_data=plan_data, seconds=seconds, folder=folder)
+    finally:
+        removed = undo(attendance_before, notes_before)
+    return {**figures, "removed_afterwards": removed}
+
+
+def _locust(*, base: str, plan_data: dict, seconds: int, folder: Path) -> dict:
     plan_file, results_file = folder / "evening-plan.json", folder / "evening-results.json"
     plan_file.write_text(json.dumps(plan_data), encoding="utf-8")
     results_file.unlink(missing_ok=True)

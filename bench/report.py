@@ -81,6 +81,10 @@ def table(document: dict) -> str:
             f"{row['ratio']:.2f} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | {row['queries']} | "
             f"{row['target']['text']} | {'yes' if row['meets_target'] else '**no**'} |"
         )
+    if document.get("evening"):
+        from bench import evening
+
+        lines += ["", evening.table(document["evening"])]
     sweep = document["sweep"]
     if sweep is None:  # a partial run (--only) skips the sweep
         return "\n".join(lines)

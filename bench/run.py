@@ -46,7 +46,14 @@ def main(argv: list[str] | None = None) -> None:
         "--only",
         default="",
         help="comma-separated parts of path keys (e.g. 'matching,board,api-employers'): measure only those "
-        "paths, skip the sweep, write <scale>-partial.json and never publish",
+        "paths, skip the sweep, write <scale>-partial.json and never publish; 'evening' runs the busy evening",
+    )
+    parser.add_argument(
+        "--evening-seconds",
+        type=int,
+        default=None,
+        help="seconds of the busy evening (bench/evening.py); default 20 when --duration ≤ 5 (CI's smoke), "
+        "else 120; 0 skips it",
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -63,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import exports, importing, load, paths, report, server, sweep
+    from bench import evening, exports, importing, load, paths, report, server, sweep
 
     load.wrk_path()  # fail before the long part when the load generator is missing
     seed = dataset.prepare(args.scale)
@@ -75,15 +82,27 @@ def main(argv: list[str] | None = None) -> None:
     export_figures = None if only else exports.measure_apart(url)
     print(f"Exports: {export_figures or 'skipped (--only)'}", flush=True)
     bench_paths = paths.build_paths()
+    evening_seconds = (
+        args.evening_seconds if args.evening_seconds is not None else evening.default_seconds(args.duration)
+    )
     if only:
         bench_paths = [path for path in bench_paths if any(part in path.key for part in only)]
-        if not bench_paths:
+        if "evening" not in only:
+            evening_seconds = 0
+        else:
+            sweep.bring_up_to_date()  # the measured sweep is skipped; the evening's inboxes need reminders
+        if not bench_paths and not evening_seconds:
             raise SystemExit(f"No path key contains any of {only}")
     users = paths.measured_users()
+    evening_staff = evening.evening_users() if evening_seconds else ([], [])
     password = "bench-" + "x" * 20  # noqa: S105 - throwaway users of a throwaway database
-    for user in users.values():
+    for user in [*users.values(), *evening_staff[0], *evening_staff[1]]:
         user.set_password(password)
         user.save(update_fields=["password"])
+    for user in users.values():
+        # The evening's caseworkers include the measured one: its hash is the last one saved, and a
+        # session keeps the hash it was made with (force_login below).
+        user.refresh_from_db(fields=["password"])
     queries = report.count_queries(bench_paths, users)
 
     results: list[dict[str, object]] = []
@@ -116,6 +135,20 @@ def main(argv: list[str] | None = None) -> None:
             row = report.path_result(path, figures, floor, queries[path.key])
             results.append(row)
             print(report.progress_line(number, len(bench_paths), row), flush=True)
+        evening_figures = None
+        if evening_seconds:
+            # After the paths: its notes and marks must not be in what they measure.
+            signed_in = {
+                user.username: server.cookie_dict(server.sign_in(gunicorn.base, user.username, password))
+                for user in [*evening_staff[0], *evening_staff[1]]
+            }
+            evening_figures = evening.run(
+                base=gunicorn.base,
+                plan_data=evening.plan(signed_in, *evening_staff),
+                seconds=evening_seconds,
+                folder=VAR,
+            )
+            print(evening.progress_line(evening_figures), flush=True)
     finally:
         gunicorn.stop()
     # After the paths: the import adds SCALE/10 people (undone afterwards), which must not be measured.
@@ -136,13 +169,17 @@ def main(argv: list[str] | None = None) -> None:
         "exports": export_figures,
         "imports": import_figures,
         "paths": results,
+        "evening": evening_figures,
     }
     if only:
         document["only"] = only
         report.finish(document, publish=False, partial=True)
-        return
-    publish = args.publish if args.publish is not None else args.scale == PUBLISHED_SCALE
-    report.finish(document, publish=publish)
+    else:
+        publish = args.publish if args.publish is not None else args.scale == PUBLISHED_SCALE
+        report.finish(document, publish=publish)
+    failed = evening.failures(evening_figures) if evening_figures else []
+    if failed:
+        raise SystemExit("The busy evening had errors (it must have none):\n  " + "\n  ".join(failed))
 
 
 if __name__ == "__main__":

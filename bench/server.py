@@ -106,6 +106,11 @@ def sign_in(base: str, username: str, password: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
+def cookie_dict(header: str) -> dict[str, str]:
+    """A Cookie header (as sign_in returns it) as name → value."""
+    return dict(part.split("=", 1) for part in header.split("; ") if "=" in part)
+
+
 def get(base: str, path: str, cookie: str) -> int:
     """One request without following redirects: its status (a path must answer 200 to be measured)."""
     opener = urllib.request.build_opener(_NoRedirect)

@@ -14,6 +14,7 @@ VENDOR := casework/static/vendor
 help:
 	@echo "make run    set up everything and run Tobira (web, worker, beat) on the embedded default"
 	@echo "make test   set up and run ruff, mypy and the whole test suite"
+	@echo "make fuzz   fuzz the API per role with schemathesis, FUZZ_EXAMPLES examples per operation"
 
 $(VENV)/.base-installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -112,6 +113,12 @@ test:
 	$(MAKE) dev-venv assets messages
 	$(MAKE) lint typecheck
 	$(MAKE) pytest
+
+# The API fuzzed per role with schemathesis (tests/fuzz): FUZZ_EXAMPLES examples per operation (the
+# pytest run of `make test` has 2), FUZZ_SEED the fixed seed. Figures per role: test-artifacts/fuzz-<examples>-*.json.
+FUZZ_EXAMPLES ?= 10
+fuzz: dev-venv messages
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q -rA tests/fuzz
 
 # The benchmark (docs/performance.md): SCALE applicants on the local PostgreSQL, DURATION seconds a
 # measurement, wrk at concurrency 4 against gunicorn with the bench settings.

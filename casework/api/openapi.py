@@ -47,10 +47,11 @@ def _blank_in_model(field: serializers.Field) -> bool:
     """Whether a read-only serializer field shows a model field that may be stored blank."""
     parent = field.parent
     model = getattr(getattr(parent, "Meta", None), "model", None)
-    if model is None or not field.source or "." in field.source or field.source == "*":
+    source = field.source
+    if model is None or not isinstance(source, str) or not source or "." in source or source == "*":
         return False
     try:
-        model_field = model._meta.get_field(field.source)
+        model_field = model._meta.get_field(source)
     except FieldDoesNotExist:
         return False
     return bool(getattr(model_field, "blank", False)) and not model_field.is_relation

@@ -9,9 +9,11 @@ update use what the create returned (reference code or id, and the version for o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import strategies as st
 
 from tests.fuzz.harness import Tally, one_example
@@ -55,13 +57,13 @@ CHAINS = [
 
 
 def references(user) -> dict[str, list[Any]]:
-    """What a create body may point at: the user's applicants and the open openings they may see."""
+    """What a create body may point at: the applicants the user may change, the openings they may see."""
     from casework.models import Applicant
     from jobs.models import JobOpening
 
     return {
         "applicant": list(
-            Applicant.objects.visible_to(user).order_by("pk").values_list("reference_code", flat=True)[:50]
+            Applicant.objects.editable_by(user).order_by("pk").values_list("reference_code", flat=True)[:50]
         ),
         "opening": list(JobOpening.objects.visible_to(user).order_by("pk").values_list("pk", flat=True)[:50]),
     }
@@ -73,8 +75,9 @@ PLAUSIBLE = {
     "applicants": {"family_name": "Fuzz", "given_name": "Chain"},
     "periods": {
         "status_kind": "da_refugee_applicant",
-        "start_date": "2026-01-01",
-        "end_date": "2026-06-30",
+        # After every demo period (periods of one person may not overlap), within two years from today.
+        "start_date": (timezone.localdate() + timedelta(days=600)).isoformat(),
+        "end_date": (timezone.localdate() + timedelta(days=700)).isoformat(),
         "end_current": True,
     },
     "referrals": {},

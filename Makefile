@@ -115,7 +115,8 @@ test:
 	$(MAKE) pytest
 
 # The API fuzzed per role with schemathesis (tests/fuzz): FUZZ_EXAMPLES examples per operation (the
-# pytest run of `make test` has 2; 25 took 15 minutes on PostgreSQL), FUZZ_SEED the fixed seed. Figures per role: test-artifacts/fuzz-<examples>-*.json.
+# pytest run of `make test` has 2; 25 took 15 minutes on PostgreSQL), FUZZ_SEED the fixed seed.
+# Figures per role: test-artifacts/fuzz-<examples>-*.json.
 FUZZ_EXAMPLES ?= 25
 fuzz: dev-venv messages
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q -rA tests/fuzz

@@ -9,12 +9,13 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo "sudo -n"))
 VENDOR := casework/static/vendor
 
-.PHONY: run test lint typecheck pytest assets messages migrate seed venv dev-venv system-deps bench bench-deps bench-growth clean help screenshots
+.PHONY: run test lint typecheck pytest assets messages migrate seed venv dev-venv system-deps bench bench-deps bench-growth clean help screenshots fuzz
 
 help:
 	@echo "make run    set up everything and run Tobira (web, worker, beat) on the embedded default"
 	@echo "make test   set up and run ruff, mypy and the whole test suite"
 	@echo "make audit  known vulnerabilities in the Python and npm dependencies (audit-allowlist.toml)"
+	@echo "make fuzz   fuzz the API per role with schemathesis, FUZZ_EXAMPLES examples per operation"
 
 $(VENV)/.base-installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -113,6 +114,13 @@ test:
 	$(MAKE) dev-venv assets messages
 	$(MAKE) lint typecheck
 	$(MAKE) pytest
+
+# The API fuzzed per role with schemathesis (tests/fuzz): FUZZ_EXAMPLES examples per operation (the
+# pytest run of `make test` has 2; 25 took 15 minutes on PostgreSQL), FUZZ_SEED the fixed seed.
+# Figures per role: test-artifacts/fuzz-<examples>-*.json.
+FUZZ_EXAMPLES ?= 25
+fuzz: dev-venv messages
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q -rA tests/fuzz
 
 # The benchmark (docs/performance.md): SCALE applicants on the local PostgreSQL, DURATION seconds a
 # measurement, wrk at concurrency 4 against gunicorn with the bench settings; then the busy evening

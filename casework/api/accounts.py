@@ -13,7 +13,8 @@ from casework.models import Team, User
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     organisation = serializers.CharField(source="organisation.name", read_only=True)
-    team = serializers.CharField(source="team.name", read_only=True, default=None)
+    # null for someone in no team (administrators, trainers, employers).
+    team = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = User

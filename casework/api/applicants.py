@@ -71,7 +71,7 @@ class AliasSerializer(serializers.ModelSerializer):
 
 class HouseholdMemberSerializer(serializers.ModelSerializer):
     linked_applicant: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="reference_code", read_only=True
+        slug_field="reference_code", read_only=True, allow_null=True
     )
 
     class Meta:

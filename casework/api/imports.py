@@ -268,7 +268,14 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="The status column's labels, each with its saved or proposed status kind",
         responses={200: StatusLabelSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"], url_path="status-labels", url_name="status-labels")
+    # Not paginated: the labels of one column, all at once (the description said a page).
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="status-labels",
+        url_name="status-labels",
+        pagination_class=None,
+    )
     def status_labels(self, request: Request, pk: str) -> Response:
         labels, kinds = services.status_proposals(by=_by(request), imp=self._import(pk))
         return Response([{"label": label, "kind": kinds.get(label, "")} for label in labels])

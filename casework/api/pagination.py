@@ -19,6 +19,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 COUNT_CAP = 10_000
+MAX_WINDOW = 2**31
 
 
 class CappedCountPaginator(Paginator):
@@ -62,7 +63,10 @@ class CappedCountPagination(PageNumberPagination):
                 number = max(1, int(asked))
             except (TypeError, ValueError):
                 number = 1  # nonsense: the Paginator answers 404 as usual
-            limit = number * size + self.count_cap
+            # A page number past any real list (page=18446744073709551617, found by the fuzz test)
+            # must not reach the database as a LIMIT beyond bigint: counting stops at MAX_WINDOW
+            # rows, and the Paginator answers the page past the end with 404 as usual.
+            limit = min(number * size, MAX_WINDOW) + self.count_cap
 
         def make(object_list: QuerySet[Any], per_page: int) -> CappedCountPaginator:
             return CappedCountPaginator(object_list, per_page, limit=limit)

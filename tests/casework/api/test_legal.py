@@ -798,6 +798,19 @@ def test_the_period_list_runs_in_index_order_with_a_capped_count(caseworker, tea
     assert (capped["count"], capped["count_capped"], len(capped["results"])) == (3, True, 2)
 
 
+def test_a_page_number_past_any_list_is_not_found_not_a_server_error(caseworker, team, client_for):
+    """Found by the fuzz test (issue 19): the capped count's window, page x size, reached the database
+    as a LIMIT past bigint (PostgreSQL: DataError) and the list answered 500."""
+    client = client_for(caseworker)
+    (person,) = bulk_applicants(1, team=team, caseworker=caseworker)
+    LegalStatusPeriodFactory(applicant=person)
+    for page in ("18446744073709551617", "9223372036854775808", "400000000"):
+        response = client.get(PERIODS, {"page": page})
+        assert response.status_code == 404, (page, response.content)
+        assert set(response.json()) == {"detail"}
+    assert client.get(PERIODS, {"page": "1"}).json()["count"] == 1
+
+
 def test_factories_make_a_consistent_world(caseload):
     """The generic factories other tests use: an event belongs to a procedure of a visible applicant."""
     event = ProcedureEventFactory(procedure=RefugeeProcedureFactory(applicant=caseload.own))

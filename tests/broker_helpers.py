@@ -11,13 +11,21 @@ is read, emptied or consumed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import subprocess
+import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files.storage import storages
 
 from tests.conftest import require
-from tests.test_celery_integration import _redis_reachable
+from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
+from tests.test_celery_integration import CeleryProcesses, _redis_reachable
 
 # The settings module of the test workers reads this (tests/worker_settings.py).
 PREFIX_VARIABLE = "TEST_BROKER_KEY_PREFIX"
@@ -83,3 +91,44 @@ class IsolatedBroker:
                 client.delete(*keys)
         finally:
             client.close()
+
+
+@contextlib.contextmanager
+def isolated_worker(
+    tmp_path: Path, broker: IsolatedBroker, *, name: str, application_name: str, **settings: str
+) -> Iterator[CeleryProcesses]:
+    """One real Celery worker (one pool process) on the test's own broker keys and PostgreSQL database;
+    ``settings`` go into its environment (tests/worker_settings.py reads them). Stopped afterwards, its
+    database sessions waited for, its log printed (shown when the test fails)."""
+    env = subprocess_env(
+        application_name=application_name,
+        DJANGO_SETTINGS_MODULE="tests.worker_settings",
+        **broker.env(),
+        DOCUMENTS_ROOT=str(storages["documents"].location),  # where this process stores and looks
+        **settings,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--loglevel=INFO",
+        "--concurrency=1",
+        f"--hostname={application_name}-{name}-{os.getpid()}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    processes = CeleryProcesses(logs={name: tmp_path / f"celery-{name}.log"})
+    with processes.logs[name].open("wb") as log:
+        processes.processes[name] = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield processes
+    finally:
+        processes.stop()
+        wait_for_subprocess_sessions_to_end(application_name)
+        print(processes.output())

@@ -7,11 +7,8 @@ tests/casework/imports/test_import_worker_lost.py (whose helpers it uses)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -26,11 +23,10 @@ from django.utils import timezone
 
 from reports.models import Export
 from reports.services import exports as services
-from tests.broker_helpers import IsolatedBroker
+from tests.broker_helpers import IsolatedBroker, isolated_worker
 from tests.casework.applicant_factories import bulk_applicants
 from tests.casework.imports.test_import_worker_lost import pool_children, wait_until
 from tests.conftest import require
-from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
 from tests.test_celery_integration import CeleryProcesses
 
 pytestmark = [
@@ -67,42 +63,16 @@ def scratch(settings, tmp_path) -> Path:
     return tmp_path / "scratch"
 
 
-@contextlib.contextmanager
-def worker(tmp_path: Path, broker: IsolatedBroker, scratch: Path, name: str) -> Iterator[CeleryProcesses]:
-    env = subprocess_env(
+def worker(tmp_path: Path, broker: IsolatedBroker, scratch: Path, name: str):
+    return isolated_worker(
+        tmp_path,
+        broker,
+        name=name,
         application_name=APPLICATION_NAME,
-        DJANGO_SETTINGS_MODULE="tests.worker_settings",
-        **broker.env(),
-        DOCUMENTS_ROOT=str(storages["documents"].location),  # where this process looks for the file
         EXPORT_SCRATCH_DIR=str(scratch),
         EXPORT_PROGRESS_EVERY=str(PROGRESS_EVERY),
         EXPORT_LEASE_SECONDS=str(LEASE_SECONDS),
     )
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "--loglevel=INFO",
-        "--concurrency=1",
-        f"--hostname=tobira-export-{name}-{os.getpid()}@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
-    processes = CeleryProcesses(logs={name: tmp_path / f"celery-{name}.log"})
-    with processes.logs[name].open("wb") as log:
-        processes.processes[name] = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        yield processes
-    finally:
-        processes.stop()
-        wait_for_subprocess_sessions_to_end(APPLICATION_NAME)
-        print(processes.output())  # shown when the test fails
 
 
 def stored_files() -> list[Path]:

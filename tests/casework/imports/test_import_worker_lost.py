@@ -7,11 +7,8 @@ start, two runs on one Redis took each other's messages, and the redelivery neve
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,7 +16,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
@@ -28,9 +24,8 @@ from bench import import_data
 from casework.models import Applicant, Import, ImportRow, LegalStatusPeriod
 from casework.services import import_runs
 from casework.services import imports as services
-from tests.broker_helpers import IsolatedBroker
+from tests.broker_helpers import IsolatedBroker, isolated_worker
 from tests.conftest import require
-from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
 from tests.test_celery_integration import CeleryProcesses
 
 pytestmark = [
@@ -59,41 +54,15 @@ def broker() -> Iterator[IsolatedBroker]:
         broker.clear()
 
 
-@contextlib.contextmanager
-def worker(tmp_path: Path, broker: IsolatedBroker, name: str) -> Iterator[CeleryProcesses]:
-    env = subprocess_env(
+def worker(tmp_path: Path, broker: IsolatedBroker, name: str):
+    return isolated_worker(
+        tmp_path,
+        broker,
+        name=name,
         application_name=APPLICATION_NAME,
-        DJANGO_SETTINGS_MODULE="tests.worker_settings",
-        **broker.env(),
-        DOCUMENTS_ROOT=str(storages["documents"].location),  # where the test stored the import's file
         IMPORT_CHUNK_ROWS=str(CHUNK_ROWS),
         IMPORT_LEASE_SECONDS=str(LEASE_SECONDS),
     )
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "--loglevel=INFO",
-        "--concurrency=1",
-        f"--hostname=tobira-import-{name}-{os.getpid()}@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
-    processes = CeleryProcesses(logs={name: tmp_path / f"celery-{name}.log"})
-    with processes.logs[name].open("wb") as log:
-        processes.processes[name] = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        yield processes
-    finally:
-        processes.stop()
-        wait_for_subprocess_sessions_to_end(APPLICATION_NAME)
-        print(processes.output())  # shown when the test fails
 
 
 def checked_import(supervisor, team) -> Import:

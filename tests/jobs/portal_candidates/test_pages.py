@@ -29,6 +29,7 @@ def _masked(content: bytes) -> str:
     """The page without its per-request CSRF tokens and the path it was asked for (sign-out's "next")."""
     text = re.sub(r'"X-CSRFToken": "[^"]+"', "", content.decode())
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+    text = re.sub(r'data-csrf="[^"]+"', "", text)  # the session-expiry dialog's "Stay signed in"
     return re.sub(r"/partner/candidates/\d+/", "", text)
 
 

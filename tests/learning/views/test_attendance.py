@@ -56,7 +56,9 @@ def test_caseworker_reads_own_caseload_only_without_buttons(client_for, casework
     assert "PERERA" in html
     assert "TUN" not in html
     assert 'type="radio"' not in html
-    assert "hx-post" not in html
+    # Nothing on the sheet marks attendance (the top bar's search posts too, elsewhere on the page).
+    assert 'hx-post="' + mark_url(session) not in html
+    assert 'id="attendance-status"' not in html
 
 
 def test_supervisor_reads_team_learners_only(client_for, supervisor, session):

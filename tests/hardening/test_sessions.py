@@ -494,3 +494,11 @@ def test_a_person_sees_their_sessions_and_signs_out_the_others(client_for, casew
     assert UserSession.objects.filter(user=caseworker).count() == 1
     entry = AccessLogEntry.objects.filter(kind=AccessLogEntry.Kind.SIGN_OUT, actor=caseworker).get()
     assert entry.detail == {"reason": "other_sessions", "sessions": 1}
+
+
+def test_the_account_page_title_is_only_its_name(client_for, caseworker):
+    """The sessions section once went into the title block too: the tab read as raw HTML."""
+    html = client_for(caseworker).get(reverse("account_security")).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Account and security" in title
+    assert html.count('id="sessions-heading"') == 1

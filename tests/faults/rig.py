@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from casework.models import Notification, OutgoingEmail, ProcedureEvent, Reminder
@@ -312,3 +314,13 @@ def assert_nothing_lost_or_doubled(
         "repeats (same Message-ID)": repeats,
         "attempts": sum(emails.values_list("attempts", flat=True)),
     }
+
+
+def health_panel(administrator) -> str:
+    """The administrator's system health panel, as its text."""
+    client = Client()
+    client.force_login(administrator)
+    html = client.get("/").content.decode()
+    start = html.index('id="panel-system_health"')
+    end = html.find('<section class="card home-panel"', start)
+    return " ".join(re.sub(r"<[^>]+>", " ", html[start : end if end != -1 else None]).split())

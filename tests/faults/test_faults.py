@@ -18,7 +18,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
 from casework.models import Heartbeat, OutgoingEmail, Reminder
@@ -29,6 +28,7 @@ from tests.faults.rig import (
     all_sent,
     assert_nothing_lost_or_doubled,
     drop_database_connections,
+    health_panel,
     kill_pool_processes,
     kill_worker,
     own_redis,
@@ -82,16 +82,6 @@ def rig(postgresql, tmp_path, shared_redis, smtp) -> Iterator[Rig]:
 def beat_since(moment) -> bool:
     """Beat sent its heartbeat task and a worker ran it after `moment`."""
     return Heartbeat.objects.filter(name="beat", at__gt=moment).exists()
-
-
-def health_panel(administrator) -> str:
-    """The administrator's system health panel, as its text."""
-    client = Client()
-    client.force_login(administrator)
-    html = client.get("/").content.decode()
-    start = html.index('id="panel-system_health"')
-    end = html.find('<section class="card home-panel"', start)
-    return " ".join(re.sub(r"<[^>]+>", " ", html[start : end if end != -1 else None]).split())
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_with_the_same_message_id(

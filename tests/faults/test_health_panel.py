@@ -4,30 +4,20 @@ stopped), failed ones, reminders due and not delivered, and when a worker last s
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from itertools import count
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from casework.models import OutgoingEmail
 from casework.services import heartbeat_record
 from tests.casework.applicant_factories import ApplicantFactory
 from tests.casework.reminder_factories import failed_email, make_reminder
+from tests.faults.rig import health_panel
 
 pytestmark = pytest.mark.django_db
 _numbers = count()
-
-
-def panel(administrator) -> str:
-    client = Client()
-    client.force_login(administrator)
-    html = client.get("/").content.decode()
-    start = html.index('id="panel-system_health"')
-    end = html.find('<section class="card home-panel"', start)
-    return " ".join(re.sub(r"<[^>]+>", " ", html[start : end if end != -1 else None]).split())
 
 
 def outbox(user, **fields) -> OutgoingEmail:
@@ -57,7 +47,7 @@ def test_the_panel_counts_sent_retried_waiting_stuck_and_failed_emails(administr
     failed_email(caseworker)
     make_reminder(ApplicantFactory(team=caseworker.team, caseworker=caseworker), delivered=False)  # due
 
-    text = panel(administrator)
+    text = health_panel(administrator)
     assert "2 e-mails sent in the last 24 hours, 1 of them after a failed or interrupted attempt" in text
     assert (
         "E-mails waiting: 3 (1 to be retried after a failed attempt, 1 claimed by a sender that stopped)"
@@ -70,7 +60,7 @@ def test_the_panel_counts_sent_retried_waiting_stuck_and_failed_emails(administr
 
 def test_a_quiet_outbox_and_a_started_worker(administrator):
     heartbeat_record(name="worker")
-    text = panel(administrator)
+    text = health_panel(administrator)
     assert "0 e-mails sent in the last 24 hours" in text and "of them" not in text
     assert (
         "E-mails waiting: 0 (0 to be retried after a failed attempt, 0 claimed by a sender that stopped)"

@@ -6,7 +6,9 @@ started. Two runs on one Redis — a developer's and CI's, or two branches' — 
 messages: the second run's FLUSHDB removed the first run's `run_import` from the `unacked` hash, or the
 other run's worker consumed it (an import of the same id in another test database), and the first run
 waited 90 seconds for a redelivery that had happened elsewhere. With a prefix, nothing of another run
-is read, emptied or consumed.
+is read, emptied or consumed. Every test that starts a real worker or beat on Redis (the fault tests,
+tests/test_celery_integration.py, the killed import and export) takes one: the fault tests once shared a
+fixed database (12), and a second run on the same Redis stole their sweep or emptied their queue.
 """
 
 from __future__ import annotations
@@ -14,21 +16,73 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.files.storage import storages
 
 from tests.conftest import require
 from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
-from tests.test_celery_integration import CeleryProcesses, _redis_reachable
 
 # The settings module of the test workers reads this (tests/worker_settings.py).
 PREFIX_VARIABLE = "TEST_BROKER_KEY_PREFIX"
+
+
+@dataclass
+class CeleryProcesses:
+    """Celery subprocesses a test started, with their logs."""
+
+    logs: dict[str, Path]
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def output(self) -> str:
+        parts = []
+        for name, path in self.logs.items():
+            text = path.read_text(errors="replace") if path.exists() else "(no output)"
+            if len(text) > 20_000:  # the start (what the worker did first) and the end
+                text = f"{text[:6_000]}\n[… {len(text) - 20_000} characters …]\n{text[-14_000:]}"
+            parts.append(f"----- celery {name} (exit code {self._exit_code(name)}) -----\n{text}")
+        return "\n".join(parts)
+
+    def _exit_code(self, name: str) -> object:
+        process = self.processes.get(name)
+        return None if process is None else process.poll()
+
+    def assert_running(self) -> None:
+        for name, process in self.processes.items():
+            assert process.poll() is None, f"celery {name} stopped early (its output is printed below)."
+
+    def stop(self) -> None:
+        """SIGTERM (Celery's warm shutdown), then SIGKILL to the whole process group if it lingers."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + 15
+        for process in self.processes.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        for process in self.processes.values():
+            # The worker's pool children share the group we created with start_new_session.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def redis_reachable(redis_url: str) -> bool:
+    parts = urlsplit(redis_url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -40,7 +94,7 @@ class IsolatedBroker:
     def create(cls, what: str) -> IsolatedBroker:
         url = os.environ.get("REDIS_URL", "")
         require(bool(url), f"REDIS_URL is not set: {what} needs Redis")
-        require(_redis_reachable(url), f"Redis at {url} does not answer")
+        require(redis_reachable(url), f"Redis at {url} does not answer")
         return cls(url=url, prefix=f"tobira-test-{uuid.uuid4().hex[:12]}:")
 
     def env(self) -> dict[str, str]:

@@ -4,33 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_string
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.utils import timezone
 
 from casework.models import Heartbeat, Notification, OutgoingEmail, ProcedureEvent, Reminder
+from tests.broker_helpers import CeleryProcesses, IsolatedBroker
 from tests.casework.applicant_factories import (
     ApplicantFactory,
     LegalStatusPeriodFactory,
     ProcedureEventFactory,
     RefugeeProcedureFactory,
 )
-from tests.conftest import require
 from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
 
-# One worker runs them all, one after another (make test runs two): their Celery processes share the
-# Redis databases below.
+# One worker runs them all, one after another (make test runs two).
 pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True),
@@ -39,84 +34,23 @@ pytestmark = [
 
 HEARTBEAT_SECONDS = 2
 WAIT_SECONDS = 60
-# Redis databases of their own, so the tests neither read nor leave messages in another run's queue.
-REDIS_TEST_DB = 15
-REDIS_REMINDER_TEST_DB = 13
 # Marks the subprocesses' PostgreSQL sessions, so teardown can wait until they are gone.
 APPLICATION_NAME = "tobira-celery-integration"
 
 
-@dataclass
-class CeleryProcesses:
-    logs: dict[str, Path]
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
-
-    def output(self) -> str:
-        parts = []
-        for name, path in self.logs.items():
-            text = path.read_text(errors="replace") if path.exists() else "(no output)"
-            parts.append(f"----- celery {name} (exit code {self._exit_code(name)}) -----\n{text[-20_000:]}")
-        return "\n".join(parts)
-
-    def _exit_code(self, name: str) -> object:
-        process = self.processes.get(name)
-        return None if process is None else process.poll()
-
-    def assert_running(self) -> None:
-        for name, process in self.processes.items():
-            assert process.poll() is None, f"celery {name} stopped early (its output is printed below)."
-
-    def stop(self) -> None:
-        """SIGTERM (Celery's warm shutdown), then SIGKILL to the whole process group if it lingers."""
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        deadline = time.monotonic() + 15
-        for process in self.processes.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        for process in self.processes.values():
-            # The worker's pool children share the group we created with start_new_session.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
-def _redis_url_for_test(redis_url: str, db: int) -> str:
-    parts = urlsplit(redis_url)
-    return urlunsplit(parts._replace(path=f"/{db}"))
-
-
-def _flush_redis(redis_url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
-    try:
-        client.flushdb()
-    finally:
-        client.close()
-
-
-def _redis_reachable(redis_url: str) -> bool:
-    parts = urlsplit(redis_url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def start_celery(tmp_path: Path, *, redis_db: int, **extra_env: str) -> CeleryProcesses:
-    """A worker and beat against the test database: Redis (a database of its own) when REDIS_URL is
-    set, else a filesystem broker in tmp_path. Stop them with .stop() (and print .output())."""
+def start_celery(tmp_path: Path, broker: IsolatedBroker | None, **extra_env: str) -> CeleryProcesses:
+    """A worker and beat against the test database: Redis under the test's own key prefix when REDIS_URL
+    is set (tests/broker_helpers.py), else a filesystem broker in tmp_path. Stop them with .stop() (and
+    print .output())."""
     env = subprocess_env(
-        application_name=APPLICATION_NAME, BEAT_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS), **extra_env
+        application_name=APPLICATION_NAME,
+        # The local settings, and the broker prefix when there is one.
+        DJANGO_SETTINGS_MODULE="tests.worker_settings",
+        BEAT_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS),
+        **extra_env,
     )
-    redis_url = os.environ.get("REDIS_URL", "")
-    if redis_url:
-        require(_redis_reachable(redis_url), f"REDIS_URL is set but Redis at {redis_url} does not answer")
-        env["REDIS_URL"] = _redis_url_for_test(redis_url, redis_db)
-        _flush_redis(env["REDIS_URL"])  # no message of an earlier, aborted run
+    if broker is not None:
+        env.update(broker.env())
     else:
         broker_dir = tmp_path / "broker"
         for sub in ("queue", "processed"):
@@ -158,20 +92,23 @@ def start_celery(tmp_path: Path, *, redis_db: int, **extra_env: str) -> CeleryPr
 
 
 @contextlib.contextmanager
-def running_celery(tmp_path: Path, *, redis_db: int, **extra_env: str) -> Iterator[CeleryProcesses]:
-    processes = start_celery(tmp_path, redis_db=redis_db, **extra_env)
+def running_celery(tmp_path: Path, **extra_env: str) -> Iterator[CeleryProcesses]:
+    broker = IsolatedBroker.create("the Celery integration tests") if os.environ.get("REDIS_URL") else None
+    processes = start_celery(tmp_path, broker, **extra_env)
     try:
         yield processes
     finally:
         processes.stop()
         wait_for_subprocess_sessions_to_end(APPLICATION_NAME)
+        if broker is not None:
+            broker.clear()
         # pytest shows this (under "Captured stdout") when the test fails.
         print(processes.output())
 
 
 @pytest.fixture
 def celery_worker_and_beat(transactional_db, tmp_path) -> Iterator[CeleryProcesses]:
-    with running_celery(tmp_path, redis_db=REDIS_TEST_DB) as processes:
+    with running_celery(tmp_path) as processes:
         yield processes
 
 
@@ -267,7 +204,6 @@ def test_a_scheduled_sweep_creates_a_reminder_the_worker_delivers_and_urgent_mai
     started = time.monotonic()
     with running_celery(
         tmp_path,
-        redis_db=REDIS_REMINDER_TEST_DB,
         REMINDER_SWEEP_EVERY_SECONDS="3",
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(mail_dir),

@@ -1,6 +1,7 @@
 """The machinery of the fault tests: a real Celery worker and beat (subprocesses, this checkout's code,
-tests/faults/worker_settings.py) against the test's PostgreSQL database, a Redis database of their own (or
-a redis-server the test may restart), and an SMTP server in the test process (smtp_server.py); the faults
+tests/faults/worker_settings.py) against the test's PostgreSQL database, broker keys of the test's own on
+the shared Redis (tests/broker_helpers.py: another run on the same Redis neither takes nor empties them)
+or a redis-server the test may restart, and an SMTP server in the test process (smtp_server.py); the faults
 they inject; and the checks that nothing was lost or doubled."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.test import Client
 from django.utils import timezone
 
 from casework.models import Notification, OutgoingEmail, ProcedureEvent, Reminder
+from tests.broker_helpers import CeleryProcesses, IsolatedBroker
 from tests.casework.applicant_factories import (
     ApplicantFactory,
     ProcedureEventFactory,
@@ -31,7 +33,6 @@ from tests.casework.applicant_factories import (
 )
 from tests.faults.smtp_server import SMTPServer, free_port
 from tests.subprocess_helpers import BASE_DIR, subprocess_env, wait_for_subprocess_sessions_to_end
-from tests.test_celery_integration import CeleryProcesses
 
 # Marks the worker's and beat's PostgreSQL sessions: teardown waits for them, a fault test drops them.
 APPLICATION_NAME = "tobira-faults"
@@ -67,9 +68,9 @@ def wait_until(
 class Rig:
     """Workers and beats started by a test, all stopped (and their output printed) at the end."""
 
-    def __init__(self, tmp_path: Path, redis_url: str, smtp: SMTPServer) -> None:
+    def __init__(self, tmp_path: Path, broker: IsolatedBroker, smtp: SMTPServer) -> None:
         self.tmp_path = tmp_path
-        self.redis_url = redis_url
+        self.broker = broker
         self.smtp = smtp
         self.gate = tmp_path / "gate"
         self.gate.mkdir()
@@ -79,7 +80,7 @@ class Rig:
         return subprocess_env(
             application_name=APPLICATION_NAME,
             DJANGO_SETTINGS_MODULE="tests.faults.worker_settings",
-            REDIS_URL=self.redis_url,
+            **self.broker.env(),
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(self.smtp.port),

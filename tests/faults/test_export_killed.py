@@ -23,11 +23,10 @@ from django.utils import timezone
 
 from reports.models import Export
 from reports.services import exports as services
-from tests.broker_helpers import IsolatedBroker, isolated_worker
+from tests.broker_helpers import CeleryProcesses, IsolatedBroker, isolated_worker
 from tests.casework.applicant_factories import bulk_applicants
 from tests.casework.imports.test_import_worker_lost import pool_children, wait_until
 from tests.conftest import require
-from tests.test_celery_integration import CeleryProcesses
 
 pytestmark = [
     pytest.mark.services,

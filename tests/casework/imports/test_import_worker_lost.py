@@ -24,9 +24,8 @@ from bench import import_data
 from casework.models import Applicant, Import, ImportRow, LegalStatusPeriod
 from casework.services import import_runs
 from casework.services import imports as services
-from tests.broker_helpers import IsolatedBroker, isolated_worker
+from tests.broker_helpers import CeleryProcesses, IsolatedBroker, isolated_worker
 from tests.conftest import require
-from tests.test_celery_integration import CeleryProcesses
 
 pytestmark = [
     pytest.mark.services,

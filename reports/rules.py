@@ -24,6 +24,9 @@ EXPORT_KEEP_HOURS = 24
 EXPORT_PROGRESS_EVERY = 1_000
 # A running export's lease: renewed by every progress; a worker silent this long is taken as lost.
 EXPORT_LEASE_SECONDS = 300
+# A queued export no worker has taken for this long is failed (its message was lost): its maker may ask
+# again. An hour: the broker's visibility timeout, after which a message a lost worker held comes back.
+EXPORT_QUEUE_SECONDS = 3600
 EXPORT_FORMATS = ("csv", "xlsx")
 
 Cell = str | int | float | Decimal | date | datetime | bool | None

@@ -241,6 +241,8 @@ EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5_000)
 # A background export's lease (renewed by its progress), and where its worker keeps the spreadsheet
 # writer's temporary files (one folder an export, removed when it ends or is failed; issue 19).
 EXPORT_LEASE_SECONDS = env_int("EXPORT_LEASE_SECONDS", 300)
+# A queued export that no worker took for this long (its message lost) is failed, so it can be asked again.
+EXPORT_QUEUE_SECONDS = env_int("EXPORT_QUEUE_SECONDS", 3600)
 EXPORT_SCRATCH_DIR = env_str("EXPORT_SCRATCH_DIR", str(Path(tempfile.gettempdir()) / "tobira-exports"))
 # Imports (issue 18): the largest file taken, its largest uncompressed size (an XLSX is a zip: a zip bomb
 # is refused), the most rows, and how long a running import's lease lasts without being renewed.

@@ -21,7 +21,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework.audit import log_access
@@ -273,6 +273,23 @@ def _fail_lost(export_id: int, *, only_expired: bool) -> bool:
     return True
 
 
+def _fail_never_started(now) -> int:
+    """Fail the exports queued for longer than EXPORT_QUEUE_SECONDS: their message was lost (a broker
+    emptied or restarted without its data), and one at a time, each kept its maker from asking again.
+    Each in its maker's language; only while still queued (a worker that starts one meanwhile wins: the
+    conditional update waits for its lock and then no longer matches). Nothing was written yet."""
+    seconds = int(getattr(settings, "EXPORT_QUEUE_SECONDS", rules.EXPORT_QUEUE_SECONDS))
+    waiting = Export.objects.filter(status=Export.Status.QUEUED, created__lt=now - timedelta(seconds=seconds))
+    failed = 0
+    for pk, language in waiting.values_list("pk", "user__language"):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            error = str(_("The export did not start (no worker took it). Please ask for it again."))
+        failed += Export.objects.filter(pk=pk, status=Export.Status.QUEUED).update(
+            status=Export.Status.FAILED, error=error, finished=now
+        )
+    return failed
+
+
 def _lease_expired(now) -> Q:
     # Without a lease: running since before leases existed (issue 19), for longer than one lease.
     return Q(lease_until__lt=now) | Q(
@@ -341,11 +358,13 @@ def export_run(*, export_id: int) -> Export | None:
 
 def exports_expire(*, now=None) -> int:
     """Every five minutes (reports.tasks.expire_exports): fail the running exports whose worker stopped
-    renewing the lease, removing what they had written; and remove the scratch folders of exports no
-    longer running (a worker killed after its export was failed elsewhere)."""
+    renewing the lease, removing what they had written, and the queued ones no worker took within
+    EXPORT_QUEUE_SECONDS; and remove the scratch folders of exports no longer running (a worker killed
+    after its export was failed elsewhere)."""
     now = now or timezone.now()
     stale = Export.objects.filter(status=Export.Status.RUNNING).filter(_lease_expired(now))
     failed = sum(_fail_lost(pk, only_expired=True) for pk in stale.values_list("pk", flat=True))
+    failed += _fail_never_started(now)
     root = _scratch_root()
     if root.is_dir():
         folders = {int(path.name): path for path in root.iterdir() if path.is_dir() and path.name.isdigit()}

@@ -169,3 +169,53 @@ def test_a_spreadsheet_given_up_mid_way_leaves_no_temporary_file(tmp_path, monke
     with pytest.raises(RuntimeError):
         spreadsheets.write_xlsx(io.BytesIO(), ["a"], [[i] for i in range(5)], progress=stop)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_queued_export_no_worker_took_is_failed_in_its_makers_language_and_can_be_asked_again(
+    client_for, queued, settings
+):
+    """Its message lost before any worker took it (a broker emptied, a queue purged), an export stayed
+    "queued" for ever — and, one at a time, its maker could never ask for the same export again. Queued
+    for longer than EXPORT_QUEUE_SECONDS, the periodic task fails it, in its maker's language."""
+    from reports.tasks import expire_exports
+
+    settings.EXPORT_QUEUE_SECONDS = 600
+    queued.user.language = "ja"
+    queued.user.save(update_fields=["language"])
+    Export.objects.filter(pk=queued.pk).update(created=timezone.now() - timedelta(seconds=590))
+    assert expire_exports() == 0  # queued, but not for long: a busy worker takes it soon
+    queued.refresh_from_db()
+    assert queued.status == Export.Status.QUEUED
+
+    Export.objects.filter(pk=queued.pk).update(created=timezone.now() - timedelta(seconds=610))
+    assert expire_exports() == 1
+    queued.refresh_from_db()
+    assert queued.status == Export.Status.FAILED and queued.finished is not None
+    assert (
+        queued.error
+        == "エクスポートは開始されませんでした（処理するワーカーがありませんでした）。もう一度エクスポートしてください。"
+    )
+    assert expire_exports() == 0  # once
+    # The message arrives after all: the failure stands, nothing is written.
+    assert services.export_run(export_id=queued.pk).status == Export.Status.FAILED
+    assert queued.file.name == ""
+    client = client_for(queued.user)
+    api = client.get(f"/api/v1/exports/{queued.pk}/").json()
+    assert api["status"] == "failed" and api["error"] == queued.error
+    plan = services.export_plan(by=queued.user, table_key="applicants", fmt="xlsx", params={})
+    from unittest import mock
+
+    with mock.patch("reports.services.exports.enqueue_on_commit"):
+        assert services.export_queue(by=queued.user, plan=plan).created
+
+
+def test_a_queued_export_a_worker_starts_meanwhile_is_not_failed(queued, settings):
+    settings.EXPORT_QUEUE_SECONDS = 600
+    Export.objects.filter(pk=queued.pk).update(
+        created=timezone.now() - timedelta(seconds=700),
+        status=Export.Status.RUNNING,
+        lease_until=timezone.now() + timedelta(seconds=200),
+    )
+    assert services.exports_expire() == 0
+    queued.refresh_from_db()
+    assert queued.status == Export.Status.RUNNING

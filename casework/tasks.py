@@ -18,8 +18,11 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
-def record_beat_heartbeat() -> None:
+def record_beat_heartbeat(beat: str = "") -> None:
+    """Beat is alive (and, signed by config.beat.Scheduler, which beat process sent it)."""
     services.heartbeat_record(name="beat")
+    if beat:
+        services.beat_process_record(identity=beat)
 
 
 @shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)

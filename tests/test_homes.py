@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.models import Applicant, ChangeRecord, User
+from casework.models import Applicant, ChangeRecord, Heartbeat, User
 from casework.roles import Role
 from jobs.models import FollowUp
 from learning.models import AttendanceStatus, Course
@@ -266,6 +266,77 @@ def test_a_full_sweep_records_when_it_ran(world, client_for):
     sweep.sweep()
     health = panel(home(client_for(world.administrator)), "system_health")
     assert "Reminder sweep: last ran" in health.replace("\n", " ").replace("  ", " ") or "last ran" in health
+
+
+def health_text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", panel(html, "system_health")).split())
+
+
+def test_the_health_panel_says_when_two_beats_run_and_not_after_a_restart(world, client_for, settings):
+    """Each beat signs its heartbeat (config.beat.Scheduler, casework.tasks.record_beat_heartbeat): two
+    heard from within two heartbeats are two beats started by mistake; a beat restarted (a new process id)
+    leaves its old row behind, which drops out of the window."""
+    from casework.tasks import record_beat_heartbeat
+
+    settings.BEAT_HEARTBEAT_SECONDS = 60
+    record_beat_heartbeat(beat="tobira-1:4242")
+    health = health_text(home(client_for(world.administrator)))
+    assert "beat process" not in health and "Scheduler (beat): last ran" in health
+
+    record_beat_heartbeat(beat="tobira-2:77")
+    health = health_text(home(client_for(world.administrator)))
+    assert "2 beat processes are running (tobira-1:4242, tobira-2:77): run exactly one" in health, health
+    assert "Check Scheduler (beat)" in health, health  # the beat line's badge
+
+    # tobira-1 was stopped (or restarted as another process) two and a half minutes ago.
+    Heartbeat.objects.filter(name="beat:tobira-1:4242").update(at=timezone.now() - timedelta(seconds=150))
+    health = health_text(home(client_for(world.administrator)))
+    assert "beat process" not in health and "OK Scheduler (beat)" in health, health
+    # Rows of beats silent for a day are removed at the next heartbeat.
+    Heartbeat.objects.filter(name="beat:tobira-1:4242").update(at=timezone.now() - timedelta(days=2))
+    record_beat_heartbeat(beat="tobira-2:77")
+    assert set(Heartbeat.objects.values_list("name", flat=True)) == {"beat", "beat:tobira-2:77"}
+
+    client = client_for(world.administrator)
+    client.cookies["django_language"] = "ja"
+    record_beat_heartbeat(beat="tobira-3:5")
+    health = " ".join(
+        panel(client.get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode(), "system_health").split()
+    )
+    assert "スケジューラー（beat）のプロセスが2個動いています（tobira-2:77, tobira-3:5）" in health, health
+
+
+def test_beat_signs_its_heartbeat_with_its_host_and_process(transactional_db):
+    """config.beat.Scheduler sends the heartbeat task with beat=<host>:<pid>; other tasks unchanged, and
+    nothing of it is saved in the schedule."""
+    import os
+    import socket
+    from unittest import mock
+
+    from config.beat import Scheduler
+    from config.celery import app
+
+    scheduler = Scheduler(app=app, lazy=True)
+    scheduler.setup_schedule()
+    sent = {}
+
+    def record(task_self, args=None, kwargs=None, **options):
+        sent[task_self.name] = kwargs
+
+    try:
+        with mock.patch("celery.app.task.Task.apply_async", autospec=True, side_effect=record):
+            scheduler.apply_async(scheduler.schedule["beat-heartbeat"])
+            scheduler.apply_async(scheduler.schedule["reminder-redelivery"])
+    finally:
+        scheduler._finalize.cancel()  # else it saves the schedule at exit, into a dropped test database
+    identity = f"{socket.gethostname()[:36]}:{os.getpid()}"
+    assert sent == {
+        "casework.tasks.record_beat_heartbeat": {"beat": identity},
+        "casework.tasks.redeliver": {},
+    }
+    from django_celery_beat.models import PeriodicTask
+
+    assert PeriodicTask.objects.get(name="beat-heartbeat").kwargs in ("{}", "")
 
 
 def test_administrator_home_queries_do_not_grow_with_data(world, client_for):

@@ -174,7 +174,10 @@ class User(AbstractUser):
 
 
 class Heartbeat(models.Model):
-    """The last time a periodic job ran (beat's heartbeat), read by /healthz."""
+    """The last time a periodic job ran (beat's heartbeat), read by /healthz; "beat:<host>:<pid>" rows say
+    which beat processes send it (two at once: started by mistake)."""
+
+    BEAT_PROCESS_PREFIX = "beat:"
 
     name = models.CharField(max_length=50, unique=True)
     at = models.DateTimeField()

@@ -174,10 +174,16 @@ def users_without_two_factor(*, user: User) -> Listing:
     return _listing(rows)
 
 
-def heartbeats(*, names: tuple[str, ...]) -> dict[str, datetime | None]:
-    """When the scheduler (beat) and the reminder sweep last ran, None if never (one query)."""
-    found = dict(Heartbeat.objects.filter(name__in=names).values_list("name", "at"))
-    return {name: found.get(name) for name in names}
+def heartbeats(
+    *, names: tuple[str, ...], beats_since: datetime
+) -> tuple[dict[str, datetime | None], list[str]]:
+    """When the scheduler (beat), the reminder sweep and the worker last ran, None if never; and the beat
+    processes (host:pid) heard from since `beats_since` — more than one: started by mistake (one query)."""
+    prefix = Heartbeat.BEAT_PROCESS_PREFIX
+    rows = Heartbeat.objects.filter(Q(name__in=names) | Q(name__startswith=prefix, at__gte=beats_since))
+    found = dict(rows.values_list("name", "at"))
+    processes = sorted(name.removeprefix(prefix) for name in found if name.startswith(prefix))
+    return {name: found.get(name) for name in names}, processes
 
 
 def failed_email_count(*, user: User) -> int:

@@ -1,6 +1,11 @@
 """Casework services: every write to casework data goes through a function here."""
 
-from casework.services.accounts import heartbeat_record, team_add_supervisor, user_set_roles
+from casework.services.accounts import (
+    beat_process_record,
+    heartbeat_record,
+    team_add_supervisor,
+    user_set_roles,
+)
 from casework.services.applicants import (
     applicant_register,
     applicant_update,
@@ -66,6 +71,7 @@ __all__ = [
     "deadline_snooze",
     "duplicate_check_decide",
     "duplicate_check_run",
+    "beat_process_record",
     "heartbeat_record",
     "household_member_add",
     "legal_period_delete",

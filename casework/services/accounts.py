@@ -4,6 +4,7 @@ ending a person's signed-in sessions."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -24,6 +25,18 @@ from casework.roles import Role
 def heartbeat_record(*, name: str) -> Heartbeat:
     heartbeat, _created = Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
     return heartbeat
+
+
+def beat_process_record(*, identity: str) -> None:
+    """The beat process (host:pid) that sent a heartbeat: two at once are shown on the health panel. Rows
+    of beats silent for a day (stopped, restarted) are removed."""
+    now = timezone.now()
+    heartbeat_record(
+        name=f"{Heartbeat.BEAT_PROCESS_PREFIX}{identity}"[: Heartbeat._meta.get_field("name").max_length]
+    )
+    Heartbeat.objects.filter(
+        name__startswith=Heartbeat.BEAT_PROCESS_PREFIX, at__lt=now - timedelta(days=1)
+    ).delete()
 
 
 def role_assignment_check(*, roles: Iterable[str], team: Team | None, led_teams: Iterable[Team]) -> None:

@@ -121,8 +121,13 @@ def system_health_context(*, user, **objects) -> dict[str, Any] | None:
         return None
     from config.health import check_broker  # the same check as /healthz
 
-    beats = home.heartbeats(names=("beat", "sweep", "worker"))
     now = timezone.now()
+    # Each beat signs its heartbeat every BEAT_HEARTBEAT_SECONDS: a beat stopped or restarted drops out
+    # of this window after two of them, two running at once stay in it.
+    beats, beat_processes = home.heartbeats(
+        names=("beat", "sweep", "worker"),
+        beats_since=now - timedelta(seconds=2 * settings.BEAT_HEARTBEAT_SECONDS + 5),
+    )
     beat_at, sweep_at = beats["beat"], beats["sweep"]
     return {
         "worker_at": beats["worker"],
@@ -131,7 +136,9 @@ def system_health_context(*, user, **objects) -> dict[str, Any] | None:
         ),
         "beat_at": beat_at,
         "beat_ok": beat_at is not None
-        and (now - beat_at).total_seconds() <= settings.BEAT_STALE_AFTER_SECONDS,
+        and (now - beat_at).total_seconds() <= settings.BEAT_STALE_AFTER_SECONDS
+        and len(beat_processes) <= 1,
+        "beat_processes": beat_processes,
         "sweep_at": sweep_at,
         "sweep_ok": sweep_at is not None and now - sweep_at <= SWEEP_STALE_AFTER,
         "broker": check_broker(),

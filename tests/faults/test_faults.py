@@ -215,6 +215,10 @@ def test_two_beats_started_by_mistake_create_each_reminder_once_and_mail_it_once
     assert f"{len(notices)} e-mails sent in the last 24 hours" in panel and "of them after" not in panel, (
         panel
     )
+    # Each beat signs its heartbeat: the administrator is told that two run, and which.
+    pids = sorted(str(process.pid) for beat in beats for process in beat.processes.values())
+    assert "2 beat processes are running" in panel and "run exactly one" in panel, panel
+    assert all(re.search(rf":{pid}\b", panel) for pid in pids), (pids, panel)
     print(f"{sweeps()} scheduled sweeps from two beats: {figures}")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -55,17 +56,27 @@ def check_beat(database_ok: bool) -> dict[str, Any]:
         return {"ok": False, "error": "database unavailable"}
     from casework.models import Heartbeat
 
+    now = timezone.now()
+    prefix = Heartbeat.BEAT_PROCESS_PREFIX
     try:
-        last: datetime | None = Heartbeat.objects.filter(name="beat").values_list("at", flat=True).first()
+        # One query: beat's last heartbeat, and the beat processes heard from lately (each signs it).
+        rows = dict(
+            Heartbeat.objects.filter(
+                Q(name="beat") | Q(name__startswith=prefix, at__gte=now - Heartbeat.beat_window())
+            ).values_list("name", "at")
+        )
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
+    last: datetime | None = rows.get("beat")
     if last is None:
         return {"ok": False, "last_run_at": None, "error": "beat has not run yet"}
-    age = (timezone.now() - last).total_seconds()
+    age = (now - last).total_seconds()
     return {
         "ok": age <= settings.BEAT_STALE_AFTER_SECONDS,
         "last_run_at": last.isoformat(),
         "age_seconds": round(age),
+        # More than one: beats started by mistake (every periodic task is sent by each); still "ok".
+        "processes": sum(1 for name in rows if name.startswith(prefix)),
     }
 
 

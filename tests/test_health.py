@@ -81,6 +81,22 @@ def test_beat_goes_stale_after_the_configured_time(settings):
 
 
 @pytest.mark.django_db
+def test_healthz_counts_the_beat_processes_heard_from_lately(settings):
+    """Each beat signs its heartbeat (config.beat.Scheduler): two at once were started by mistake —
+    still "ok" (every periodic task is idempotent), but a monitor can alert on `processes` > 1."""
+    settings.BEAT_HEARTBEAT_SECONDS = 60
+    record_beat_heartbeat()  # unsigned (an older beat): no process counted
+    assert healthz()[1]["checks"]["beat"]["processes"] == 0
+    record_beat_heartbeat(beat="host-a:10")
+    record_beat_heartbeat(beat="host-b:20")
+    status, body = healthz()
+    assert status == 200 and body["checks"]["beat"]["ok"] is True
+    assert body["checks"]["beat"]["processes"] == 2
+    Heartbeat.objects.filter(name="beat:host-a:10").update(at=timezone.now() - timedelta(seconds=126))
+    assert healthz()[1]["checks"]["beat"]["processes"] == 1  # host-a stopped two heartbeats ago
+
+
+@pytest.mark.django_db
 def test_healthz_needs_no_sign_in_and_sets_no_cookie(caseworker):
     Heartbeat.objects.create(name="beat", at=timezone.now())
     response = Client().get("/healthz")

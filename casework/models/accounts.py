@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -188,3 +190,9 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @staticmethod
+    def beat_window() -> timedelta:
+        """Two of beat's heartbeats and a margin: a beat process heard from within it is running (one
+        stopped or restarted drops out of it; two running at once both stay in it)."""
+        return timedelta(seconds=2 * settings.BEAT_HEARTBEAT_SECONDS + 5)

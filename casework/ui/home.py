@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework import selectors
+from casework.models import Heartbeat
 from casework.roles import Role
 from casework.selectors import home, reminders
 from casework.ui.panels import Panel, register_panel
@@ -122,11 +123,8 @@ def system_health_context(*, user, **objects) -> dict[str, Any] | None:
     from config.health import check_broker  # the same check as /healthz
 
     now = timezone.now()
-    # Each beat signs its heartbeat every BEAT_HEARTBEAT_SECONDS: a beat stopped or restarted drops out
-    # of this window after two of them, two running at once stay in it.
     beats, beat_processes = home.heartbeats(
-        names=("beat", "sweep", "worker"),
-        beats_since=now - timedelta(seconds=2 * settings.BEAT_HEARTBEAT_SECONDS + 5),
+        names=("beat", "sweep", "worker"), beats_since=now - Heartbeat.beat_window()
     )
     beat_at, sweep_at = beats["beat"], beats["sweep"]
     return {

@@ -268,3 +268,16 @@ def test_production_refuses_to_start_without_a_real_email_configuration(producti
     result = run(["manage.py", "check"], production_env)
     assert result.returncode != 0
     assert says in result.stdout + result.stderr
+
+
+def test_production_without_redis_can_queue_a_task_on_a_fresh_machine(production_env, tmp_path):
+    """Without REDIS_URL the broker is the filesystem one under TOBIRA_VAR_DIR (README). Only the local
+    settings created its folders: on a fresh production machine (and in `make bench ONLY=evening`),
+    every task queued from a page failed with FileNotFoundError until someone made them by hand."""
+    code = (
+        "import django; django.setup(); from config.celery import app; "
+        "app.send_task('casework.tasks.send_outbox'); print('queued')"
+    )
+    result = run(["-c", code], production_env)
+    assert result.returncode == 0 and result.stdout.strip().endswith("queued"), result.stderr[-2000:]
+    assert len(list((tmp_path / "var" / "broker" / "queue").iterdir())) == 1

@@ -142,6 +142,13 @@ else:
         }
     }
     BROKER_DIR = Path(env_str("CELERY_BROKER_DIR", str(VAR_DIR / "broker")))
+    # The transport does not create its folders: without them every task queued failed (production
+    # without Redis on a fresh machine; only the local settings made them).
+    for _folder in ("queue", "processed", "control"):
+        try:
+            (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only build step (collectstatic): the transport names the folder later
+            break
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),

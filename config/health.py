@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -57,17 +56,12 @@ def check_beat(database_ok: bool) -> dict[str, Any]:
     from casework.models import Heartbeat
 
     now = timezone.now()
-    prefix = Heartbeat.BEAT_PROCESS_PREFIX
     try:
         # One query: beat's last heartbeat, and the beat processes heard from lately (each signs it).
-        rows = dict(
-            Heartbeat.objects.filter(
-                Q(name="beat") | Q(name__startswith=prefix, at__gte=now - Heartbeat.beat_window())
-            ).values_list("name", "at")
-        )
+        found, processes = Heartbeat.read("beat", now=now)
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
-    last: datetime | None = rows.get("beat")
+    last: datetime | None = found["beat"]
     if last is None:
         return {"ok": False, "last_run_at": None, "error": "beat has not run yet"}
     age = (now - last).total_seconds()
@@ -76,7 +70,7 @@ def check_beat(database_ok: bool) -> dict[str, Any]:
         "last_run_at": last.isoformat(),
         "age_seconds": round(age),
         # More than one: beats started by mistake (every periodic task is sent by each); still "ok".
-        "processes": sum(1 for name in rows if name.startswith(prefix)),
+        "processes": len(processes),
     }
 
 

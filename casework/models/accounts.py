@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -191,8 +191,15 @@ class Heartbeat(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
 
-    @staticmethod
-    def beat_window() -> timedelta:
-        """Two of beat's heartbeats and a margin: a beat process heard from within it is running (one
-        stopped or restarted drops out of it; two running at once both stay in it)."""
-        return timedelta(seconds=2 * settings.BEAT_HEARTBEAT_SECONDS + 5)
+    @classmethod
+    def read(cls, *names: str, now: datetime) -> tuple[dict[str, datetime | None], list[str]]:
+        """When the named jobs last ran (None if never), and the beat processes (host:pid) heard from
+        within two of beat's heartbeats and a margin — one stopped or restarted drops out of that window,
+        two running at once (started by mistake) both stay in it. One query; the health panel and
+        /healthz both read it here."""
+        since = now - timedelta(seconds=2 * settings.BEAT_HEARTBEAT_SECONDS + 5)
+        prefix = cls.BEAT_PROCESS_PREFIX
+        rows = cls.objects.filter(models.Q(name__in=names) | models.Q(name__startswith=prefix, at__gte=since))
+        found = dict(rows.values_list("name", "at"))
+        processes = sorted(name.removeprefix(prefix) for name in found if name.startswith(prefix))
+        return {name: found.get(name) for name in names}, processes

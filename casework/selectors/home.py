@@ -174,16 +174,10 @@ def users_without_two_factor(*, user: User) -> Listing:
     return _listing(rows)
 
 
-def heartbeats(
-    *, names: tuple[str, ...], beats_since: datetime
-) -> tuple[dict[str, datetime | None], list[str]]:
-    """When the scheduler (beat), the reminder sweep and the worker last ran, None if never; and the beat
-    processes (host:pid) heard from since `beats_since` — more than one: started by mistake (one query)."""
-    prefix = Heartbeat.BEAT_PROCESS_PREFIX
-    rows = Heartbeat.objects.filter(Q(name__in=names) | Q(name__startswith=prefix, at__gte=beats_since))
-    found = dict(rows.values_list("name", "at"))
-    processes = sorted(name.removeprefix(prefix) for name in found if name.startswith(prefix))
-    return {name: found.get(name) for name in names}, processes
+def heartbeats(*, names: tuple[str, ...], now: datetime) -> tuple[dict[str, datetime | None], list[str]]:
+    """When the scheduler (beat), the reminder sweep and the worker last ran, and the beat processes
+    running (more than one: started by mistake); one query (Heartbeat.read)."""
+    return Heartbeat.read(*names, now=now)
 
 
 def failed_email_count(*, user: User) -> int:

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework import selectors
-from casework.models import Heartbeat
 from casework.roles import Role
 from casework.selectors import home, reminders
 from casework.ui.panels import Panel, register_panel
@@ -123,9 +122,7 @@ def system_health_context(*, user, **objects) -> dict[str, Any] | None:
     from config.health import check_broker  # the same check as /healthz
 
     now = timezone.now()
-    beats, beat_processes = home.heartbeats(
-        names=("beat", "sweep", "worker"), beats_since=now - Heartbeat.beat_window()
-    )
+    beats, beat_processes = home.heartbeats(names=("beat", "sweep", "worker"), now=now)
     beat_at, sweep_at = beats["beat"], beats["sweep"]
     return {
         "worker_at": beats["worker"],

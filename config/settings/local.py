@@ -14,5 +14,6 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [derive_development
 SHOW_DEMO_ACCOUNTS = env_bool("SHOW_DEMO_ACCOUNTS", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
-for sub in ("cache", "broker/queue", "broker/processed", "media", "static", "documents"):
+# The broker's folders (without REDIS_URL) are made where it is configured (base.py).
+for sub in ("cache", "media", "static", "documents"):
     (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)

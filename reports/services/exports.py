@@ -280,11 +280,14 @@ def _fail_never_started(now) -> int:
     conditional update waits for its lock and then no longer matches). Nothing was written yet."""
     seconds = int(getattr(settings, "EXPORT_QUEUE_SECONDS", rules.EXPORT_QUEUE_SECONDS))
     waiting = Export.objects.filter(status=Export.Status.QUEUED, created__lt=now - timedelta(seconds=seconds))
-    failed = 0
+    by_language: dict[str, list[int]] = {}
     for pk, language in waiting.values_list("pk", "user__language"):
-        with translation.override(language or settings.LANGUAGE_CODE):
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(pk)
+    failed = 0
+    for language, pks in by_language.items():  # one UPDATE a language, not one an export
+        with translation.override(language):
             error = str(_("The export did not start (no worker took it). Please ask for it again."))
-        failed += Export.objects.filter(pk=pk, status=Export.Status.QUEUED).update(
+        failed += Export.objects.filter(pk__in=pks, status=Export.Status.QUEUED).update(
             status=Export.Status.FAILED, error=error, finished=now
         )
     return failed

@@ -148,6 +148,16 @@ class IsolatedBroker:
 
 
 @contextlib.contextmanager
+def isolated_broker(what: str) -> Iterator[IsolatedBroker]:
+    """Broker keys of the test's own for `what` (skipped without Redis), removed afterwards."""
+    broker = IsolatedBroker.create(what)
+    try:
+        yield broker
+    finally:
+        broker.clear()
+
+
+@contextlib.contextmanager
 def isolated_worker(
     tmp_path: Path, broker: IsolatedBroker, *, name: str, application_name: str, **settings: str
 ) -> Iterator[CeleryProcesses]:

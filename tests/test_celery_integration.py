@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from casework.models import Heartbeat, Notification, OutgoingEmail, ProcedureEvent, Reminder
-from tests.broker_helpers import CeleryProcesses, IsolatedBroker
+from tests.broker_helpers import CeleryProcesses, IsolatedBroker, isolated_broker
 from tests.casework.applicant_factories import (
     ApplicantFactory,
     LegalStatusPeriodFactory,
@@ -93,17 +93,17 @@ def start_celery(tmp_path: Path, broker: IsolatedBroker | None, **extra_env: str
 
 @contextlib.contextmanager
 def running_celery(tmp_path: Path, **extra_env: str) -> Iterator[CeleryProcesses]:
-    broker = IsolatedBroker.create("the Celery integration tests") if os.environ.get("REDIS_URL") else None
-    processes = start_celery(tmp_path, broker, **extra_env)
-    try:
-        yield processes
-    finally:
-        processes.stop()
-        wait_for_subprocess_sessions_to_end(APPLICATION_NAME)
-        if broker is not None:
-            broker.clear()
-        # pytest shows this (under "Captured stdout") when the test fails.
-        print(processes.output())
+    with contextlib.ExitStack() as stack:
+        redis = os.environ.get("REDIS_URL")
+        broker = stack.enter_context(isolated_broker("the Celery integration tests")) if redis else None
+        processes = start_celery(tmp_path, broker, **extra_env)
+        try:
+            yield processes
+        finally:
+            processes.stop()
+            wait_for_subprocess_sessions_to_end(APPLICATION_NAME)
+            # pytest shows this (under "Captured stdout") when the test fails.
+            print(processes.output())
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from reports.models import Export
 from reports.services import exports as services
-from tests.broker_helpers import CeleryProcesses, IsolatedBroker, isolated_worker
+from tests.broker_helpers import CeleryProcesses, IsolatedBroker, isolated_broker, isolated_worker
 from tests.casework.applicant_factories import bulk_applicants
 from tests.casework.imports.test_import_worker_lost import pool_children, wait_until
 from tests.conftest import require
@@ -46,11 +46,8 @@ LOST = "worker was lost"
 @pytest.fixture
 def broker() -> Iterator[IsolatedBroker]:
     require(connection.vendor == "postgresql", "the killed-worker export test runs on PostgreSQL")
-    broker = IsolatedBroker.create("the killed-worker export test")
-    try:
+    with isolated_broker("the killed-worker export test") as broker:
         yield broker
-    finally:
-        broker.clear()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from casework.models import Heartbeat, OutgoingEmail, Reminder
-from tests.broker_helpers import IsolatedBroker
+from tests.broker_helpers import IsolatedBroker, isolated_broker
 from tests.conftest import require
 from tests.faults.rig import (
     LEASE_SECONDS,
@@ -57,9 +57,8 @@ def broker() -> Iterator[IsolatedBroker]:
     """Broker keys of the test's own on the shared Redis: never a fixed database emptied at the start,
     which let a second run on the same Redis take this run's sweep or empty its queue (two runs side by
     side failed that way)."""
-    broker = IsolatedBroker.create("the fault tests")
-    yield broker
-    broker.clear()
+    with isolated_broker("the fault tests") as broker:
+        yield broker
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from bench import import_data
 from casework.models import Applicant, Import, ImportRow, LegalStatusPeriod
 from casework.services import import_runs
 from casework.services import imports as services
-from tests.broker_helpers import CeleryProcesses, IsolatedBroker, isolated_worker
+from tests.broker_helpers import CeleryProcesses, IsolatedBroker, isolated_broker, isolated_worker
 from tests.conftest import require
 
 pytestmark = [
@@ -46,11 +46,8 @@ WAIT_SECONDS = 90
 @pytest.fixture
 def broker() -> Iterator[IsolatedBroker]:
     require(connection.vendor == "postgresql", "the killed-worker import test runs on PostgreSQL")
-    broker = IsolatedBroker.create("the killed-worker import test")
-    try:
+    with isolated_broker("the killed-worker import test") as broker:
         yield broker
-    finally:
-        broker.clear()
 
 
 def worker(tmp_path: Path, broker: IsolatedBroker, name: str):
